@@ -1,0 +1,109 @@
+// One open trace: parses the file in the background, feeding every analysis in ONE pass
+// (DESIGN.md "one pass, many consumers"), and keeps their results for the routes. The server
+// is up before parsing ends; until then routes see status() and answer 503.
+
+import { parseTraceFile, TraceTables, type ParseOptions, type ParseResult, type TraceEvent } from '../parser/index.ts';
+import type { Analysis } from '../parser/analysis/analysis.ts';
+
+export type SessionState = 'parsing' | 'ready' | 'failed';
+
+/** What /api/status returns (and every other /api route while not ready). */
+export interface SessionStatus {
+  state: SessionState;
+  bytesRead: number;
+  totalBytes: number;
+  /** 0–100, one decimal. */
+  percent: number;
+  /** Set when state is 'failed': one line, no stack trace. */
+  error?: string;
+}
+
+/** Runs the parser on the file; replaceable so tests can control timing. */
+export type ParseFunction = (
+  path: string,
+  options: Omit<ParseOptions, 'totalBytes'>,
+) => Promise<ParseResult>;
+
+/** Builds the fan-out of analyses fed by the one pass; its finish() result is kept. */
+export type AnalysesFactory<A> = (tables: TraceTables) => Analysis<A>;
+
+export interface TraceSessionOptions<A> {
+  analyses: AnalysesFactory<A>;
+  parse?: ParseFunction;
+  /** Called as bytes are consumed (for the CLI's progress line). */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+/** Everything known about a parsed trace: the parser's report plus each analysis' result. */
+export interface SessionResults<A> {
+  parse: ParseResult;
+  analyses: A;
+}
+
+export class TraceSession<A = unknown> {
+  private state: SessionState = 'parsing';
+  private bytesRead = 0;
+  private totalBytes = 0;
+  private error: string | undefined;
+  private finished: SessionResults<A> | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    readonly traceFile: string,
+    private readonly options: TraceSessionOptions<A>,
+  ) {}
+
+  /** Starts parsing (once); the promise settles when parsing ends and never rejects. */
+  start(): Promise<void> {
+    this.running ??= this.run();
+    return this.running;
+  }
+
+  status(): SessionStatus {
+    const percent = this.totalBytes > 0 ? Math.round((this.bytesRead / this.totalBytes) * 1000) / 10 : 0;
+    const status: SessionStatus = { state: this.state, bytesRead: this.bytesRead, totalBytes: this.totalBytes, percent };
+    if (this.error !== undefined) status.error = this.error;
+    return status;
+  }
+
+  get ready(): boolean {
+    return this.state === 'ready';
+  }
+
+  /** The finished results; only call once ready (routes are gated on it). */
+  results(): SessionResults<A> {
+    if (!this.finished) throw new Error(`trace session is ${this.state}, not ready`);
+    return this.finished;
+  }
+
+  private async run(): Promise<void> {
+    const parse = this.options.parse ?? parseTraceFile;
+    const tables = new TraceTables();
+    try {
+      const analyses = this.options.analyses(tables);
+      const onEvent = (event: TraceEvent) => analyses.handleEvent(event);
+      const parsed = await parse(this.traceFile, {
+        onEvent,
+        tables,
+        onProgress: (bytesRead, totalBytes) => {
+          this.bytesRead = bytesRead;
+          if (Number.isFinite(totalBytes)) this.totalBytes = totalBytes;
+          this.options.onProgress?.(bytesRead, this.totalBytes);
+        },
+      });
+      this.totalBytes = parsed.totalBytes;
+      this.bytesRead = parsed.totalBytes;
+      this.finished = { parse: parsed, analyses: analyses.finish() };
+      this.state = 'ready';
+    } catch (err) {
+      this.error = oneLine(err);
+      this.state = 'failed';
+    }
+  }
+}
+
+/** An error as one line for users: the message only, never a stack. */
+export function oneLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0].trim() || 'unknown error';
+}

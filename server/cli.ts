@@ -1,16 +1,32 @@
-// Placeholder CLI until the server lands (issue 6): reports the trace's header.
-import { parseHeader } from '../parser/wire/header.ts';
-import { readFileSync } from 'node:fs';
+// tstrace: the command-line entry point. Everything it does lives in server/cli/; this file
+// only connects that to the process (argv, stdio, signals, exit status).
 
-const file = process.argv[2];
-if (!file) {
-  console.error('usage: tstrace [flags] trace.out');
-  process.exit(2);
-}
-try {
-  const header = parseHeader(readFileSync(file).subarray(0, 16));
-  console.log(`${file}: ${header.version} trace (${header.format}). The viewer will open here once the server lands.`);
-} catch (err) {
-  console.error(`tstrace: ${(err as Error).message}`);
-  process.exit(1);
+import { processIo } from './cli/io.ts';
+import { runCli, reportFailure } from './cli/run.ts';
+
+const io = processIo();
+
+// A closed stdout (tstrace -d=parsed … | head) is not an error worth a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  process.exit(reportFailure(err, io));
+});
+process.on('uncaughtException', (err) => process.exit(reportFailure(err, io)));
+process.on('unhandledRejection', (err) => process.exit(reportFailure(err, io)));
+
+const outcome = await runCli(process.argv.slice(2), io);
+if ('exitCode' in outcome) {
+  process.exitCode = outcome.exitCode;
+} else {
+  const { serving } = outcome;
+  const stop = () => {
+    void serving.close().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const failed = await serving.parsed;
+  if (failed !== null) {
+    await serving.close();
+    process.exit(failed);
+  }
 }

@@ -1,0 +1,55 @@
+// Dispatches a parsed command line to its command and turns every failure into one line on
+// stderr and an exit status — never a JavaScript stack trace.
+
+import packageJson from '../../package.json' with { type: 'json' };
+import { parseCliArgs, usageText, UsageError } from './args.ts';
+import { checkTraceFile, CliError } from './trace-file.ts';
+import { runDebugDump } from './debug.ts';
+import { writePprof } from './pprof.ts';
+import { startServer, type RunningServer } from './serve.ts';
+import type { CliIo } from './io.ts';
+
+export type CliOutcome = { exitCode: number } | { serving: RunningServer };
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOutcome> {
+  try {
+    const command = parseCliArgs(argv);
+    switch (command.command) {
+      case 'help':
+        io.out(usageText);
+        return { exitCode: 0 };
+      case 'version':
+        io.out(`tstrace ${packageJson.version}\n`);
+        return { exitCode: 0 };
+      case 'pprof': {
+        const file = checkTraceFile(command.traceFile);
+        await writePprof(command.kind, command.traceFile, file.size, io);
+        return { exitCode: 0 };
+      }
+      case 'debug': {
+        const file = checkTraceFile(command.traceFile);
+        await runDebugDump(command.mode, command.traceFile, file.size, io.stdout);
+        return { exitCode: 0 };
+      }
+      case 'serve': {
+        checkTraceFile(command.traceFile);
+        return { serving: await startServer(command, io) };
+      }
+    }
+  } catch (err) {
+    return { exitCode: reportFailure(err, io) };
+  }
+}
+
+/** Prints a failure as one line and returns the exit status for it. */
+export function reportFailure(err: unknown, io: CliIo): number {
+  if (err instanceof UsageError) {
+    io.log(`tstrace: ${err.message}`);
+    if (err.exitCode === 2) io.log("Run 'tstrace --help' for usage.");
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  const expected = err instanceof CliError || (err instanceof Error && err.name === 'TraceParseError');
+  io.log(`tstrace: ${expected ? '' : 'internal error: '}${message.split('\n')[0]}`);
+  return 1;
+}

@@ -1,0 +1,111 @@
+// tstrace [flags] trace.out: start the server at once, print its URL, open the browser, and
+// parse in the background with progress on stderr — go tool trace's habits, minus the wait.
+
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../app.ts';
+import { TraceSession } from '../trace-session.ts';
+import { createServedAnalyses } from '../analyses/index.ts';
+import { formatLostData, formatProgress } from '../format.ts';
+import { parseListenAddress, serverUrl } from './listen-address.ts';
+import { openBrowser } from './browser.ts';
+import { CliError } from './trace-file.ts';
+import type { CliIo } from './io.ts';
+
+export interface ServeOptions {
+  traceFile: string;
+  http: string;
+  openBrowser: boolean;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  session: TraceSession<unknown>;
+  /** Settles when parsing has ended: the exit code to use if it failed, else null. */
+  parsed: Promise<number | null>;
+  close(): Promise<void>;
+}
+
+/** How long a parse must take before progress is shown (short parses stay quiet). */
+const QUIET_PARSE_MS = 1000;
+
+export async function startServer(options: ServeOptions, io: CliIo): Promise<RunningServer> {
+  const address = parseListenAddress(options.http);
+  const progress = createProgressReporter(io);
+  const session = new TraceSession(options.traceFile, {
+    analyses: createServedAnalyses,
+    onProgress: progress.update,
+  });
+  const app = await buildApp(session, { allowedHosts: address.allInterfaces ? null : undefined });
+  try {
+    await app.listen({ host: address.host, port: address.port });
+  } catch (err) {
+    await app.close();
+    throw new CliError(`failed to create server socket: listen tcp ${address.host}:${address.port}: ${(err as Error).message}`);
+  }
+  const bound = app.server.address() as AddressInfo;
+  const url = serverUrl(address.host, bound.port);
+  if (address.allInterfaces) {
+    io.log(`warning: listening on all interfaces (${options.http}): anyone who can reach this machine can read the trace`);
+    io.log(`Full server listen address: ${address.host === '::' ? `[::]` : address.host}:${bound.port}`);
+  }
+  io.out(`Trace viewer is listening on ${url}\n`);
+  if (options.openBrowser) void openBrowser(url, { env: io.env, warn: io.log });
+
+  const parsed = session.start().then(() => {
+    progress.done();
+    const status = session.status();
+    if (status.state === 'failed') {
+      io.log(`tstrace: failed to parse trace: ${status.error}`);
+      return 1;
+    }
+    const { parse } = session.results();
+    if (parse.error !== null) {
+      io.log(`Encountered error, but able to proceed. Error: ${parse.error}`);
+      io.log(formatLostData(parse.validBytes, parse.totalBytes));
+    }
+    io.log(`Trace ready: ${parse.events} events (${parse.version}, ${parse.format}).`);
+    return null;
+  });
+
+  return {
+    app,
+    url,
+    session,
+    parsed,
+    close: () => app.close(),
+  };
+}
+
+/** Progress on stderr once a parse has run for a second: a self-updating line on a terminal, else every 5 s. */
+function createProgressReporter(io: CliIo) {
+  const started = Date.now();
+  let latest: [number, number] = [0, 0];
+  let shown = false;
+  let lastLine = 0;
+  const show = (final: boolean) => {
+    const line = formatProgress(latest[0], latest[1]);
+    if (io.stderrIsTty) io.err(`\r${line}${final ? '\n' : ''}`);
+    else io.log(line);
+    shown = true;
+  };
+  return {
+    update(bytesRead: number, totalBytes: number) {
+      latest = [bytesRead, totalBytes];
+      const now = Date.now();
+      if (now - started < QUIET_PARSE_MS) return;
+      const interval = io.stderrIsTty ? 200 : 5000;
+      if (!shown || now - lastLine >= interval) {
+        lastLine = now;
+        show(false);
+      }
+    },
+    done() {
+      if (shown) {
+        latest = [latest[1], latest[1]];
+        show(true);
+      }
+    },
+  };
+}

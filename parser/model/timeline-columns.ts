@@ -1,0 +1,121 @@
+// Growable typed-array columns for the timeline model. Spans are stored struct-of-arrays so a
+// 30 M-event trace costs a few dozen bytes per span instead of one JS object each; columns grow
+// by doubling while the single event pass appends, and are trimmed or permuted once at finish.
+
+type TypedArray = Float64Array | Int32Array | Uint32Array | Uint8Array | Uint16Array;
+type TypedArrayConstructor<T extends TypedArray> = { new (length: number): T; BYTES_PER_ELEMENT: number };
+
+/** One column that grows by doubling. `data` may be longer than `length`. */
+export class GrowableColumn<T extends TypedArray> {
+  data: T;
+  length = 0;
+
+  constructor(private readonly ctor: TypedArrayConstructor<T>, initialCapacity = 64) {
+    this.data = new ctor(initialCapacity);
+  }
+
+  push(value: number): void {
+    if (this.length === this.data.length) this.grow(this.length * 2);
+    this.data[this.length++] = value;
+  }
+
+  /** Ensures index `i` exists (filling with zero) and sets it. */
+  set(i: number, value: number): void {
+    if (i >= this.data.length) this.grow(Math.max(i + 1, this.data.length * 2));
+    if (i >= this.length) this.length = i + 1;
+    this.data[i] = value;
+  }
+
+  get(i: number): number {
+    return this.data[i];
+  }
+
+  private grow(capacity: number): void {
+    const next = new this.ctor(capacity);
+    next.set(this.data.subarray(0, this.length) as never);
+    this.data = next;
+  }
+
+  /** An exact-length copy (drops the doubling slack). */
+  trimmed(): T {
+    return this.data.slice(0, this.length) as T;
+  }
+
+  /** A new exact-length column holding data[order[i]] at i. */
+  permuted(order: Uint32Array): T {
+    const out = new this.ctor(order.length);
+    const src = this.data;
+    for (let i = 0; i < order.length; i++) out[i] = src[order[i]];
+    return out;
+  }
+
+  get bytes(): number {
+    return this.data.byteLength;
+  }
+}
+
+export const f64 = () => new GrowableColumn(Float64Array);
+export const i32 = () => new GrowableColumn(Int32Array);
+export const u32 = () => new GrowableColumn(Uint32Array);
+export const u8 = () => new GrowableColumn(Uint8Array);
+
+/** Interns strings into small ids; id 0 is always the empty string. */
+export class StringTable {
+  private readonly index = new Map<string, number>([['', 0]]);
+  readonly strings: string[] = [''];
+
+  intern(s: string): number {
+    let id = this.index.get(s);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(s);
+      this.index.set(s, id);
+    }
+    return id;
+  }
+
+  get(id: number): string {
+    return this.strings[id] ?? '';
+  }
+}
+
+/**
+ * Index of the first element in the sorted range [lo, hi) of `values` that is > `x`
+ * (`strict`) or >= `x`. Used for every time-range lookup.
+ */
+export function lowerBound(values: ArrayLike<number>, lo: number, hi: number, x: number, strict = false): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = values[mid];
+    if (strict ? v <= x : v < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Orders `order[lo..hi)` by key ascending (ties by key2 descending), in place. Insertion sort
+ * first, because spans arrive nearly ordered (a range is emitted right after the execution
+ * slice containing it); falls back to a full sort if the input turns out to be scrambled.
+ */
+export function sortSegment(order: Uint32Array, lo: number, hi: number, key: ArrayLike<number>, key2: ArrayLike<number>): void {
+  const before = (a: number, b: number) => key[a] < key[b] || (key[a] === key[b] && key2[a] > key2[b]);
+  let moves = 0;
+  const budget = 16 * (hi - lo) + 64;
+  for (let i = lo + 1; i < hi; i++) {
+    const v = order[i];
+    let j = i - 1;
+    while (j >= lo && before(v, order[j])) {
+      order[j + 1] = order[j];
+      j--;
+      if (++moves > budget) break;
+    }
+    order[j + 1] = v;
+    if (moves > budget) {
+      const seg = Array.from(order.subarray(lo, hi));
+      seg.sort((a, b) => (key[a] - key[b]) || (key2[b] - key2[a]));
+      order.set(seg, lo);
+      return;
+    }
+  }
+}

@@ -1,0 +1,253 @@
+// The finished timeline model: every span the viewer draws, stored struct-of-arrays and
+// indexed so that "spans of track T, lane L, overlapping [t0, t1)" is two binary searches.
+// Built in the single event pass by timeline-builder.ts (createTimelineModel), following
+// go tool trace's generators (cmd/trace gen.go, gstate.go, procgen.go, threadgen.go,
+// goroutinegen.go) so slice boundaries, names and counters equal go tool trace's.
+
+import type { Nanoseconds, StackID } from './event.ts';
+import { lowerBound, type StringTable } from './timeline-columns.ts';
+
+/** What a track shows. Ids are dense and stable for one model (0 = GC, 1 = STW, then the rest). */
+export type TrackKind = 'gc' | 'stw' | 'proc' | 'thread' | 'goroutine' | 'counter';
+
+/** Kinds of slices (spans that may nest) on proc, thread, goroutine, GC and STW tracks. */
+export enum SliceKind {
+  /** A goroutine running on a proc (proc view) or a thread (thread view); label = goroutine id. */
+  GoroutineExec = 0,
+  /** A syscall that returned without losing its P; label = 0. */
+  Syscall = 1,
+  /** A syscall that blocked (the P was taken or the goroutine left it blocked); label = 0. */
+  SyscallBlocked = 2,
+  /** A named range (GC concurrent mark phase, GC incremental sweep, GC mark assist, stop-the-world (…)); label = string id. */
+  Range = 3,
+}
+
+export const sliceKindNames = ['goroutine', 'syscall', 'syscall (blocked)', 'range'] as const;
+
+/**
+ * A goroutine's state between two transitions. Go's viewer states (traceviewer.GState) plus
+ * Syscall, which go tool trace folds into Running; WaitingGC is "waiting while in a mark assist".
+ */
+export enum GoroutineSpanState {
+  /** A gap in a goroutine's lifetime (never seen in practice: goroutine ids are not reused). */
+  NotExist = 0,
+  Runnable = 1,
+  Running = 2,
+  Waiting = 3,
+  WaitingGC = 4,
+  Syscall = 5,
+}
+
+export const goroutineSpanStateNames = ['not exist', 'runnable', 'running', 'waiting', 'waiting (GC)', 'syscall'] as const;
+
+/** Slices of all tracks, sorted by (track, lane, start); lanes hold non-overlapping slices. */
+export interface SliceColumns {
+  start: Float64Array;
+  end: Float64Array;
+  kind: Uint8Array;
+  /** Goroutine id for GoroutineExec, string id for Range. */
+  label: Float64Array;
+  startStack: Uint32Array;
+  endStack: Uint32Array;
+  /** Lane segment s covers slices [segmentOffset[s], segmentOffset[s+1]). */
+  segmentOffset: Uint32Array;
+  /** Track t's slice lanes are segments trackSegment[t] … trackSegment[t] + trackLanes[t] - 1. */
+  trackSegment: Uint32Array;
+  trackLanes: Uint16Array;
+}
+
+/**
+ * Goroutine state spans: per goroutine row, a gap-free tiling of its lifetime. Only starts are
+ * stored; a span ends where the next one in its row starts, or at rowEnd for the last one.
+ */
+export interface StateColumns {
+  start: Float64Array;
+  state: Uint8Array;
+  /** String id of the blocking reason (Waiting, WaitingGC), else 0. */
+  reason: Uint32Array;
+  /** Stack of the event that began the span (the end stack is the next span's start stack). */
+  stack: Uint32Array;
+  /** Row r covers spans [rowOffset[r], rowOffset[r+1]). */
+  rowOffset: Uint32Array;
+  rowEnd: Float64Array;
+  /** Stack of the event that ended the row's last span (goroutine exit), or 0. */
+  rowEndStack: Uint32Array;
+}
+
+/** One step series: values hold from time[i] until time[i+1]. */
+export interface CounterSeries {
+  id: number;
+  name: string;
+  /** Series names, in the order of `values`. */
+  series: readonly string[];
+  time: Float64Array;
+  values: Float64Array[];
+}
+
+/** Causal arrows: goroutine created by / unblocked by, drawn from `fromTime` to `toTime`. */
+export interface FlowColumns {
+  /** String ids: "go", "unblock (chan receive)", "exit blocked syscall", … (go tool trace's arrow names). */
+  name: Uint32Array;
+  fromTime: Float64Array;
+  toTime: Float64Array;
+  fromG: Float64Array;
+  fromP: Int32Array;
+  fromM: Float64Array;
+  toG: Float64Array;
+  toP: Int32Array;
+  toM: Float64Array;
+  fromStack: Uint32Array;
+}
+
+export interface SampleColumns {
+  time: Float64Array;
+  g: Float64Array;
+  p: Int32Array;
+  m: Float64Array;
+  stack: Uint32Array;
+}
+
+export interface TrackDescriptor {
+  id: number;
+  kind: TrackKind;
+  /** Proc, thread or goroutine id; counter index for counters; -1 for GC and STW. */
+  resource: number;
+  name: string;
+  /** Slice lanes (goroutine tracks draw their state row above these). */
+  lanes: number;
+  /** Goroutine tracks: the goroutine's start function ("" if unknown), for colouring. */
+  startFunction?: string;
+  /** Goroutine tracks: whether go tool trace counts it as a system goroutine. */
+  system?: boolean;
+}
+
+export interface TimelineMemory {
+  slices: number;
+  stateSpans: number;
+  flows: number;
+  samples: number;
+  counterPoints: number;
+  bytes: number;
+  /** Bytes of span storage (slices + state spans) per span. */
+  bytesPerSpan: number;
+}
+
+const FLOW_BLOCK = 256;
+
+export class TimelineModel {
+  constructor(
+    /** First and last event time: go tool trace's ctx.startTime / ctx.endTime. */
+    readonly startTime: Nanoseconds,
+    readonly endTime: Nanoseconds,
+    readonly tracks: readonly TrackDescriptor[],
+    readonly slices: SliceColumns,
+    readonly states: StateColumns,
+    /** Goroutine track id → state row, or -1 for non-goroutine tracks. */
+    readonly stateRowOfTrack: Int32Array,
+    readonly counters: readonly CounterSeries[],
+    readonly flows: FlowColumns,
+    readonly samples: SampleColumns,
+    readonly strings: StringTable,
+    /** Goroutine id → display name (go tool trace's gState.name(): "G12 main.worker (label)"). */
+    readonly goroutineNames: ReadonlyMap<number, string>,
+  ) {}
+
+  get trackCount(): number {
+    return this.tracks.length;
+  }
+
+  /** Slice index range [lo, hi) of one lane. */
+  laneRange(track: number, lane: number): [number, number] {
+    const s = this.slices;
+    if (lane < 0 || lane >= s.trackLanes[track]) return [0, 0];
+    const seg = s.trackSegment[track] + lane;
+    return [s.segmentOffset[seg], s.segmentOffset[seg + 1]];
+  }
+
+  /** Slices of one lane overlapping [t0, t1): index range [first, last). */
+  sliceRangeIn(track: number, lane: number, t0: number, t1: number): [number, number] {
+    const [lo, hi] = this.laneRange(track, lane);
+    // Slices in a lane do not overlap, so ends are sorted as well as starts.
+    const first = lowerBound(this.slices.end, lo, hi, t0, true);
+    const last = lowerBound(this.slices.start, first, hi, t1);
+    return [first, last];
+  }
+
+  /** State span index range [lo, hi) of a goroutine track, or [0, 0]. */
+  stateRange(track: number): [number, number] {
+    const row = this.stateRowOfTrack[track];
+    if (row < 0) return [0, 0];
+    return [this.states.rowOffset[row], this.states.rowOffset[row + 1]];
+  }
+
+  /** End time of state span i of the given row range's upper bound `hi`. */
+  stateEnd(i: number, hi: number, row: number): number {
+    return i + 1 < hi ? this.states.start[i + 1] : this.states.rowEnd[row];
+  }
+
+  /** State spans of a goroutine track overlapping [t0, t1): index range [first, last). */
+  stateRangeIn(track: number, t0: number, t1: number): [number, number] {
+    const [lo, hi] = this.stateRange(track);
+    if (lo === hi) return [lo, lo];
+    const row = this.stateRowOfTrack[track];
+    if (this.states.rowEnd[row] <= t0) return [hi, hi];
+    // The span containing t0 is the last one starting at or before it.
+    const first = Math.max(lo, lowerBound(this.states.start, lo, hi, t0, true) - 1);
+    const last = lowerBound(this.states.start, first, hi, t1);
+    return [first, last];
+  }
+
+  /**
+   * Flows whose arrow overlaps [t0, t1] (flows are sorted by fromTime), at most `limit` of them.
+   * Blocks of 256 flows carry their largest toTime so early blocks are skipped wholesale.
+   */
+  flowsIn(t0: number, t1: number, limit = Infinity): { indices: number[]; truncated: boolean } {
+    const f = this.flows;
+    const blockMax = this.flowBlockMaxTo();
+    const hi = lowerBound(f.fromTime, 0, f.fromTime.length, t1, true);
+    const indices: number[] = [];
+    for (let b = 0; b * FLOW_BLOCK < hi; b++) {
+      if (blockMax[b] < t0) continue;
+      const end = Math.min(hi, (b + 1) * FLOW_BLOCK);
+      for (let i = b * FLOW_BLOCK; i < end; i++) {
+        if (f.toTime[i] < t0) continue;
+        if (indices.length >= limit) return { indices, truncated: true };
+        indices.push(i);
+      }
+    }
+    return { indices, truncated: false };
+  }
+
+  private blockMaxTo: Float64Array | null = null;
+  private flowBlockMaxTo(): Float64Array {
+    if (this.blockMaxTo) return this.blockMaxTo;
+    const to = this.flows.toTime;
+    const out = new Float64Array(Math.ceil(to.length / FLOW_BLOCK));
+    out.fill(-Infinity);
+    for (let i = 0; i < to.length; i++) {
+      const b = (i / FLOW_BLOCK) | 0;
+      if (to[i] > out[b]) out[b] = to[i];
+    }
+    return (this.blockMaxTo = out);
+  }
+
+  memory(): TimelineMemory {
+    const bytesOf = (o: object) => Object.values(o).reduce((n: number, v) => n + (ArrayBuffer.isView(v) ? v.byteLength : 0), 0);
+    const sliceBytes = bytesOf(this.slices);
+    const stateBytes = bytesOf(this.states);
+    const counterBytes = this.counters.reduce((n, c) => n + c.time.byteLength + c.values.reduce((m, v) => m + v.byteLength, 0), 0);
+    const bytes = sliceBytes + stateBytes + bytesOf(this.flows) + bytesOf(this.samples) + counterBytes + this.stateRowOfTrack.byteLength;
+    const spans = this.slices.start.length + this.states.start.length;
+    return {
+      slices: this.slices.start.length,
+      stateSpans: this.states.start.length,
+      flows: this.flows.name.length,
+      samples: this.samples.time.length,
+      counterPoints: this.counters.reduce((n, c) => n + c.time.length, 0),
+      bytes,
+      bytesPerSpan: spans ? (sliceBytes + stateBytes) / spans : 0,
+    };
+  }
+}
+
+export type { StackID };

@@ -1,0 +1,247 @@
+// Fetches and caches timeline tiles; never draws. The timeline element asks for what the
+// viewport needs (`want`), then draws every frame from whatever is in memory (`spansFor`,
+// `counterFor`, …), falling back to coarser or finer cached tiles while new ones load.
+//
+// Tiles are aligned to a power-of-two resolution grid so panning and zooming reuse them:
+// level L means 2^L ns per pixel, and tile i of level L covers [i, i+1) × tilePixels × 2^L ns.
+// The wanted range is the visible one padded by a screen on either side.
+
+import type { ApiClient } from './api-client.ts';
+import type { Flow, TrackInfo, TrackTile, TimelineRange } from '../api/timeline-types.ts';
+import { normalizeTile, normalizeTracks, normalizeFlows, type TracksResponse } from './timeline-adapter.ts';
+
+export const tilePixels = 1024;
+const maxInFlight = 4;
+const maxCachedTrackTiles = 6000;
+
+export interface Viewport extends TimelineRange {
+  widthPx: number;
+}
+
+export interface TileRequest {
+  level: number;
+  index: number;
+  trackIds: string[];
+}
+
+export function levelFor(nsPerPx: number): number {
+  return Math.max(0, Math.floor(Math.log2(Math.max(1, nsPerPx))));
+}
+
+export function tileSpan(level: number): number {
+  return tilePixels * Math.pow(2, level);
+}
+
+/** The tile indices of `level` that cover [start, end). */
+export function tileIndices(level: number, start: number, end: number): number[] {
+  const span = tileSpan(level);
+  const first = Math.floor(Math.max(0, start) / span);
+  const last = Math.floor(Math.max(0, end - 1) / span);
+  const out: number[] = [];
+  for (let i = first; i <= last; i++) out.push(i);
+  return out;
+}
+
+/** One track's data in one tile, with the tile's time range. */
+export interface CachedTile {
+  level: number;
+  start: number;
+  end: number;
+  data: TrackTile;
+}
+
+export class TimelineData {
+  tracks: TrackInfo[] = [];
+  traceStart = 0;
+  traceEnd = 0;
+  tracksError: string | null = null;
+  /** Number of tile requests answered so far and bytes received (shown in the status line). */
+  stats = { requests: 0, bytes: 0, lastLatencyMs: 0 };
+
+  private readonly cache = new Map<string, CachedTile>();
+  private readonly inFlight = new Map<string, AbortController>();
+  private queue: TileRequest[] = [];
+  private flowCache: { range: TimelineRange; flows: Flow[] } | null = null;
+  private flowRequest: string | null = null;
+  private readonly stackCache = new Map<number, Promise<StackFrameLike[]>>();
+
+  constructor(private readonly api: ApiClient, private readonly onChange: () => void) {}
+
+  async loadTracks(signal?: AbortSignal): Promise<void> {
+    const body = await this.api.getJson<TracksResponse>('/api/timeline/tracks', signal);
+    const { tracks, start, end } = normalizeTracks(body);
+    this.tracks = tracks;
+    this.traceStart = start;
+    this.traceEnd = end;
+    this.onChange();
+  }
+
+  private key(level: number, index: number, trackId: string): string {
+    return `${level}:${index}:${trackId}`;
+  }
+
+  /**
+   * Declares what the viewport needs: every visible track over the visible range padded by a
+   * screen either side. Missing tiles are queued (nearest first); stale queued ones are dropped.
+   */
+  want(viewport: Viewport, trackIds: readonly string[]): void {
+    if (trackIds.length === 0 || viewport.widthPx <= 0) return;
+    const width = viewport.end - viewport.start;
+    const level = levelFor(width / viewport.widthPx);
+    const padded = { start: viewport.start - width, end: viewport.end + width };
+    const center = (viewport.start + viewport.end) / 2;
+    const span = tileSpan(level);
+    const requests: TileRequest[] = [];
+    for (const index of tileIndices(level, Math.max(this.traceStart, padded.start), Math.min(this.traceEnd + 1, padded.end))) {
+      const missing = trackIds.filter((id) => {
+        const k = this.key(level, index, id);
+        return !this.cache.has(k) && !this.inFlight.has(k);
+      });
+      if (missing.length) requests.push({ level, index, trackIds: missing });
+    }
+    requests.sort((a, b) => Math.abs((a.index + 0.5) * span - center) - Math.abs((b.index + 0.5) * span - center));
+    this.queue = requests;
+    this.pump();
+  }
+
+  private readonly activeRequests = new Set<Promise<void>>();
+
+  private pump(): void {
+    while (this.activeRequests.size < maxInFlight && this.queue.length) void this.fetchTile(this.queue.shift()!);
+  }
+
+  private fetchTile(request: TileRequest): Promise<void> {
+    const span = tileSpan(request.level);
+    const start = request.index * span;
+    const end = start + span;
+    const abort = new AbortController();
+    for (const id of request.trackIds) this.inFlight.set(this.key(request.level, request.index, id), abort);
+    const url = this.api.url('/api/timeline/tile', {
+      tracks: request.trackIds.join(','),
+      start,
+      end,
+      resolution: Math.pow(2, request.level),
+    });
+    const began = performance.now();
+    let promise: Promise<void> | null = null;
+    promise = (async () => {
+      try {
+        const response = await this.api.fetchOk(url, abort.signal);
+        const text = await response.text();
+        this.stats.requests++;
+        this.stats.bytes += text.length;
+        this.stats.lastLatencyMs = performance.now() - began;
+        const tiles = normalizeTile(JSON.parse(text));
+        for (const id of request.trackIds) {
+          const data = tiles.get(id);
+          if (data) this.store(this.key(request.level, request.index, id), { level: request.level, start, end, data });
+        }
+      } catch (err) {
+        if (!abort.signal.aborted) console.warn(`timeline tile ${url} failed: ${(err as Error).message}`);
+      } finally {
+        for (const id of request.trackIds) this.inFlight.delete(this.key(request.level, request.index, id));
+        if (promise) this.activeRequests.delete(promise);
+        this.onChange();
+        this.pump();
+      }
+    })();
+    this.activeRequests.add(promise);
+    return promise;
+  }
+
+  private store(key: string, tile: CachedTile): void {
+    this.cache.delete(key);
+    this.cache.set(key, tile);
+    while (this.cache.size > maxCachedTrackTiles) {
+      const oldest = this.cache.keys().next().value as string;
+      this.cache.delete(oldest);
+    }
+  }
+
+  /** True while tiles are loading or queued (for the status line). */
+  get busy(): boolean {
+    return this.activeRequests.size > 0 || this.queue.length > 0;
+  }
+
+  /**
+   * The best tiles in memory for a track over a range at a resolution: the requested level if
+   * it covers the range, else the nearest other level that has data, so nothing blinks out
+   * while loading. Returns tiles in time order.
+   */
+  tilesFor(trackId: string, range: TimelineRange, nsPerPx: number): CachedTile[] {
+    const wanted = levelFor(nsPerPx);
+    const candidates = [wanted];
+    for (let d = 1; d <= 12; d++) candidates.push(wanted + d, wanted - d);
+    let best: CachedTile[] = [];
+    for (const level of candidates) {
+      if (level < 0) continue;
+      const found: CachedTile[] = [];
+      let complete = true;
+      for (const index of tileIndices(level, Math.max(this.traceStart, range.start), Math.min(this.traceEnd + 1, range.end))) {
+        const tile = this.cache.get(this.key(level, index, trackId));
+        if (tile) found.push(tile);
+        else complete = false;
+      }
+      if (complete && found.length) return found;
+      if (found.length > best.length) best = found;
+    }
+    return best;
+  }
+
+  /** Flows (creations and unblockings) overlapping a range; fetched once per range. */
+  flowsIn(range: TimelineRange): Flow[] {
+    const cached = this.flowCache;
+    if (cached && cached.range.start <= range.start && cached.range.end >= range.end) return cached.flows;
+    const width = range.end - range.start;
+    const padded = { start: Math.max(this.traceStart, range.start - width), end: Math.min(this.traceEnd, range.end + width) };
+    const key = `${Math.floor(padded.start)}:${Math.ceil(padded.end)}`;
+    if (this.flowRequest !== key) {
+      this.flowRequest = key;
+      this.api
+        .getJson<unknown>(this.api.url('/api/timeline/flows', { start: Math.floor(padded.start), end: Math.ceil(padded.end) }))
+        .then((body) => {
+          if (this.flowRequest !== key) return;
+          this.flowCache = { range: padded, flows: normalizeFlows(body) };
+          this.onChange();
+        })
+        .catch((err: Error) => console.warn(`timeline flows failed: ${err.message}`));
+    }
+    return cached?.flows ?? [];
+  }
+
+  /** Stack frames by id, fetched once. */
+  stack(id: number): Promise<StackFrameLike[]> {
+    let pending = this.stackCache.get(id);
+    if (!pending) {
+      pending = this.api.getJson<unknown>(`/api/stacks/${id}`).then(normalizeStack);
+      pending.catch(() => this.stackCache.delete(id));
+      this.stackCache.set(id, pending);
+    }
+    return pending;
+  }
+
+  dispose(): void {
+    for (const abort of this.inFlight.values()) abort.abort();
+    this.inFlight.clear();
+    this.queue = [];
+    this.cache.clear();
+  }
+}
+
+export interface StackFrameLike {
+  func: string;
+  file: string;
+  line: number;
+}
+
+function normalizeStack(body: unknown): StackFrameLike[] {
+  const frames = Array.isArray(body) ? body : (body as { frames?: unknown[] }).frames ?? [];
+  return frames.map((f) => {
+    const frame = f as Record<string, unknown>;
+    return {
+      func: String(frame.func ?? frame.function ?? frame.fn ?? '?'),
+      file: String(frame.file ?? ''),
+      line: Number(frame.line ?? 0),
+    };
+  });
+}

@@ -1,0 +1,265 @@
+// The timeline page: toolbar (view, search, flows, fit), the canvas, and the details panel.
+// It owns the TimelineData controller and keeps the view, time range, highlighted goroutine
+// and selection in the URL (replaceState), so a timeline link reopens the same picture.
+
+import { LitElement, html, css, nothing } from 'lit';
+import { customElement, property, state, query } from 'lit/decorators.js';
+import type { ApiClient } from '../controllers/api-client.ts';
+import type { Router } from '../controllers/router.ts';
+import { TimelineData } from '../controllers/timeline-data.ts';
+import type { TrackInfo, TimelineRange } from '../api/timeline-types.ts';
+import type { SpanSelection, TtTimelineCanvas } from './tt-timeline-canvas.ts';
+import { goDuration, bytes } from '../lib/duration.ts';
+import { sharedStyles } from '../styles/shared.ts';
+
+export type TimelineView = 'proc' | 'thread' | 'goroutine';
+const views: readonly TimelineView[] = ['proc', 'thread', 'goroutine'];
+
+/** The lanes of a view: the global lanes (counters, GC, STW, samples), then the view's own. */
+export function lanesForView(tracks: readonly TrackInfo[], view: TimelineView): TrackInfo[] {
+  const global = tracks.filter((t) => t.group === 'global');
+  const own = tracks.filter((t) => t.group === view).sort((a, b) => a.order - b.order);
+  return [...global, ...own];
+}
+
+@customElement('tt-timeline-page')
+export class TtTimelinePage extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host { display: flex; flex-direction: column; flex: 1; min-height: 0; height: calc(100vh - 40px); }
+      .toolbar { padding: 6px 12px; margin: 0; border-bottom: 1px solid var(--tt-border); background: var(--tt-panel); }
+      .toolbar label { display: inline-flex; align-items: center; gap: 4px; }
+      .seg { display: inline-flex; border: 1px solid var(--tt-border); border-radius: 4px; overflow: hidden; }
+      .seg button { border: 0; border-radius: 0; border-right: 1px solid var(--tt-border); }
+      .seg button:last-child { border-right: 0; }
+      .seg button[aria-pressed='true'] { background: var(--tt-accent); color: #fff; }
+      input[type='search'] { width: 16rem; padding: 3px 6px; border: 1px solid var(--tt-border); border-radius: 4px; }
+      .body { flex: 1; display: flex; min-height: 0; }
+      tt-timeline-canvas { flex: 1; min-width: 0; }
+      aside { width: 330px; flex: none; border-left: 1px solid var(--tt-border); padding: 10px 12px; overflow: auto; background: #fff; }
+      .status { margin-left: auto; color: var(--tt-muted); font-size: 12px; font-variant-numeric: tabular-nums; }
+      .results { position: absolute; z-index: 5; background: #fff; border: 1px solid var(--tt-border); box-shadow: 0 4px 14px rgba(0,0,0,0.12); max-height: 320px; overflow: auto; min-width: 22rem; margin-top: 2px; }
+      .results button { display: block; width: 100%; text-align: left; border: 0; border-radius: 0; padding: 4px 8px; }
+      .results button:hover { background: var(--tt-panel); }
+      .search { position: relative; }
+      .legend { display: inline-flex; gap: 8px; font-size: 12px; color: var(--tt-muted); }
+      .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 3px; vertical-align: -1px; }
+    `,
+  ];
+
+  @property({ attribute: false }) api!: ApiClient;
+  @property({ attribute: false }) router!: Router;
+  @property({ attribute: false }) query: URLSearchParams = new URLSearchParams();
+
+  @state() private view: TimelineView = 'proc';
+  @state() private range: TimelineRange = { start: 0, end: 1 };
+  @state() private selection: SpanSelection | null = null;
+  @state() private highlight: number | null = null;
+  @state() private showFlows = false;
+  @state() private search = '';
+  @state() private loadError: string | null = null;
+  @state() private ready = false;
+  @state() private tick = 0;
+
+  @query('tt-timeline-canvas') private canvas!: TtTimelineCanvas;
+
+  private data: TimelineData | null = null;
+  private pendingSelection: { trackId: string; time: number } | null = null;
+  private urlTimer = 0;
+  private statusTimer = 0;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.data = new TimelineData(this.api, () => {
+      this.canvas?.invalidate();
+      this.resolvePendingSelection();
+    });
+    this.readQuery();
+    this.data.loadTracks().then(
+      () => {
+        const q = this.query;
+        if (!q.has('start') || !q.has('end')) this.range = { start: this.data!.traceStart, end: this.data!.traceEnd };
+        this.ready = true;
+        void this.updateComplete.then(() => {
+          if (this.highlight !== null) this.revealGoroutine(this.highlight);
+          this.canvas?.focusCanvas();
+        });
+      },
+      (err: Error) => (this.loadError = err.message),
+    );
+    // The status line (tiles loaded, bytes) refreshes a few times a second, not every frame.
+    this.statusTimer = window.setInterval(() => this.tick++, 500);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.data?.dispose();
+    clearInterval(this.statusTimer);
+    clearTimeout(this.urlTimer);
+  }
+
+  private readQuery(): void {
+    const q = this.query;
+    const view = q.get('view') as TimelineView | null;
+    this.view = view && views.includes(view) ? view : q.has('g') ? 'goroutine' : 'proc';
+    const start = Number(q.get('start'));
+    const end = Number(q.get('end'));
+    if (q.has('start') && q.has('end') && Number.isFinite(start) && Number.isFinite(end) && end > start) this.range = { start, end };
+    const g = Number(q.get('g'));
+    this.highlight = q.has('g') && Number.isInteger(g) ? g : null;
+    const sel = q.get('sel');
+    if (sel) {
+      const at = sel.lastIndexOf('@');
+      const time = Number(sel.slice(at + 1));
+      if (at > 0 && Number.isFinite(time)) this.pendingSelection = { trackId: sel.slice(0, at), time };
+    }
+  }
+
+  /** A selection from the URL is restored once its tile has arrived. */
+  private resolvePendingSelection(): void {
+    const pending = this.pendingSelection;
+    if (!pending || !this.data) return;
+    for (const tile of this.data.tilesFor(pending.trackId, { start: pending.time, end: pending.time + 1 }, 1)) {
+      if (tile.data.shape !== 'spans') continue;
+      const spans = tile.data;
+      for (let i = 0; i < spans.count; i++) {
+        if (spans.start[i] <= pending.time && spans.end[i] >= pending.time && spans.merged[i] === 1) {
+          const track = this.data.tracks.find((t) => t.id === pending.trackId);
+          this.pendingSelection = null;
+          this.selection = {
+            trackId: pending.trackId,
+            laneName: track?.name ?? pending.trackId,
+            group: track?.group ?? 'proc',
+            start: spans.start[i],
+            end: spans.end[i],
+            label: spans.labels[spans.label[i]],
+            goroutine: spans.goroutine[i],
+            merged: 1,
+            startStack: spans.startStack[i],
+            endStack: spans.endStack[i],
+          };
+          return;
+        }
+      }
+    }
+  }
+
+  private writeUrlSoon(): void {
+    clearTimeout(this.urlTimer);
+    this.urlTimer = window.setTimeout(() => {
+      const s = this.selection;
+      this.router.replaceQuery({
+        view: this.view,
+        start: Math.round(this.range.start),
+        end: Math.round(this.range.end),
+        g: this.highlight,
+        sel: s ? `${s.trackId}@${Math.round((s.start + s.end) / 2)}` : null,
+      });
+    }, 150);
+  }
+
+  private setView(view: TimelineView): void {
+    this.view = view;
+    this.selection = null;
+    this.writeUrlSoon();
+  }
+
+  private onRange(event: CustomEvent<TimelineRange>): void {
+    this.range = event.detail;
+    this.writeUrlSoon();
+  }
+
+  private onSelect(event: CustomEvent<SpanSelection | null>): void {
+    this.selection = event.detail;
+    this.writeUrlSoon();
+  }
+
+  private revealGoroutine(g: number): void {
+    const track = this.data?.tracks.find((t) => t.group === 'goroutine' && t.goroutine === g);
+    if (track && this.view === 'goroutine') this.canvas?.revealTrack(track.id);
+  }
+
+  private onFocusGoroutine(event: CustomEvent<{ goroutine: number; time: number }>): void {
+    const { goroutine, time } = event.detail;
+    this.highlight = goroutine;
+    this.view = 'goroutine';
+    const width = this.range.end - this.range.start;
+    if (time < this.range.start || time > this.range.end) this.range = { start: time - width / 2, end: time + width / 2 };
+    this.writeUrlSoon();
+    void this.updateComplete.then(() => this.revealGoroutine(goroutine));
+  }
+
+  private searchResults(): TrackInfo[] {
+    const text = this.search.trim().toLowerCase().replace(/^g(?=\d)/, '');
+    if (!text || !this.data) return [];
+    const byId = /^\d+$/.test(text);
+    const out: TrackInfo[] = [];
+    for (const t of this.data.tracks) {
+      if (t.group !== 'goroutine') continue;
+      const match = byId ? String(t.goroutine) === text || String(t.goroutine).startsWith(text) : (t.startFunction ?? t.name).toLowerCase().includes(text);
+      if (match) out.push(t);
+      if (out.length >= 50) break;
+    }
+    return out;
+  }
+
+  private choose(track: TrackInfo): void {
+    this.search = '';
+    if (track.goroutine === undefined) return;
+    this.highlight = track.goroutine;
+    this.view = 'goroutine';
+    this.writeUrlSoon();
+    void this.updateComplete.then(() => this.revealGoroutine(track.goroutine!));
+  }
+
+  private renderToolbar() {
+    const results = this.searchResults();
+    const data = this.data!;
+    const width = this.range.end - this.range.start;
+    return html`<div class="toolbar">
+      <span class="seg" role="group" aria-label="View">
+        ${views.map((v) => html`<button aria-pressed=${this.view === v} @click=${() => this.setView(v)}>by ${v}</button>`)}
+      </span>
+      <span class="search">
+        <input type="search" placeholder="Find goroutine: id or start function" aria-label="Find goroutine"
+          .value=${this.search} @input=${(e: Event) => (this.search = (e.target as HTMLInputElement).value)}
+          @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter' && results[0]) this.choose(results[0]); }} />
+        ${results.length ? html`<div class="results">${results.map((t) => html`<button @click=${() => this.choose(t)}>${t.name}</button>`)}</div>` : nothing}
+      </span>
+      ${this.highlight !== null ? html`<span class="pill">G${this.highlight} <a href="#" @click=${(e: Event) => { e.preventDefault(); this.highlight = null; this.writeUrlSoon(); }} title="Clear">✕</a></span>` : nothing}
+      <label><input type="checkbox" .checked=${this.showFlows} @change=${(e: Event) => (this.showFlows = (e.target as HTMLInputElement).checked)} /> All flow events</label>
+      <button @click=${() => this.canvas.fitAll()} title="Show the whole trace (0)">Fit trace</button>
+      <button @click=${() => this.canvas.fitSelection()} ?disabled=${!this.selection} title="Zoom to the selected span (F)">Fit selection</button>
+      <span class="legend">
+        <span><i style="background:#3a9d5d"></i>running</span><span><i style="background:#e0b340"></i>runnable</span>
+        <span><i style="background:#c9658f"></i>blocked</span><span><i style="background:#8a63c6"></i>syscall</span>
+      </span>
+      <span class="status" data-tick=${this.tick}>
+        ${goDuration(Math.round(width))} · ${data.stats.requests} tiles, ${bytes(data.stats.bytes)}${data.busy ? ' · loading…' : ''}
+      </span>
+    </div>`;
+  }
+
+  override render() {
+    if (this.loadError) return html`<div class="page"><h1>Timeline</h1><div class="error">${this.loadError}</div></div>`;
+    if (!this.ready || !this.data) return html`<div class="page loading">Loading the timeline…</div>`;
+    const lanes = lanesForView(this.data.tracks, this.view);
+    return html`${this.renderToolbar()}
+      <div class="body">
+        <tt-timeline-canvas
+          .data=${this.data}
+          .lanes=${lanes}
+          .range=${this.range}
+          .selection=${this.selection}
+          .highlightGoroutine=${this.highlight}
+          .showAllFlows=${this.showFlows}
+          @range-change=${this.onRange}
+          @span-select=${this.onSelect}
+        ></tt-timeline-canvas>
+        <aside @focus-goroutine=${this.onFocusGoroutine}>
+          <tt-span-details .data=${this.data} .selection=${this.selection} .flows=${this.selection ? this.data.flowsIn(this.range) : []}></tt-span-details>
+        </aside>
+      </div>`;
+  }
+}

@@ -1,0 +1,180 @@
+// The /userregions and /userregion pages of go tool trace (cmd/trace/regions.go) and the region
+// filter of its profiles (pprofMatchingRegions in cmd/trace/pprof.go), as pure functions over a
+// Summary.
+
+import type { GoID, Nanoseconds, TaskID } from '../model/event.ts';
+import { sortRows, type GoroutineIntervals } from './goroutines.ts';
+import { formatGoDuration, goQuote, parseGoDuration } from './summary-format.ts';
+import { timeHistogram, type TimeHistogram } from './summary-histogram.ts';
+import { compareStrings, nonOverlappingStats, sortStatLabels } from './summary-stats.ts';
+import type { FrameInfo, RegionSummary, Summary } from './summary-types.ts';
+
+/** Go's regionInterval: start to end, the trace's start or end standing in for what is missing. */
+export function regionInterval(summary: Summary, region: RegionSummary): [Nanoseconds, Nanoseconds] {
+  return [region.start ? region.start.time : summary.traceStart, region.end ? region.end.time : summary.traceEnd];
+}
+
+/** Every region that go tool trace lists: those recorded on goroutines, with their goroutine. */
+function* listedRegions(summary: Summary): Generator<RegionSummary> {
+  for (const g of summary.goroutines) for (const r of g.regions) yield summary.regions[r];
+}
+
+export interface RegionTypeRow {
+  /** Region type. */
+  type: string;
+  /** Where regions of this row start (the outermost frame of the start stack; zero frame if none). */
+  frame: FrameInfo;
+  /** All regions of the row, with their durations (incomplete ones measured to the trace's edges). */
+  count: number;
+  histogram: TimeHistogram;
+}
+
+/** The /userregions table: regions grouped by type and start location, sorted by type then PC. */
+export function userRegions(summary: Summary): RegionTypeRow[] {
+  const rows = new Map<string, { type: string; frame: FrameInfo; durations: number[] }>();
+  for (const region of listedRegions(summary)) {
+    const f = region.frame;
+    const key = JSON.stringify([region.name, f.pc, f.func, f.file, f.line]);
+    let row = rows.get(key);
+    if (!row) rows.set(key, (row = { type: region.name, frame: f, durations: [] }));
+    const [start, end] = regionInterval(summary, region);
+    row.durations.push(end - start);
+  }
+  return [...rows.values()]
+    .sort((a, b) => compareStrings(a.type, b.type) || a.frame.pc - b.frame.pc
+      || compareStrings(a.frame.func, b.frame.func) || compareStrings(a.frame.file, b.frame.file) || a.frame.line - b.frame.line)
+    .map((row) => {
+      const histogram = timeHistogram(row.durations);
+      return { type: row.type, frame: row.frame, count: histogram.count, histogram };
+    });
+}
+
+/** The /userregion query (type, pc, latmin, latmax); absent fields do not filter. */
+export interface RegionFilter {
+  type?: string;
+  /** PC of the start frame (the page's pc parameter is hex). */
+  pc?: number;
+  /** Regions lasting at least / at most this (ns), incomplete ones measured to the trace's edges. */
+  latencyMin?: Nanoseconds;
+  latencyMax?: Nanoseconds;
+}
+
+/** Go's newRegionFilter from the page's query parameters (values as strings, absent = undefined). */
+export function regionFilterFromQuery(query: Record<string, string | undefined>): RegionFilter {
+  const filter: RegionFilter = {};
+  if (query.type !== undefined) filter.type = query.type;
+  // Go's strconv.ParseUint(pc, 16, 64): hex digits only, no prefix.
+  if (query.pc !== undefined && /^[0-9a-fA-F]+$/.test(query.pc)) filter.pc = parseInt(query.pc, 16);
+  const latMin = query.latmin === undefined ? null : parseGoDuration(query.latmin);
+  if (latMin !== null) filter.latencyMin = latMin;
+  const latMax = query.latmax === undefined ? null : parseGoDuration(query.latmax);
+  if (latMax !== null) filter.latencyMax = latMax;
+  return filter;
+}
+
+/** The filter's title as go tool trace writes it, e.g. `"fetch" @ 0x4a2b3c (latency >= 1ms)`. */
+export function regionFilterName(filter: RegionFilter): string {
+  const parts: string[] = [];
+  if (filter.type !== undefined) parts.push(goQuote(filter.type));
+  if (filter.pc !== undefined) parts.push(`@ 0x${filter.pc.toString(16)}`);
+  if (filter.latencyMin !== undefined) parts.push(`(latency >= ${formatGoDuration(filter.latencyMin)})`);
+  if (filter.latencyMax !== undefined) parts.push(`(latency <= ${formatGoDuration(filter.latencyMax)})`);
+  return parts.join(' ');
+}
+
+export function regionMatches(summary: Summary, region: RegionSummary, filter: RegionFilter): boolean {
+  if (filter.type !== undefined && region.name !== filter.type) return false;
+  if (filter.pc !== undefined && region.frame.pc !== filter.pc) return false;
+  if (filter.latencyMin !== undefined || filter.latencyMax !== undefined) {
+    const [start, end] = regionInterval(summary, region);
+    if (filter.latencyMin !== undefined && end - start < filter.latencyMin) return false;
+    if (filter.latencyMax !== undefined && end - start > filter.latencyMax) return false;
+  }
+  return true;
+}
+
+export interface RegionRow {
+  goroutine: GoID;
+  taskId: TaskID;
+  /** Start time, or null if the region began before the trace (kept for a stable order and links). */
+  start: Nanoseconds | null;
+  totalTime: Nanoseconds;
+  nonOverlappingStats: Record<string, Nanoseconds>;
+  rangeTime: Record<string, Nanoseconds>;
+  hasRangeTime: boolean;
+}
+
+export interface RegionTypePage {
+  /** The filter's title (Go's filter.name). */
+  name: string;
+  maxTotalTime: Nanoseconds;
+  /** Breakdown columns in go tool trace's order: "Execution time" first, then by label. */
+  nonOverlappingStats: string[];
+  rangeStats: string[];
+  /** Longest total time first, or by `sortBy` when it is one of the columns. */
+  regions: RegionRow[];
+}
+
+/** The /userregion page: every matching region with its execution breakdown. */
+export function userRegionsOf(summary: Summary, filterOrType: RegionFilter | string, pc?: number, sortBy?: string): RegionTypePage {
+  const filter: RegionFilter = typeof filterOrType === 'string' ? { type: filterOrType, ...(pc === undefined ? {} : { pc }) } : filterOrType;
+  const rows: RegionRow[] = [];
+  const statLabels = new Set<string>();
+  const rangeLabels = new Set<string>();
+  let maxTotalTime = 0;
+  for (const region of listedRegions(summary)) {
+    if (!regionMatches(summary, region, filter)) continue;
+    const stats = nonOverlappingStats(region);
+    for (const label in stats) statLabels.add(label);
+    let totalRangeTime = 0;
+    for (const range in region.rangeTime) {
+      rangeLabels.add(range);
+      totalRangeTime += region.rangeTime[range];
+    }
+    rows.push({
+      goroutine: region.goroutine, taskId: region.taskId, start: region.start ? region.start.time : null,
+      totalTime: region.totalTime, nonOverlappingStats: stats, rangeTime: region.rangeTime, hasRangeTime: totalRangeTime !== 0,
+    });
+    if (maxTotalTime < region.totalTime) maxTotalTime = region.totalTime;
+  }
+  sortRows(rows, statLabels, sortBy, (a, b) => a.goroutine - b.goroutine || (a.start ?? -Infinity) - (b.start ?? -Infinity));
+  return {
+    name: regionFilterName(filter),
+    maxTotalTime,
+    nonOverlappingStats: sortStatLabels(statLabels),
+    rangeStats: [...rangeLabels].sort(compareStrings),
+    regions: rows,
+  };
+}
+
+/**
+ * Go's pprofMatchingRegions: per goroutine, the intervals of its matching regions, keeping only
+ * the outermost of nested or overlapping ones.
+ */
+export function matchingRegionIntervals(summary: Summary, filter: RegionFilter): GoroutineIntervals {
+  const byGoroutine = new Map<GoID, Array<[Nanoseconds, Nanoseconds]>>();
+  for (const g of summary.goroutines) {
+    for (const r of g.regions) {
+      const region = summary.regions[r];
+      if (!regionMatches(summary, region, filter)) continue;
+      let list = byGoroutine.get(g.id);
+      if (!list) byGoroutine.set(g.id, (list = []));
+      list.push(regionInterval(summary, region));
+    }
+  }
+  const result: GoroutineIntervals = {};
+  for (const [goid, intervals] of byGoroutine) {
+    intervals.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const outermost: Array<[Nanoseconds, Nanoseconds]> = [];
+    // Go starts from its time 0, before every event; -Infinity is that here.
+    let lastEnd = -Infinity;
+    for (const interval of intervals) {
+      if (lastEnd <= interval[0]) {
+        outermost.push(interval);
+        lastEnd = interval[1];
+      }
+    }
+    result[goid] = outermost;
+  }
+  return result;
+}

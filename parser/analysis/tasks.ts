@@ -1,0 +1,200 @@
+// The /usertasks and /usertask pages of go tool trace (cmd/trace/tasks.go) as pure functions
+// over a Summary: tasks grouped by type with a histogram of complete tasks' durations, and the
+// tasks matching a filter with their events.
+
+import { EventKind, goStateNames, NoGoroutine, NoTask, type GoID, type Nanoseconds, type TaskID } from '../model/event.ts';
+import { formatGoDuration, formatSeconds, goQuote, parseGoDuration } from './summary-format.ts';
+import { timeHistogram, type TimeHistogram } from './summary-histogram.ts';
+import { compareStrings } from './summary-stats.ts';
+import type { EventRecord, Summary, TaskSummary } from './summary-types.ts';
+
+export interface TaskTypeRow {
+  type: string;
+  /** Complete and incomplete tasks. */
+  count: number;
+  /** Durations of complete tasks only. */
+  histogram: TimeHistogram;
+}
+
+/** A task is complete when the trace holds both its begin and its end. */
+export function taskComplete(task: TaskSummary): boolean {
+  return task.start !== null && task.end !== null;
+}
+
+/** The /usertasks table, by task type. */
+export function userTasks(summary: Summary): TaskTypeRow[] {
+  const byType = new Map<string, { count: number; durations: number[] }>();
+  for (const task of summary.tasks) {
+    let group = byType.get(task.name);
+    if (!group) byType.set(task.name, (group = { count: 0, durations: [] }));
+    group.count++;
+    if (task.start && task.end) group.durations.push(task.end.time - task.start.time);
+  }
+  return [...byType.entries()]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([type, g]) => ({ type, count: g.count, histogram: timeHistogram(g.durations) }));
+}
+
+/** The /usertask query (type, complete, latmin, latmax, logtext); absent fields do not filter. */
+export interface TaskFilter {
+  type?: string;
+  /** true: complete tasks only; false: incomplete only. */
+  complete?: boolean;
+  /** Complete tasks whose duration is at least / at most this (ns). */
+  latencyMin?: Nanoseconds;
+  latencyMax?: Nanoseconds;
+  /** The type, a region type, a log category or a log message contains this. */
+  logText?: string;
+}
+
+/** Go's newTaskFilter from the page's query parameters (values as strings, absent = undefined). */
+export function taskFilterFromQuery(query: Record<string, string | undefined>): TaskFilter {
+  const filter: TaskFilter = {};
+  if (query.type !== undefined) filter.type = query.type;
+  if (query.complete === '1') filter.complete = true;
+  else if (query.complete === '0') filter.complete = false;
+  const latMin = query.latmin === undefined ? null : parseGoDuration(query.latmin);
+  if (latMin !== null) filter.latencyMin = latMin;
+  const latMax = query.latmax === undefined ? null : parseGoDuration(query.latmax);
+  if (latMax !== null) filter.latencyMax = latMax;
+  if (query.logtext) filter.logText = query.logtext;
+  return filter;
+}
+
+/** The filter's title as go tool trace writes it, e.g. `"httpRequest",complete,latency >= 1ms`. */
+export function taskFilterName(filter: TaskFilter): string {
+  const parts: string[] = [];
+  if (filter.type !== undefined) parts.push(goQuote(filter.type));
+  if (filter.complete === true) parts.push('complete');
+  else if (filter.complete === false) parts.push('incomplete');
+  if (filter.latencyMin !== undefined) parts.push(`latency >= ${formatGoDuration(filter.latencyMin)}`);
+  if (filter.latencyMax !== undefined) parts.push(`latency <= ${formatGoDuration(filter.latencyMax)}`);
+  if (filter.logText !== undefined) parts.push(`log contains ${goQuote(filter.logText)}`);
+  return parts.join(',');
+}
+
+/** Go's taskInterval: begin to end, the trace's start or end standing in for what is missing. */
+export function taskInterval(summary: Summary, task: TaskSummary): [Nanoseconds, Nanoseconds] {
+  return [task.start ? task.start.time : summary.traceStart, task.end ? task.end.time : summary.traceEnd];
+}
+
+export function taskMatches(summary: Summary, task: TaskSummary, filter: TaskFilter): boolean {
+  if (filter.type !== undefined && task.name !== filter.type) return false;
+  if (filter.complete !== undefined && taskComplete(task) !== filter.complete) return false;
+  if (filter.latencyMin !== undefined || filter.latencyMax !== undefined) {
+    if (!taskComplete(task)) return false;
+    const [start, end] = taskInterval(summary, task);
+    if (filter.latencyMin !== undefined && end - start < filter.latencyMin) return false;
+    if (filter.latencyMax !== undefined && end - start > filter.latencyMax) return false;
+  }
+  if (filter.logText !== undefined && !mentions(summary, task, filter.logText)) return false;
+  return true;
+}
+
+function mentions(summary: Summary, task: TaskSummary, text: string): boolean {
+  if (task.name.includes(text)) return true;
+  for (const r of task.regions) if (summary.regions[r].name.includes(text)) return true;
+  for (const log of task.logs) {
+    if ((log.category ?? '').includes(text) || (log.message ?? '').includes(text)) return true;
+  }
+  return false;
+}
+
+export interface TaskEventRow {
+  /** Since the trace start. */
+  when: Nanoseconds;
+  /** go tool trace's "%2.9f" seconds. */
+  whenString: string;
+  /** Since the previous row (the first: since the trace start). */
+  elapsed: Nanoseconds;
+  goroutine: GoID;
+  what: string;
+}
+
+export interface TaskRow {
+  id: TaskID;
+  /** Begin (or trace start) relative to the trace start, and that plus the duration. */
+  start: Nanoseconds;
+  end: Nanoseconds;
+  /** go tool trace's "%2.9fs" of start. */
+  whenString: string;
+  duration: Nanoseconds;
+  complete: boolean;
+  events: TaskEventRow[];
+}
+
+export interface TaskTypePage {
+  /** The filter's title (Go's filter.name). */
+  name: string;
+  /** Shortest first. */
+  tasks: TaskRow[];
+}
+
+/** The /usertask page: matching tasks, each with its begin, end, logs and regions in time order. */
+export function userTasksOfType(summary: Summary, filterOrType: TaskFilter | string): TaskTypePage {
+  const filter = typeof filterOrType === 'string' ? { type: filterOrType } : filterOrType;
+  const rows: TaskRow[] = [];
+  for (const task of summary.tasks) {
+    if (!taskMatches(summary, task, filter)) continue;
+    const raw: EventRecord[] = [];
+    if (task.start) raw.push(task.start);
+    if (task.end) raw.push(task.end);
+    raw.push(...task.logs);
+    for (const r of task.regions) {
+      const region = summary.regions[r];
+      if (region.start) raw.push(region.start);
+      if (region.end) raw.push(region.end);
+    }
+    raw.sort((a, b) => a.time - b.time); // Stable, as Go's SortStableFunc.
+
+    const events: TaskEventRow[] = [];
+    let last = summary.traceStart;
+    for (const ev of raw) {
+      const what = describeEvent(ev);
+      if (what === '') continue;
+      const when = ev.time - summary.traceStart;
+      events.push({ when, whenString: formatSeconds(when), elapsed: ev.time - last, goroutine: primaryGoroutine(ev), what });
+      last = ev.time;
+    }
+    const [start, end] = taskInterval(summary, task);
+    const relStart = start - summary.traceStart;
+    rows.push({
+      id: task.id, start: relStart, end: relStart + (end - start), whenString: `${formatSeconds(relStart)}s`,
+      duration: end - start, complete: taskComplete(task), events,
+    });
+  }
+  rows.sort((a, b) => a.duration - b.duration || a.id - b.id);
+  return { name: taskFilterName(filter), tasks: rows };
+}
+
+/** Go's TaskID printed with %d: NoTask is ^uint64(0). */
+function taskIdText(id: TaskID | undefined): string {
+  return id === undefined || id === NoTask ? '18446744073709551615' : String(id);
+}
+
+/** Go's describeEvent: the "Events" column; "" for events the page leaves out. */
+export function describeEvent(ev: EventRecord): string {
+  switch (ev.kind) {
+    case EventKind.StateTransition:
+      if (!ev.transition) return '';
+      return `${goStateNames[ev.transition.from] ?? 'Bad'} -> ${goStateNames[ev.transition.to] ?? 'Bad'}`;
+    case EventKind.RegionBegin:
+      return `region ${goQuote(ev.name ?? '')} begin`;
+    case EventKind.RegionEnd:
+      return `region ${goQuote(ev.name ?? '')} end`;
+    case EventKind.TaskBegin:
+      return `task ${goQuote(ev.name ?? '')} (ID ${taskIdText(ev.taskId)}, parent ${taskIdText(ev.parentTaskId)}) begin`;
+    case EventKind.TaskEnd:
+      return 'task end';
+    case EventKind.Log:
+      if (!ev.category) return `log ${goQuote(ev.message ?? '')}`;
+      return `log (category: ${ev.category}): ${goQuote(ev.message ?? '')}`;
+  }
+  return '';
+}
+
+/** Go's primaryGoroutine: the transitioning goroutine for transitions, else where the event happened. */
+export function primaryGoroutine(ev: EventRecord): GoID {
+  if (ev.kind !== EventKind.StateTransition) return ev.goroutine;
+  return ev.transition ? ev.transition.goroutine : NoGoroutine;
+}

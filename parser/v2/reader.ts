@@ -1,8 +1,226 @@
-// Placeholder until the v2 reader lands (issue 3).
-import type { ByteSource, ParseOptions, ParseResult } from '../types.ts';
-import { TraceParseError } from '../types.ts';
-import type { TraceHeader } from '../wire/header.ts';
+// The v2 trace reader (Go 1.22–1.27 wire formats "go 1.22", "go 1.23", "go 1.25", "go 1.26"),
+// following Go's internal/trace Reader.ReadEvent: read one generation, merge its per-M batches
+// through the ordering state machine, interleave CPU samples, bracket with Sync events, and
+// drop the generation before reading the next. Events are pushed to options.onEvent in the
+// exact order Go's reader returns them.
 
-export async function readV2Trace(_source: ByteSource, header: TraceHeader, _options: ParseOptions): Promise<ParseResult> {
-  throw new TraceParseError(`${header.version} traces are not supported yet`);
+import { TraceEvent } from '../model/event.ts';
+import { TraceTables } from '../model/tables.ts';
+import { TraceParseError, type ByteSource, type ParseOptions, type ParseResult } from '../types.ts';
+import { ChunkReader } from '../wire/chunk-reader.ts';
+import { HEADER_SIZE, type TraceHeader } from '../wire/header.ts';
+import { Ordering, OrderError } from '../order/ordering.ts';
+import type { OrderedEvent } from '../order/queue.ts';
+import { WireError } from './batch.ts';
+import { BatchCursor, BatchDecodeError, heapInsert, heapRemove, heapUpdate } from './batch-cursor.ts';
+import { fillCpuSample, fillEvent, fillSync, StackResolver, TableIdError, validateTableIds } from './event-fill.ts';
+import { type Generation, GenerationReader, type GenerationRead, ticksToNs } from './generation.ts';
+import { specs } from './specs.ts';
+
+/** Reads a v2 trace whose header has been consumed; see parser/types.ts for the contract. */
+export async function readV2Trace(source: ByteSource, header: TraceHeader, options: ParseOptions): Promise<ParseResult> {
+  const session = new V2Session(source, header, options);
+  return session.run();
+}
+
+class V2Session {
+  private readonly tables: TraceTables;
+  private readonly reader: ChunkReader;
+  private readonly generations: GenerationReader;
+  private readonly ordering: Ordering;
+  private readonly stacks: StackResolver;
+  private readonly event = new TraceEvent();
+  private readonly emit: (ev: TraceEvent) => void;
+
+  private gen: Generation | null = null;
+  private frontier: BatchCursor[] = [];
+  private cpuIndex = 0;
+  private lastTs = 0;
+  private syncs = 0;
+
+  private events = 0;
+  private validEvents = 0;
+  private validBytes = 0;
+  private generationCount = 0;
+  private startTime = NaN;
+  private endTime = NaN;
+  private validEndTime = NaN;
+
+  constructor(source: ByteSource, private readonly header: TraceHeader, private readonly options: ParseOptions) {
+    this.tables = options.tables ?? new TraceTables();
+    this.reader = new ChunkReader(source);
+    this.generations = new GenerationReader(this.reader, header.goMinor, HEADER_SIZE);
+    this.ordering = new Ordering(header.goMinor);
+    this.stacks = new StackResolver(this.tables);
+    this.emit = options.onEvent;
+  }
+
+  async run(): Promise<ParseResult> {
+    let error: Error | null = null;
+    try {
+      await this.readAll();
+    } catch (err) {
+      if (!(err instanceof WireError || err instanceof OrderError || err instanceof BatchDecodeError || err instanceof TableIdError)) throw err;
+      error = err;
+    }
+    const totalBytes = this.options.totalBytes ?? this.reader.pulled + HEADER_SIZE;
+    if (error !== null && this.generationCount === 0) {
+      const offset = error instanceof WireError ? error.offset : this.generations.offset;
+      throw new TraceParseError(`no complete generation in ${this.header.version} trace: ${error.message}`, offset);
+    }
+    if (this.generationCount === 0) {
+      throw new TraceParseError(`${this.header.version} trace has no events`, this.generations.offset);
+    }
+    return {
+      version: this.header.version,
+      goMinor: this.header.goMinor,
+      format: 'v2',
+      tables: this.tables,
+      events: this.events,
+      validEvents: this.validEvents,
+      validBytes: this.validBytes,
+      totalBytes,
+      generations: this.generationCount,
+      startTime: this.startTime,
+      endTime: error === null ? this.endTime : this.validEndTime,
+      error: error === null ? null : error instanceof WireError ? `${error.message} (at byte ${error.offset})` : error.message,
+    };
+  }
+
+  private async readAll(): Promise<void> {
+    const spill = this.header.goMinor < 26;
+    for (;;) {
+      const read: GenerationRead = spill ? await this.generations.readGenerationWithSpill() : await this.generations.readGeneration();
+      this.options.onProgress?.(this.generations.offset, this.options.totalBytes ?? NaN);
+      if (read.gen === null) {
+        // Go emits a Sync before returning the error (or to end the trace) — but only once a
+        // generation was read, or the trace is empty.
+        if (read.error !== null) {
+          if (this.generationCount > 0) this.emitSync(null);
+          throw read.error;
+        }
+        if (this.generationCount > 0) this.emitSync(null);
+        return;
+      }
+      this.install(read.gen);
+      this.orderGeneration();
+      this.gen = null;
+      if (read.error !== null) {
+        this.emitSync(null);
+        throw read.error;
+      }
+      if (spill && !this.generations.hasSpill) {
+        // No further generation: the trace ends here.
+        this.emitSync(null);
+        return;
+      }
+    }
+  }
+
+  /** Go's installGen: builds the frontier, then emits the generation's Sync event. */
+  private install(gen: Generation): void {
+    this.gen = gen;
+    this.stacks.setGeneration(gen);
+    this.cpuIndex = 0;
+    this.frontier = [];
+    for (const m of gen.batchMs) {
+      const bc = new BatchCursor(m, gen.batches.get(m)!);
+      if (!bc.nextEvent(gen.freq)) continue;
+      heapInsert(this.frontier, bc);
+    }
+    this.generationCount++;
+    this.emitSync(gen);
+  }
+
+  /** Merges the generation's Ms (Go's ReadEvent steps 5–8) until they and its samples run out. */
+  private orderGeneration(): void {
+    const gen = this.gen!;
+    const frontier = this.frontier;
+    const samples = gen.cpuSamples;
+    const ordering = this.ordering;
+    for (;;) {
+      if (frontier.length === 0 && this.cpuIndex === samples.length) return;
+      if (this.cpuIndex < samples.length && (frontier.length === 0 || samples[this.cpuIndex].time < frontier[0].time)) {
+        const sample = samples[this.cpuIndex++];
+        const ev = this.event.reset();
+        fillCpuSample(ev, sample, this.stacks);
+        this.deliver(ev, sample.time);
+        continue;
+      }
+      if (!this.tryAdvance(0)) {
+        // Rare: sort the frontier by time and try the other Ms in order.
+        sortFrontier(frontier);
+        let success = false;
+        for (let i = 1; i < frontier.length; i++) {
+          if (this.tryAdvance(i)) {
+            success = true;
+            break;
+          }
+        }
+        if (!success) {
+          throw new OrderError(`broken trace: failed to advance: frontier:\n[gen=${gen.gen}]\n\n${dumpFrontier(frontier)}`);
+        }
+      }
+      for (let rec = ordering.queue.shift(); rec !== undefined; rec = ordering.queue.shift()) {
+        this.deliverOrdered(rec, gen);
+      }
+    }
+  }
+
+  private tryAdvance(i: number): boolean {
+    const gen = this.gen!;
+    const bc = this.frontier[i];
+    if (!this.ordering.advance(bc, gen, bc.m, gen.gen)) return false;
+    if (bc.nextEvent(gen.freq)) heapUpdate(this.frontier, i);
+    else heapRemove(this.frontier, i);
+    return true;
+  }
+
+  private deliverOrdered(rec: OrderedEvent, gen: Generation): void {
+    validateTableIds(rec, gen);
+    const ev = this.event.reset();
+    fillEvent(ev, rec, gen, this.stacks);
+    this.deliver(ev, rec.time);
+  }
+
+  private emitSync(gen: Generation | null): void {
+    this.syncs++;
+    const ev = this.event.reset();
+    fillSync(ev, this.syncs, gen);
+    const time = gen !== null ? ticksToNs(gen.minTs, gen.freq) : this.lastTs;
+    this.deliver(ev, time);
+    this.validEvents = this.events;
+    this.validBytes = this.generations.offset;
+    this.validEndTime = this.endTime;
+  }
+
+  /** Go's ReadEvent epilogue: times strictly increase, then the event goes to the sink. */
+  private deliver(ev: TraceEvent, time: number): void {
+    if (time <= this.lastTs) time = this.lastTs + 1;
+    this.lastTs = time;
+    ev.time = time;
+    if (this.events === 0) this.startTime = time;
+    this.endTime = time;
+    this.events++;
+    this.emit(ev);
+  }
+}
+
+/** Sorts the frontier by time (Go: slices.SortFunc; insertion sort, as Go's is for ≤12 items). */
+function sortFrontier(frontier: BatchCursor[]): void {
+  for (let i = 1; i < frontier.length; i++) {
+    for (let j = i; j > 0 && frontier[j].time < frontier[j - 1].time; j--) {
+      const t = frontier[j];
+      frontier[j] = frontier[j - 1];
+      frontier[j - 1] = t;
+    }
+  }
+}
+
+function dumpFrontier(frontier: BatchCursor[]): string {
+  return frontier.map((bc) => {
+    const spec = specs[bc.typ];
+    const args = spec.args.slice(1).map((name, i) => ` ${name}=${bc.args[i]}`).join('');
+    return `M ${bc.m} [${spec.name} time=${bc.time}${args}]\n`;
+  }).join('');
 }

@@ -1,0 +1,285 @@
+// Turns an ordered wire event into the shared TraceEvent, exactly as Go's Event accessors
+// (Kind, Stack, StateTransition, Range, Task, Region, Log, Metric, Label, Experimental)
+// interpret it. Also owns the mapping of per-generation stack ids to global interned ones.
+
+import {
+  EventKind, GoState, ProcState, ResourceKind, NoStack, type TraceEvent, type StackID,
+} from '../model/event.ts';
+import type { TraceTables } from '../model/tables.ts';
+import type { OrderedEvent } from '../order/queue.ts';
+import { goStatusToState, procStatusToState, ProcStatus } from '../order/ordering.ts';
+import type { Generation, CpuSample } from './generation.ts';
+import { Ev, EV_SYNC, specs, experimentNames } from './specs.ts';
+
+/** Thrown when an event names a stack or string its generation does not have. */
+export class TableIdError extends Error {}
+
+/** Resolves a generation's stack ids into the trace-wide tables, caching per generation. */
+export class StackResolver {
+  private gen: Generation | null = null;
+  private cache = new Map<number, StackID>();
+
+  constructor(private readonly tables: TraceTables) {}
+
+  setGeneration(gen: Generation): void {
+    this.gen = gen;
+    this.cache = new Map();
+  }
+
+  resolve(id: number): StackID {
+    if (id === 0) return NoStack;
+    let global = this.cache.get(id);
+    if (global !== undefined) return global;
+    const gen = this.gen!;
+    const pcs = gen.stacks.get(id) ?? [];
+    const frameIds = new Array<number>(pcs.length);
+    for (let i = 0; i < pcs.length; i++) {
+      const frame = gen.pcs.get(pcs[i])!;
+      frameIds[i] = this.tables.internFrame(pcs[i], gen.stringOf(frame.funcId) ?? '', gen.stringOf(frame.fileId) ?? '', frame.line);
+    }
+    global = this.tables.internStack(frameIds);
+    this.cache.set(id, global);
+    return global;
+  }
+}
+
+/** Go's Event.validateTableIDs: every stack and string id the event names must exist. */
+export function validateTableIds(rec: OrderedEvent, gen: Generation): void {
+  const spec = specs[rec.typ];
+  for (const i of spec.stackArgs) {
+    const id = rec.args[i - 1];
+    if (!gen.hasStack(id)) throw new TableIdError(`found invalid stack ID ${id} for event ${spec.name}`);
+  }
+  for (const i of spec.stringArgs) {
+    const id = rec.args[i - 1];
+    if (gen.stringOf(id) === undefined) throw new TableIdError(`found invalid string ID ${id} for event ${spec.name}`);
+  }
+}
+
+const GC_MARK = 'GC concurrent mark phase';
+const GC_SWEEP = 'GC incremental sweep';
+const GC_ASSIST = 'GC mark assist';
+
+/** Fills `ev` (already reset, with time set) from an ordered wire event of generation `gen`. */
+export function fillEvent(ev: TraceEvent, rec: OrderedEvent, gen: Generation, stacks: StackResolver): void {
+  const a = rec.args;
+  ev.g = rec.g;
+  ev.p = rec.p;
+  ev.m = rec.m;
+  ev.wireType = rec.typ;
+  const str = (id: number) => gen.stringOf(id) ?? '';
+  switch (rec.typ) {
+    case Ev.ProcsChange:
+      metric(ev, '/sched/gomaxprocs:threads', a[0]);
+      ev.stack = stacks.resolve(a[1]);
+      return;
+    case Ev.HeapAlloc:
+      metric(ev, '/memory/classes/heap/objects:bytes', a[0]);
+      return;
+    case Ev.HeapGoal:
+      metric(ev, '/gc/heap/goal:bytes', a[0]);
+      return;
+
+    case Ev.ProcStart:
+      proc(ev, a[0], ProcState.Idle, ProcState.Running);
+      return;
+    case Ev.ProcStop:
+      proc(ev, rec.p, ProcState.Running, ProcState.Idle);
+      return;
+    case Ev.ProcSteal:
+      proc(ev, a[0], a[3] === ProcStatus.SyscallAbandoned ? ProcState.Idle : ProcState.Running, ProcState.Idle);
+      return;
+    case Ev.ProcStatus:
+      proc(ev, a[0], a[2], procStatusToState[a[1]]);
+      return;
+
+    case Ev.GoCreate:
+    case Ev.GoCreateBlocked:
+      goroutine(ev, a[0], GoState.NotExist, rec.typ === Ev.GoCreateBlocked ? GoState.Waiting : GoState.Runnable);
+      ev.transitionStack = stacks.resolve(a[1]);
+      ev.stack = stacks.resolve(a[2]);
+      return;
+    case Ev.GoCreateSyscall:
+      goroutine(ev, a[0], GoState.NotExist, GoState.Syscall);
+      return;
+    case Ev.GoStart:
+      goroutine(ev, a[0], GoState.Runnable, GoState.Running);
+      return;
+    case Ev.GoDestroy:
+      goroutine(ev, rec.g, GoState.Running, GoState.NotExist);
+      return;
+    case Ev.GoDestroySyscall:
+      goroutine(ev, rec.g, GoState.Syscall, GoState.NotExist);
+      return;
+    case Ev.GoStop:
+    case Ev.GoBlock:
+      goroutine(ev, rec.g, GoState.Running, rec.typ === Ev.GoStop ? GoState.Runnable : GoState.Waiting);
+      ev.reason = str(a[0]);
+      ev.stack = ev.transitionStack = stacks.resolve(a[1]);
+      return;
+    case Ev.GoUnblock:
+      goroutine(ev, a[0], GoState.Waiting, GoState.Runnable);
+      ev.stack = stacks.resolve(a[2]);
+      return;
+    case Ev.GoSwitch:
+    case Ev.GoSwitchDestroy:
+      // Both first unblock the goroutine they name, like GoUnblock.
+      goroutine(ev, a[0], GoState.Waiting, GoState.Runnable);
+      return;
+    case Ev.GoSyscallBegin:
+      goroutine(ev, rec.g, GoState.Running, GoState.Syscall);
+      ev.stack = ev.transitionStack = stacks.resolve(a[1]);
+      return;
+    case Ev.GoSyscallEnd:
+      goroutine(ev, rec.g, GoState.Syscall, GoState.Running);
+      return;
+    case Ev.GoSyscallEndBlocked:
+      goroutine(ev, rec.g, GoState.Syscall, GoState.Runnable);
+      return;
+    case Ev.GoStatus:
+    case Ev.GoStatusStack: {
+      const packed = a[2];
+      const to = packed % 2 ** 32;
+      goroutine(ev, a[0], Math.floor(packed / 2 ** 32), goStatusToState[to] ?? GoState.Undetermined);
+      if (rec.typ === Ev.GoStatusStack) ev.stack = ev.transitionStack = stacks.resolve(a[3]);
+      return;
+    }
+
+    case Ev.STWBegin:
+    case Ev.STWEnd:
+      range(ev, rec.typ === Ev.STWBegin ? EventKind.RangeBegin : EventKind.RangeEnd,
+        `stop-the-world (${str(a[0])})`, ResourceKind.Goroutine, rec.g);
+      if (rec.typ === Ev.STWBegin) ev.stack = stacks.resolve(a[1]);
+      return;
+    case Ev.GCBegin:
+      range(ev, EventKind.RangeBegin, GC_MARK, ResourceKind.None, 0);
+      ev.stack = stacks.resolve(a[1]);
+      return;
+    case Ev.GCActive:
+      range(ev, EventKind.RangeActive, GC_MARK, ResourceKind.None, 0);
+      return;
+    case Ev.GCEnd:
+      range(ev, EventKind.RangeEnd, GC_MARK, ResourceKind.None, 0);
+      return;
+    case Ev.GCSweepBegin:
+      range(ev, EventKind.RangeBegin, GC_SWEEP, ResourceKind.Proc, rec.p);
+      ev.stack = stacks.resolve(a[0]);
+      return;
+    case Ev.GCSweepActive:
+      range(ev, EventKind.RangeActive, GC_SWEEP, ResourceKind.Proc, a[0]);
+      return;
+    case Ev.GCSweepEnd:
+      range(ev, EventKind.RangeEnd, GC_SWEEP, ResourceKind.Proc, rec.p);
+      ev.rangeAttributes = [{ name: 'bytes swept', value: a[0] }, { name: 'bytes reclaimed', value: a[1] }];
+      return;
+    case Ev.GCMarkAssistBegin:
+      range(ev, EventKind.RangeBegin, GC_ASSIST, ResourceKind.Goroutine, rec.g);
+      ev.stack = stacks.resolve(a[0]);
+      return;
+    case Ev.GCMarkAssistActive:
+      range(ev, EventKind.RangeActive, GC_ASSIST, ResourceKind.Goroutine, a[0]);
+      return;
+    case Ev.GCMarkAssistEnd:
+      range(ev, EventKind.RangeEnd, GC_ASSIST, ResourceKind.Goroutine, rec.g);
+      return;
+
+    case Ev.GoLabel:
+      ev.kind = EventKind.Label;
+      ev.name = str(a[0]);
+      ev.resourceKind = ResourceKind.Goroutine;
+      ev.resourceId = rec.g;
+      return;
+    case Ev.UserTaskBegin:
+      ev.kind = EventKind.TaskBegin;
+      ev.taskId = a[0];
+      ev.parentTaskId = a[1];
+      ev.name = str(a[2]);
+      ev.stack = stacks.resolve(a[3]);
+      return;
+    case Ev.UserTaskEnd:
+      ev.kind = EventKind.TaskEnd;
+      ev.taskId = a[0];
+      ev.parentTaskId = a[2];
+      ev.name = rec.taskName;
+      ev.stack = stacks.resolve(a[1]);
+      return;
+    case Ev.UserRegionBegin:
+    case Ev.UserRegionEnd:
+      ev.kind = rec.typ === Ev.UserRegionBegin ? EventKind.RegionBegin : EventKind.RegionEnd;
+      ev.taskId = a[0];
+      ev.name = str(a[1]);
+      ev.stack = stacks.resolve(a[2]);
+      return;
+    case Ev.UserLog:
+      ev.kind = EventKind.Log;
+      ev.taskId = a[0];
+      ev.category = str(a[1]);
+      ev.message = str(a[2]);
+      ev.stack = stacks.resolve(a[3]);
+      return;
+  }
+  const spec = specs[rec.typ];
+  if (spec.experiment !== 0) {
+    ev.kind = EventKind.Experimental;
+    ev.name = spec.name;
+    ev.experiment = experimentNames[spec.experiment] ?? '';
+    ev.args = spec.args.slice(1);
+    ev.argValues = Array.from(a.subarray(0, spec.args.length - 1));
+    return;
+  }
+  ev.kind = EventKind.Bad;
+}
+
+/** Fills a StackSample event from a CPU sample (Go's cpuSample.asEvent). */
+export function fillCpuSample(ev: TraceEvent, s: CpuSample, stacks: StackResolver): void {
+  ev.kind = EventKind.StackSample;
+  ev.wireType = Ev.CPUSample;
+  ev.g = s.g;
+  ev.p = s.p;
+  ev.m = s.m;
+  ev.stack = stacks.resolve(s.stack);
+}
+
+/** Fills a Sync event; `gen` is null for the Syncs that end the trace or precede an error. */
+export function fillSync(ev: TraceEvent, n: number, gen: Generation | null): void {
+  ev.kind = EventKind.Sync;
+  ev.wireType = EV_SYNC;
+  ev.syncN = n;
+  if (gen?.hasClockSnapshot) {
+    ev.clockSnapshot = {
+      trace: Math.trunc(gen.snapTime * gen.freq),
+      wallSec: gen.snapSec,
+      wallNsec: gen.snapNsec,
+      mono: gen.snapMono,
+    };
+  }
+}
+
+function metric(ev: TraceEvent, name: string, value: number): void {
+  ev.kind = EventKind.Metric;
+  ev.name = name;
+  ev.value = value;
+}
+
+function proc(ev: TraceEvent, id: number, from: number, to: number): void {
+  ev.kind = EventKind.StateTransition;
+  ev.resourceKind = ResourceKind.Proc;
+  ev.resourceId = id;
+  ev.oldState = from;
+  ev.newState = to;
+}
+
+function goroutine(ev: TraceEvent, id: number, from: number, to: number): void {
+  ev.kind = EventKind.StateTransition;
+  ev.resourceKind = ResourceKind.Goroutine;
+  ev.resourceId = id;
+  ev.oldState = from;
+  ev.newState = to;
+}
+
+function range(ev: TraceEvent, kind: EventKind, name: string, scope: ResourceKind, id: number): void {
+  ev.kind = kind;
+  ev.name = name;
+  ev.resourceKind = scope;
+  ev.resourceId = id;
+}

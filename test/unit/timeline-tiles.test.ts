@@ -1,0 +1,264 @@
+// Tile queries and model invariants on a randomly scheduled (but valid) event stream: state
+// rows tile each goroutine's lifetime, a proc runs one goroutine at a time, lanes never
+// overlap, and merging below a pixel keeps span counts and covered time.
+
+import { describe, expect, it } from 'vitest';
+import { EventKind, GoState, ProcState, ResourceKind, TraceEvent } from '../../parser/model/event.ts';
+import { TraceTables } from '../../parser/model/tables.ts';
+import { createTimelineModel } from '../../parser/model/timeline-builder.ts';
+import { SliceKind, type TimelineModel } from '../../parser/model/timeline.ts';
+import { listTracks, queryFlows, queryTile, stackFrames } from '../../parser/analysis/tiles.ts';
+
+/** A tiny deterministic PRNG so failures reproduce. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+/** Simulates a scheduler with `procs` Ps and emits a valid v2-style event stream into the model. */
+function simulate(seed: number, steps: number, procs = 4): TimelineModel {
+  const rand = rng(seed);
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+  const tables = new TraceTables();
+  const stack = tables.internStack([tables.internFrame(1, 'main.work', 'w.go', 1)]);
+  const analysis = createTimelineModel(tables);
+  const ev = new TraceEvent();
+  let t = 1000;
+  const emit = (f: Partial<TraceEvent>) => {
+    ev.reset();
+    Object.assign(ev, { time: t }, f);
+    analysis.handleEvent(ev);
+  };
+  const goT = (id: number, from: GoState, to: GoState, ctx: Partial<TraceEvent>) =>
+    emit({ kind: EventKind.StateTransition, resourceKind: ResourceKind.Goroutine, resourceId: id, oldState: from, newState: to, stack, ...ctx });
+  const procT = (id: number, from: ProcState, to: ProcState, m: number) =>
+    emit({ kind: EventKind.StateTransition, resourceKind: ResourceKind.Proc, resourceId: id, oldState: from, newState: to, p: id, m });
+
+  emit({ kind: EventKind.Sync });
+  const running: number[] = new Array(procs).fill(-1); // goroutine on each P, -1 idle
+  const procUp: boolean[] = new Array(procs).fill(true);
+  const state = new Map<number, GoState>();
+  const syscallOf = new Map<number, number>(); // g in syscall → its P (or -1 once the P is gone)
+  let nextG = 1;
+  for (let p = 0; p < procs; p++) procT(p, ProcState.Undetermined, ProcState.Running, 100 + p);
+  for (let i = 0; i < 3; i++) {
+    const g = nextG++;
+    state.set(g, GoState.Runnable);
+    goT(g, GoState.Undetermined, GoState.Runnable, { transitionStack: stack });
+  }
+  for (let step = 0; step < steps; step++) {
+    t += 1 + Math.floor(rand() * 50);
+    const p = Math.floor(rand() * procs);
+    const m = 100 + p;
+    const g = running[p];
+    if (!procUp[p]) {
+      procUp[p] = true;
+      procT(p, ProcState.Idle, ProcState.Running, m);
+      continue;
+    }
+    if (g < 0) {
+      const runnable = [...state].filter(([, s]) => s === GoState.Runnable).map(([id]) => id);
+      if (runnable.length === 0) continue;
+      const next = pick(runnable);
+      state.set(next, GoState.Running);
+      running[p] = next;
+      goT(next, GoState.Runnable, GoState.Running, { g: -1, p, m });
+      continue;
+    }
+    if (state.get(g) === GoState.Syscall) {
+      if (rand() < 0.5) {
+        state.set(g, GoState.Running);
+        syscallOf.delete(g);
+        goT(g, GoState.Syscall, GoState.Running, { g, p, m });
+      } else {
+        // Another M retakes the P; the goroutine returns later without it.
+        procT(p, ProcState.Running, ProcState.Idle, 200);
+        procUp[p] = false;
+        running[p] = -1;
+        syscallOf.set(g, -1);
+        t += 5;
+        state.set(g, GoState.Runnable);
+        syscallOf.delete(g);
+        goT(g, GoState.Syscall, GoState.Runnable, { g, p: -1, m });
+      }
+      continue;
+    }
+    const r = rand();
+    if (r < 0.2) {
+      const child = nextG++;
+      state.set(child, GoState.Runnable);
+      goT(child, GoState.NotExist, GoState.Runnable, { g, p, m, transitionStack: stack });
+    } else if (r < 0.4) {
+      state.set(g, GoState.Waiting);
+      running[p] = -1;
+      goT(g, GoState.Running, GoState.Waiting, { g, p, m, reason: pick(['chan receive', 'sync', 'sleep']) });
+    } else if (r < 0.55) {
+      const waiting = [...state].filter(([, s]) => s === GoState.Waiting).map(([id]) => id);
+      if (waiting.length) {
+        const w = pick(waiting);
+        state.set(w, GoState.Runnable);
+        goT(w, GoState.Waiting, GoState.Runnable, { g, p, m });
+      }
+    } else if (r < 0.7) {
+      state.set(g, GoState.Runnable);
+      running[p] = -1;
+      goT(g, GoState.Running, GoState.Runnable, { g, p, m, reason: 'preempted' });
+    } else if (r < 0.85) {
+      state.set(g, GoState.Syscall);
+      syscallOf.set(g, p);
+      goT(g, GoState.Running, GoState.Syscall, { g, p, m });
+    } else if (r < 0.9 && state.size > 4) {
+      state.delete(g);
+      running[p] = -1;
+      goT(g, GoState.Running, GoState.NotExist, { g, p, m });
+    } else {
+      emit({ kind: EventKind.StackSample, g, p, m, stack });
+    }
+  }
+  t += 10;
+  emit({ kind: EventKind.Metric, name: '/gc/heap/goal:bytes', value: 1 << 20 });
+  return analysis.finish();
+}
+
+describe('timeline invariants on a simulated schedule', () => {
+  const model = simulate(42, 20000);
+
+  it('tiles every goroutine lifetime with state spans, without gaps or overlaps', () => {
+    let rows = 0;
+    for (const track of model.tracks) {
+      if (track.kind !== 'goroutine') continue;
+      const [lo, hi] = model.stateRange(track.id);
+      expect(hi).toBeGreaterThan(lo);
+      rows++;
+      const row = model.stateRowOfTrack[track.id];
+      for (let i = lo; i < hi; i++) {
+        const end = model.stateEnd(i, hi, row);
+        expect(end).toBeGreaterThanOrEqual(model.states.start[i]);
+        if (i > lo) expect(model.states.start[i]).toBe(model.stateEnd(i - 1, hi, row));
+      }
+      expect(model.states.rowEnd[row]).toBeLessThanOrEqual(model.endTime);
+    }
+    expect(rows).toBeGreaterThan(100);
+  });
+
+  it('never runs two goroutines on one proc at once, and lanes never overlap', () => {
+    let execs = 0;
+    for (const track of model.tracks) {
+      for (let lane = 0; lane < track.lanes; lane++) {
+        const [lo, hi] = model.laneRange(track.id, lane);
+        for (let i = lo + 1; i < hi; i++) expect(model.slices.start[i]).toBeGreaterThanOrEqual(model.slices.end[i - 1]);
+      }
+      if (track.kind !== 'proc') continue;
+      const runs: [number, number][] = [];
+      for (let lane = 0; lane < track.lanes; lane++) {
+        const [lo, hi] = model.laneRange(track.id, lane);
+        for (let i = lo; i < hi; i++) if (model.slices.kind[i] === SliceKind.GoroutineExec) runs.push([model.slices.start[i], model.slices.end[i]]);
+      }
+      runs.sort((a, b) => a[0] - b[0]);
+      for (let i = 1; i < runs.length; i++) expect(runs[i][0]).toBeGreaterThanOrEqual(runs[i - 1][1]);
+      execs += runs.length;
+    }
+    expect(execs).toBeGreaterThan(1000);
+  });
+
+  it('has as many proc execution slices as goroutine runs on a P', () => {
+    // Each Runnable→Running on a P starts one proc-view slice; count them from the state rows.
+    let runningSpans = 0;
+    for (const track of model.tracks) {
+      if (track.kind !== 'goroutine') continue;
+      const [lo, hi] = model.stateRange(track.id);
+      for (let i = lo; i < hi; i++) {
+        // Running spans that follow a non-executing state (Syscall→Running continues the slice).
+        if (model.states.state[i] === 2 && (i === lo || model.states.state[i - 1] !== 5)) runningSpans++;
+      }
+    }
+    let execs = 0;
+    for (let i = 0; i < model.slices.kind.length; i++) if (model.slices.kind[i] === SliceKind.GoroutineExec) execs++;
+    const threadExecs = model.tracks.filter((t) => t.kind === 'thread').length;
+    expect(threadExecs).toBeGreaterThan(0);
+    // Proc and thread views both cut one slice per run: total = 2 × runs.
+    expect(execs).toBe(2 * runningSpans);
+  });
+
+  it('merging at coarse resolution keeps span counts and covered time', () => {
+    const ids = model.tracks.filter((t) => t.kind !== 'counter').map((t) => t.id);
+    const fine = queryTile(model, { tracks: ids, start: model.startTime, end: model.endTime, resolution: 1 });
+    const coarse = queryTile(model, { tracks: ids, start: model.startTime, end: model.endTime, resolution: (model.endTime - model.startTime) / 300 });
+    let fineCount = 0;
+    let coarseCount = 0;
+    let coarseEntries = 0;
+    fine.tracks.forEach((ft, k) => {
+      const ct = coarse.tracks[k];
+      const lanes = ft.states ? [[ft.states, ct.states!], ...ft.lanes.map((l, i) => [l, ct.lanes[i]])] : ft.lanes.map((l, i) => [l, ct.lanes[i]]);
+      for (const [f, c] of lanes) {
+        expect(f.merged.every((x) => x === 1)).toBe(true);
+        fineCount += f.start.length;
+        coarseCount += c.merged.reduce((a, b) => a + b, 0);
+        coarseEntries += c.start.length;
+        // At most a long span and a merged entry per pixel.
+        expect(c.start.length).toBeLessThanOrEqual(2 * 300 + 2);
+        // Covered time: merged entries span from their first start to their last end.
+        if (f.start.length) {
+          expect(c.start[0]).toBe(f.start[0]);
+          expect(c.end[c.end.length - 1]).toBe(f.end[f.end.length - 1]);
+        }
+        for (let i = 1; i < c.start.length; i++) expect(c.start[i]).toBeGreaterThanOrEqual(c.end[i - 1]);
+      }
+    });
+    expect(coarseCount).toBe(fineCount);
+    expect(coarseEntries).toBeLessThan(fineCount * 0.75);
+  });
+
+  it('answers a zoomed-in tile with exactly the spans that overlap it', () => {
+    const track = model.tracks.find((t) => t.kind === 'proc' && t.resource === 0)!;
+    const mid = (model.startTime + model.endTime) / 2;
+    const tile = queryTile(model, { tracks: [track.id], start: mid, end: mid + 20000, resolution: 0.5 });
+    const lane = tile.tracks[0].lanes[0];
+    const [lo, hi] = model.laneRange(track.id, 0);
+    let expected = 0;
+    for (let i = lo; i < hi; i++) if (model.slices.end[i] > mid && model.slices.start[i] < mid + 20000) expected++;
+    expect(lane.start.length).toBe(expected);
+    expect(lane.merged.every((x) => x === 1)).toBe(true);
+    for (const g of lane.label) expect(tile.goroutines[g]).toMatch(/^G\d+/);
+  });
+
+  it('lists tracks in a stable order with counters last', () => {
+    const list = listTracks(model);
+    const kinds = list.tracks.map((t) => t.kind);
+    expect(kinds.slice(0, 2)).toEqual(['gc', 'stw']);
+    expect(kinds.slice(-3)).toEqual(['counter', 'counter', 'counter']);
+    expect(list.tracks.every((t, i) => t.id === i)).toBe(true);
+    const heap = list.tracks.find((t) => t.name === 'Heap')!;
+    expect(heap.series).toEqual(['allocated', 'goal', 'nextGC']);
+    const tile = queryTile(model, { tracks: [heap.id], start: model.startTime, end: model.endTime, resolution: 1 });
+    expect(tile.tracks[0].counter!.values[1]).toEqual([1 << 20]);
+  });
+
+  it('finds flows in a range and resolves stacks', () => {
+    const all = queryFlows(model, model.startTime, model.endTime);
+    expect(all.name.length).toBe(model.flows.name.length);
+    expect(new Set(all.name)).toEqual(new Set(['go', 'unblock (chan receive)', 'unblock (sync)', 'unblock (sleep)', 'exit blocked syscall']));
+    const mid = (model.startTime + model.endTime) / 2;
+    const part = queryFlows(model, mid, mid + 1000);
+    for (let i = 0; i < part.name.length; i++) {
+      expect(part.fromTime[i]).toBeLessThanOrEqual(mid + 1000);
+      expect(part.toTime[i]).toBeGreaterThanOrEqual(mid);
+    }
+    const brute = Array.from(model.flows.fromTime).filter((f, i) => f <= mid + 1000 && model.flows.toTime[i] >= mid).length;
+    expect(part.name.length).toBe(brute);
+    expect(queryFlows(model, model.startTime, model.endTime, 10)).toMatchObject({ truncated: true });
+  });
+});
+
+describe('stack frames', () => {
+  it('resolves an interned stack and rejects unknown ids', () => {
+    const tables = new TraceTables();
+    const id = tables.internStack([tables.internFrame(5, 'main.f', 'f.go', 3)]);
+    expect(stackFrames(tables, id)).toEqual([{ pc: 5, func: 'main.f', file: 'f.go', line: 3 }]);
+    expect(stackFrames(tables, 999)).toBeNull();
+    expect(stackFrames(tables, -1)).toBeNull();
+  });
+});

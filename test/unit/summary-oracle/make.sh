@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Remakes cases.json: hand-written event sequences (cases.go, in Go's testgen form) and Go's own
+# Remakes cases.json and formats.json (Go's duration/quote/histogram forms):
+# hand-written event sequences (cases.go, in Go's testgen form) and Go's own
 # parser test traces, each read by Go 1.27's internal/trace and summarized by its Summarizer —
 # the code go tool trace runs. The unit test feeds the same events to our summarizer.
 #
@@ -17,6 +18,9 @@ mkdir -p "$src/gotrace" "$src/gotxtar" "$src/oracle"
 (cd "$goroot/src/internal/trace" && find . -name '*.go' ! -name '*_test.go' ! -path './testdata/*' \
   ! -path './testtrace/helpers.go' ! -path './testtrace/platforms.go' ! -path './testtrace/validation.go' \
   -exec cp --parents {} "$src/gotrace/" \;)
+# Of traceviewer only the histogram (the rest needs internal/profile).
+rm -rf "$src/gotrace/traceviewer" && mkdir -p "$src/gohist"
+cp "$goroot/src/internal/trace/traceviewer/histogram.go" "$src/gohist/"
 cp "$goroot/src/internal/txtar/archive.go" "$src/gotxtar/"
 find "$src/gotrace" -name '*.go' -exec sed -i \
   -e 's#"internal/trace/internal/#"gotrace/internal/#' -e 's#"internal/trace/#"gotrace/#' \
@@ -24,9 +28,11 @@ find "$src/gotrace" -name '*.go' -exec sed -i \
 # Go refuses "internal" path elements outside their parent; rename the folder and its imports.
 mv "$src/gotrace/internal" "$src/gotrace/inner"
 find "$src/gotrace" -name '*.go' -exec sed -i -e 's#"gotrace/internal/#"gotrace/inner/#' {} +
-cp "$here/oracle.go" "$here/cases.go" "$src/oracle/"
+cp "$here/oracle.go" "$here/cases.go" "$here/formats.go" "$src/oracle/"
 
 cd "$src/oracle"
 GOROOT="$goroot" GOPATH="$scratch" GO111MODULE=off GOFLAGS= "$goroot/bin/go" run . \
   "$goroot/src/internal/trace/testdata/tests" > "$here/cases.json"
-echo "wrote $here/cases.json ($(wc -c < "$here/cases.json") bytes)"
+GOROOT="$goroot" GOPATH="$scratch" GO111MODULE=off GOFLAGS= "$goroot/bin/go" run . \
+  "$goroot/src/internal/trace/testdata/tests" -formats > "$here/formats.json"
+echo "wrote $here/formats.json and $here/cases.json ($(wc -c < "$here/cases.json") bytes)"

@@ -280,7 +280,12 @@ func main() {
 		}
 	}
 	enc := json.NewEncoder(os.Stdout)
-	enc.SetIndent("", "")
+	if len(os.Args) > 2 && os.Args[2] == "-formats" {
+		if err := enc.Encode(formatCases()); err != nil {
+			panic(err)
+		}
+		return
+	}
 	if err := enc.Encode(results); err != nil {
 		panic(err)
 	}

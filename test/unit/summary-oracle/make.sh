@@ -31,6 +31,14 @@ find "$src/gotrace" -name '*.go' -exec sed -i -e 's#"gotrace/internal/#"gotrace/
 cp "$here/oracle.go" "$here/cases.go" "$here/formats.go" "$src/oracle/"
 
 cd "$src/oracle"
+if [[ "${1:-}" == "-traces" ]]; then
+  # Go's summaries of binary traces, to stdout (paths relative to the caller's directory).
+  shift
+  args=()
+  for f in "$@"; do args+=("$(cd "$OLDPWD" && realpath "$f")"); done
+  GOROOT="$goroot" GOPATH="$scratch" GO111MODULE=off GOFLAGS= "$goroot/bin/go" run . -traces "${args[@]}"
+  exit
+fi
 GOROOT="$goroot" GOPATH="$scratch" GO111MODULE=off GOFLAGS= "$goroot/bin/go" run . \
   "$goroot/src/internal/trace/testdata/tests" > "$here/cases.json"
 GOROOT="$goroot" GOPATH="$scratch" GO111MODULE=off GOFLAGS= "$goroot/bin/go" run . \

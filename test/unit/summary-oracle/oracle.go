@@ -244,6 +244,27 @@ func summarize(name string, r io.Reader) (*result, error) {
 
 func main() {
 	var results []*result
+	if len(os.Args) > 2 && os.Args[1] == "-traces" {
+		// Binary traces: Go's summary only (events omitted), one result per file.
+		for _, path := range os.Args[2:] {
+			f, err := os.Open(path)
+			if err != nil {
+				panic(err)
+			}
+			res, err := summarize(path, f)
+			f.Close()
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "%s: %v\n", path, err)
+				continue
+			}
+			res.Events, res.Stacks = nil, nil
+			results = append(results, res)
+		}
+		if err := json.NewEncoder(os.Stdout).Encode(results); err != nil {
+			panic(err)
+		}
+		return
+	}
 	add := func(name string, path string) {
 		r, _, exp, err := testtrace.ParseFile(path)
 		if err != nil {

@@ -8,6 +8,11 @@ import { registerSecurity, LOOPBACK_HOSTS } from './http/security.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerStatusRoute } from './routes/status.ts';
 import { registerTraceInfoRoute } from './routes/trace-info.ts';
+import { registerGoroutineRoutes } from './routes/goroutines.ts';
+import { registerProfileRoutes } from './routes/profiles.ts';
+import { registerTaskRoutes } from './routes/tasks.ts';
+import { registerRegionRoutes } from './routes/regions.ts';
+import { registerMmuRoutes } from './routes/mmu.ts';
 import { registerPageRoutes, defaultClientDir } from './routes/pages.ts';
 
 export interface AppOptions {
@@ -45,6 +50,11 @@ export async function buildApp(session: ServedSession, options: AppOptions = {})
 
   registerStatusRoute(app, session);
   registerTraceInfoRoute(app, session);
+  registerGoroutineRoutes(app, session);
+  registerProfileRoutes(app, session);
+  registerTaskRoutes(app, session);
+  registerRegionRoutes(app, session);
+  registerMmuRoutes(app, session);
 
   await registerPageRoutes(app, options.clientDir ?? defaultClientDir());
   return app;

@@ -3,7 +3,6 @@
 // is up before parsing ends; until then routes see status() and answer 503.
 
 import { parseTraceFile, TraceTables, type ParseOptions, type ParseResult, type TraceEvent } from '../parser/index.ts';
-import type { Analysis } from '../parser/analysis/analysis.ts';
 
 export type SessionState = 'parsing' | 'ready' | 'failed';
 
@@ -24,8 +23,16 @@ export type ParseFunction = (
   options: Omit<ParseOptions, 'totalBytes'>,
 ) => Promise<ParseResult>;
 
-/** Builds the fan-out of analyses fed by the one pass; its finish() result is kept. */
-export type AnalysesFactory<A> = (tables: TraceTables) => Analysis<A>;
+/**
+ * The analyses fed by the one pass. Like parser/analysis/analysis.ts's Analysis, but finish()
+ * gets the parser's report (some results keep only the events of complete generations).
+ */
+export interface SessionAnalyses<A> {
+  handleEvent(event: TraceEvent): void;
+  finish(parse: ParseResult): A;
+}
+
+export type AnalysesFactory<A> = (tables: TraceTables) => SessionAnalyses<A>;
 
 export interface TraceSessionOptions<A> {
   analyses: AnalysesFactory<A>;
@@ -81,9 +88,8 @@ export class TraceSession<A = unknown> {
     const tables = new TraceTables();
     try {
       const analyses = this.options.analyses(tables);
-      const onEvent = (event: TraceEvent) => analyses.handleEvent(event);
       const parsed = await parse(this.traceFile, {
-        onEvent,
+        onEvent: analyses.handleEvent,
         tables,
         onProgress: (bytesRead, totalBytes) => {
           this.bytesRead = bytesRead;
@@ -93,7 +99,7 @@ export class TraceSession<A = unknown> {
       });
       this.totalBytes = parsed.totalBytes;
       this.bytesRead = parsed.totalBytes;
-      this.finished = { parse: parsed, analyses: analyses.finish() };
+      this.finished = { parse: parsed, analyses: analyses.finish(parsed) };
       this.state = 'ready';
     } catch (err) {
       this.error = oneLine(err);

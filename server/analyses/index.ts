@@ -1,20 +1,55 @@
-// Which analyses a served trace runs in its one pass, and the shape of their results that the
-// routes read. Each analysis comes from its own module (parser/analysis/*); this file only wires.
+// Which analyses a served trace runs in its one pass, and the results the routes read. Each
+// analysis lives in its own module (parser/analysis/*, parser/model/timeline*); this file only
+// wires them. finish() gets the parser's report because go tool trace computes profiles and MMU
+// over the events up to the last complete generation (ParseResult.validEvents) of a damaged
+// trace, while its goroutine summary sees every event read.
 
+import type { ParseResult } from '../../parser/types.ts';
 import type { TraceTables } from '../../parser/model/tables.ts';
-import type { Analysis } from '../../parser/analysis/analysis.ts';
-import { combineAnalyses, type ResultsOf } from './combine.ts';
-import { createTraceFacts } from './trace-facts.ts';
+import { createSummarizer, type Summary } from '../../parser/analysis/summary.ts';
+import { createBlockingProfiles, type BlockingProfiles } from '../../parser/analysis/pprof.ts';
+import { createMmuRecorder, type MmuData } from '../../parser/analysis/mmu.ts';
+import { createTimelineModel } from '../../parser/model/timeline-builder.ts';
+import type { TimelineModel } from '../../parser/model/timeline.ts';
+import type { SessionAnalyses } from '../trace-session.ts';
+import { fanOutEvents } from './combine.ts';
+import { createTraceFacts, type TraceFacts } from './trace-facts.ts';
 
-function servedAnalyses(_tables: TraceTables) {
+export interface TraceAnalyses {
+  /** Interned strings, frames and stacks every result refers to by id. */
+  tables: TraceTables;
+  facts: TraceFacts;
+  summary: Summary;
+  profiles: BlockingProfiles;
+  mmu: MmuData;
+  timeline: TimelineModel;
+}
+
+/** Every analysis the viewer's pages need, fed in one pass. */
+export function createServedAnalyses(tables: TraceTables): SessionAnalyses<TraceAnalyses> {
+  const facts = createTraceFacts();
+  const summary = createSummarizer(tables);
+  const profiles = createBlockingProfiles(tables);
+  const mmu = createMmuRecorder();
+  const timeline = createTimelineModel(tables);
   return {
-    facts: createTraceFacts(),
+    handleEvent: fanOutEvents([facts, summary, profiles, mmu, timeline]),
+    finish: (parse: ParseResult) => ({
+      tables,
+      facts: facts.finish(),
+      summary: summary.finish(),
+      profiles: profiles.finish(parse.validEvents),
+      mmu: mmu.finish(parse.validEvents),
+      timeline: timeline.finish(),
+    }),
   };
 }
 
-export type TraceAnalyses = ResultsOf<ReturnType<typeof servedAnalyses>>;
-
-/** Every analysis the viewer's pages need, fed in one pass. */
-export function createServedAnalyses(tables: TraceTables): Analysis<TraceAnalyses> {
-  return combineAnalyses(servedAnalyses(tables));
+/** Only what `tstrace -pprof=KIND` needs: the blocking profiles over every goroutine. */
+export function createProfileAnalyses(tables: TraceTables): SessionAnalyses<{ tables: TraceTables; profiles: BlockingProfiles }> {
+  const profiles = createBlockingProfiles(tables);
+  return {
+    handleEvent: (event) => profiles.handleEvent(event),
+    finish: (parse: ParseResult) => ({ tables, profiles: profiles.finish(parse.validEvents) }),
+  };
 }

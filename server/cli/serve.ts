@@ -83,12 +83,14 @@ function createProgressReporter(io: CliIo) {
   const started = Date.now();
   let latest: [number, number] = [0, 0];
   let shown = false;
+  let shownBytes = -1;
   let lastLine = 0;
   const show = (final: boolean) => {
     const line = formatProgress(latest[0], latest[1]);
     if (io.stderrIsTty) io.err(`\r${line}${final ? '\n' : ''}`);
     else io.log(line);
     shown = true;
+    shownBytes = latest[0];
   };
   return {
     update(bytesRead: number, totalBytes: number) {
@@ -102,10 +104,10 @@ function createProgressReporter(io: CliIo) {
       }
     },
     done() {
-      if (shown) {
-        latest = [latest[1], latest[1]];
-        show(true);
-      }
+      if (!shown) return;
+      latest = [latest[1], latest[1]];
+      if (shownBytes !== latest[0]) show(true);
+      else if (io.stderrIsTty) io.err('\n');
     },
   };
 }

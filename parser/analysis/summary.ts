@@ -18,6 +18,11 @@ import type {
 
 export type * from './summary-types.ts';
 export { nonOverlappingStats, unknownTime } from './summary-stats.ts';
+// The pages built on the summary, re-exported so callers need one import.
+export * from './goroutines.ts';
+export * from './tasks.ts';
+export * from './regions.ts';
+export { formatGoDuration, parseGoDuration } from './summary-format.ts';
 
 const NO_TIME = -Infinity;
 

@@ -31,6 +31,7 @@ export interface TraceInfo {
   lostData: LostData | null;
 }
 
+/** GET /api/goroutines */
 export interface GoroutineGroupSummary {
   name: string;
   count: number;
@@ -41,17 +42,19 @@ export interface GoroutineRow {
   id: number;
   totalNs: number;
   stats: Record<string, number>;
-  rangeStats?: Record<string, number>;
+  rangeStats: Record<string, number>;
 }
 
+/** GET /api/goroutines/group?name=N */
 export interface GoroutineGroup {
   name: string;
   count: number;
-  execTimePercent: string | number;
-  maxTotalNs?: number;
+  execTimeNs: number;
+  execTimePercent: number | null;
+  maxTotalNs: number;
+  statLabels: string[];
+  rangeLabels: string[];
   goroutines: GoroutineRow[];
-  statNames?: string[];
-  rangeStatNames?: string[];
 }
 
 export interface StackFrame {
@@ -62,103 +65,118 @@ export interface StackFrame {
 }
 
 export interface GoroutineRegion {
-  type?: string;
-  name?: string;
-  taskId?: number;
-  startNs: number;
-  endNs: number;
-  stats?: Record<string, number>;
+  type: string;
+  taskId: number | null;
+  startTime: number | null;
+  endTime: number | null;
+  durationNs: number;
+  stats: Record<string, number>;
+  rangeStats: Record<string, number>;
 }
 
+/** GET /api/goroutines/:id (absolute times in the parser's time base) */
 export interface GoroutineDetail {
   id: number;
   name: string;
-  createNs?: number | null;
-  startNs?: number | null;
-  endNs?: number | null;
-  totalNs?: number;
-  stats?: Record<string, number>;
-  rangeStats?: Record<string, number>;
-  regions?: GoroutineRegion[];
-  creationStack?: StackFrame[];
-  createdBy?: number | null;
+  pc?: number;
+  creationTime: number | null;
+  startTime: number | null;
+  endTime: number | null;
+  totalNs: number;
+  stats: Record<string, number>;
+  rangeStats: Record<string, number>;
+  regions: GoroutineRegion[];
+  startFrame: StackFrame | null;
 }
 
-/** A node of the profile call tree (root has the empty name). */
+/** A node of the profile call tree, outermost caller first. */
 export interface ProfileNode {
   name: string;
-  file?: string;
-  line?: number;
+  file: string;
+  line: number;
   self: number;
   total: number;
   children: ProfileNode[];
 }
 
+/** GET /api/profile/:kind */
 export interface ProfileTree {
-  kind?: string;
-  unit?: string;
-  total?: number;
-  root: ProfileNode;
-}
-
-export interface HistogramData {
-  /** Go's TimeHistogram: bucket counts from minBucket, plus bucket bounds when the server gives them. */
-  buckets?: number[];
-  minBucket?: number;
-  maxBucket?: number;
-  count?: number;
-}
-
-export interface TaskTypeSummary {
-  type: string;
-  count: number;
-  histogram?: HistogramData;
-  durationsNs?: number[];
-}
-
-export interface TaskRow {
-  id: number;
-  type?: string;
-  name?: string;
-  startNs: number | null;
-  endNs: number | null;
-  durationNs: number | null;
-  complete?: boolean;
-  goroutine?: number;
-  parent?: number | null;
-  events?: { whenNs: number; elapsedNs?: number; goroutine?: number; what: string }[];
-}
-
-export interface RegionTypeSummary {
-  type: string;
-  pc?: string | number;
-  func?: string;
-  file?: string;
-  line?: number;
-  count: number;
-  histogram?: HistogramData;
-  durationsNs?: number[];
-}
-
-export interface RegionRow {
-  goroutine: number;
-  taskId?: number | null;
-  startNs: number;
-  endNs: number;
+  kind: string;
   totalNs: number;
-  stats?: Record<string, number>;
-  rangeStats?: Record<string, number>;
+  totalCount: number;
+  root: ProfileNode;
+  top: { name: string; file: string; flat: number; cum: number }[];
 }
 
+export interface HistogramBucket {
+  minNs: number;
+  maxNs: number;
+  count: number;
+}
+
+export interface Histogram {
+  count: number;
+  buckets: HistogramBucket[];
+}
+
+/** GET /api/tasks */
+export interface TaskTypes {
+  types: { type: string; count: number; completeCount: number; histogram: Histogram }[];
+}
+
+export interface TaskEvent {
+  whenNs: number;
+  elapsedNs: number;
+  goroutine: number;
+  what: string;
+}
+
+/** GET /api/tasks/type?type=T (times since the start of the trace) */
+export interface TasksOfType {
+  filter: string;
+  tasks: {
+    id: number;
+    startNs: number;
+    durationNs: number;
+    complete: boolean;
+    goroutines: number[];
+    events: TaskEvent[];
+  }[];
+}
+
+/** GET /api/regions */
+export interface RegionTypes {
+  regions: { type: string; pc: string; frame: StackFrame | null; count: number; histogram: Histogram }[];
+}
+
+/** GET /api/regions/type?type=T&pc=PC (absolute times) */
+export interface RegionsOfType {
+  filter: string;
+  statLabels: string[];
+  rangeLabels: string[];
+  maxTotalNs: number;
+  regions: {
+    goroutine: number;
+    taskId: number | null;
+    startTime: number | null;
+    endTime: number | null;
+    totalNs: number;
+    stats: Record<string, number>;
+    rangeStats: Record<string, number>;
+  }[];
+}
+
+/** GET /api/mmu?flags=… */
 export interface MmuCurve {
-  xMin: number;
-  xMax: number;
-  quantiles?: number[] | null;
+  flags: string;
+  xMinNs: number;
+  xMaxNs: number;
+  quantiles: number[] | null;
   curve: number[][];
 }
 
-export interface MmuWindow {
-  timeNs: number;
-  windowNs?: number;
-  utilization: number;
+/** GET /api/mmu/worst?window=NS&flags=… */
+export interface MmuWorst {
+  windowNs: number;
+  windows: { time: number; mutatorUtil: number }[];
 }

@@ -77,7 +77,7 @@ export class TtApp extends LitElement {
         <a class="brand" href="/">tstrace</a>
         <nav>${navItems.map(([href, label]) => html`<a class=${this.navClass(href)} href=${href}>${label}</a>`)}</nav>
       </header>
-      <main>${this.renderBody()}</main>
+      <main @navigate=${(e: CustomEvent<string>) => this.router.navigate(e.detail)}>${this.renderBody()}</main>
     `;
   }
 

@@ -274,7 +274,7 @@ interface DecodedProfile {
 
 /** A sample with its stack resolved to frames, innermost first: the form tests compare. */
 export interface ResolvedSample {
-  frames: { func: string; file: string; line: number }[];
+  frames: { address: number; func: string; file: string; line: number }[];
   values: number[];
 }
 
@@ -288,7 +288,7 @@ export function resolvePprofSamples(profile: PprofProfile): ResolvedSample[] {
       if (!location) throw new Error(`pprof: location ${id} not found`);
       return location.lines.map((ln) => {
         const fn = functions.get(ln.functionId);
-        return { func: fn?.name ?? '', file: fn?.filename ?? '', line: ln.line };
+        return { address: location.address, func: fn?.name ?? '', file: fn?.filename ?? '', line: ln.line };
       });
     }),
     values: sample.values,

@@ -23,6 +23,7 @@ export * from './goroutines.ts';
 export * from './tasks.ts';
 export * from './regions.ts';
 export { formatGoDuration, parseGoDuration } from './summary-format.ts';
+export { timeHistogram, type TimeHistogram, type HistogramBucket } from './summary-histogram.ts';
 
 const NO_TIME = -Infinity;
 

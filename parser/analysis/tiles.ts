@@ -21,98 +21,123 @@ export interface TileQuery {
 }
 
 /**
- * One lane of a tile, as parallel arrays. Times are integers, ns relative to the tile's
- * `start`. For slices `kind` is a SliceKind and `label` a goroutine id (GoroutineExec) or a
- * string id (Range); for goroutine state rows `kind` is a GoroutineSpanState and `label` the
- * reason's string id. `merged` is how many spans an entry stands for (1 = exact).
+ * The spans of one track in a tile, as parallel arrays (absolute trace ns, like /api/trace).
+ * `depth` 0 is the first lane; goroutine tracks put their state row at depth 0 and their
+ * ranges (mark assist, STW) below it. `kind` and `label` index the tile's `strings`: kind is
+ * a goroutine state ("running", "runnable", "waiting", "waiting (GC)", "syscall") or a slice
+ * kind ("goroutine", "syscall", "syscall (blocked)", "range"); label is the slice's name
+ * (goroutine name, range name) or a waiting reason. `merged` is how many spans an entry
+ * stands for: 1 is one exact span, more is a sub-pixel run shown by its dominant kind/label.
  */
-export interface TileLane {
+export interface SpanTrackTile {
+  id: number;
+  shape: 'spans';
   start: number[];
   end: number[];
+  depth: number[];
   kind: number[];
   label: number[];
+  /** The goroutine of the span, or -1 (GC, STW, sweep, and merged entries of mixed goroutines). */
+  goroutine: number[];
   merged: number[];
-  /** Stack ids of the span (only for unmerged spans; 0 otherwise). */
-  stack: number[];
+  /** Stack ids (resolve with /api/stacks/:id); 0 for merged entries and unknown stacks. */
+  startStack: number[];
   endStack: number[];
 }
 
-export interface TileTrack {
+/** A counter track: at most one point per pixel, each holding the maxima of the merged points. */
+export interface CounterTrackTile {
   id: number;
-  /** Goroutine tracks: the state row; absent for other tracks. */
-  states?: TileLane;
-  /** Slice lanes (nesting depth order). */
-  lanes: TileLane[];
-  /** Counter tracks: per-pixel points (time relative to tile start, maxima of each series). */
-  counter?: { time: number[]; values: number[][]; merged: number[] };
+  shape: 'counter';
+  time: number[];
+  series: { name: string; values: number[] }[];
+  merged: number[];
 }
+
+export type TrackTile = SpanTrackTile | CounterTrackTile;
 
 export interface Tile {
   start: number;
   end: number;
   resolution: number;
-  tracks: TileTrack[];
-  /** Strings referenced by label (Range names, blocking reasons), by id. */
-  strings: Record<number, string>;
-  /** Goroutine names referenced by GoroutineExec labels. */
-  goroutines: Record<number, string>;
+  strings: string[];
+  tracks: TrackTile[];
 }
 
 /** Dominant-state estimation looks at no more than this many spans per merged entry. */
 const MAX_SCAN_PER_ENTRY = 64;
 
+/** Tile-local string table: JSON carries each distinct text once. */
+class TileStrings {
+  readonly list: string[] = [];
+  private readonly index = new Map<string, number>();
+  id(s: string): number {
+    let i = this.index.get(s);
+    if (i === undefined) {
+      i = this.list.length;
+      this.list.push(s);
+      this.index.set(s, i);
+    }
+    return i;
+  }
+}
+
 export function queryTile(model: TimelineModel, q: TileQuery): Tile {
   const resolution = Math.max(1, q.resolution);
-  const tile: Tile = { start: q.start, end: q.end, resolution, tracks: [], strings: {}, goroutines: {} };
+  const strings = new TileStrings();
+  const tracks: TrackTile[] = [];
   for (const id of q.tracks) {
     const track = model.tracks[id];
     if (!track) continue;
-    const out: TileTrack = { id, lanes: [] };
     if (track.kind === 'counter') {
-      out.counter = counterTile(model, id, q.start, q.end, resolution);
-    } else {
-      if (track.kind === 'goroutine' && model.stateRowOfTrack[id] >= 0) out.states = stateLane(model, id, q.start, q.end, resolution, tile);
-      for (let lane = 0; lane < track.lanes; lane++) out.lanes.push(sliceLane(model, id, lane, q.start, q.end, resolution, tile));
+      tracks.push(counterTile(model, id, q.start, q.end, resolution));
+      continue;
     }
-    tile.tracks.push(out);
+    const out: SpanTrackTile = { id, shape: 'spans', start: [], end: [], depth: [], kind: [], label: [], goroutine: [], merged: [], startStack: [], endStack: [] };
+    let depth = 0;
+    if (track.kind === 'goroutine' && model.stateRowOfTrack[id] >= 0) stateLane(model, id, q.start, q.end, resolution, out, depth++, strings);
+    for (let lane = 0; lane < track.lanes; lane++) sliceLane(model, id, lane, q.start, q.end, resolution, out, depth++, strings);
+    tracks.push(out);
   }
-  return tile;
+  return { start: q.start, end: q.end, resolution, strings: strings.list, tracks };
 }
 
-function emptyLane(): TileLane {
-  return { start: [], end: [], kind: [], label: [], merged: [], stack: [], endStack: [] };
-}
-
-/** Accumulates duration per (kind, label) key for one merged entry; few keys, so a flat list. */
+/** Accumulates duration per (kind, label, goroutine) for one merged entry; few keys, so flat lists. */
 class Dominant {
-  private keys: number[] = [];
-  private labels: number[] = [];
-  private kinds: number[] = [];
-  private totals: number[] = [];
+  private readonly kinds: number[] = [];
+  private readonly labels: number[] = [];
+  private readonly goroutines: number[] = [];
+  private readonly totals: number[] = [];
 
   reset(): void {
-    this.keys.length = this.labels.length = this.kinds.length = this.totals.length = 0;
+    this.kinds.length = this.labels.length = this.goroutines.length = this.totals.length = 0;
   }
 
-  add(kind: number, label: number, duration: number): void {
-    const key = kind * 4294967296 + label;
-    const i = this.keys.indexOf(key);
-    if (i >= 0) this.totals[i] += duration;
-    else {
-      this.keys.push(key);
-      this.kinds.push(kind);
-      this.labels.push(label);
-      this.totals.push(duration);
+  add(kind: number, label: number, goroutine: number, duration: number): void {
+    for (let i = 0; i < this.kinds.length; i++) {
+      if (this.kinds[i] === kind && this.labels[i] === label && this.goroutines[i] === goroutine) {
+        this.totals[i] += duration;
+        return;
+      }
     }
+    this.kinds.push(kind);
+    this.labels.push(label);
+    this.goroutines.push(goroutine);
+    this.totals.push(duration);
   }
 
-  best(): [number, number] {
+  best(): number {
     let b = 0;
     for (let i = 1; i < this.totals.length; i++) if (this.totals[i] > this.totals[b]) b = i;
-    return [this.kinds[b], this.labels[b]];
+    return b;
   }
+
+  kind(i: number) { return this.kinds[i]; }
+  label(i: number) { return this.labels[i]; }
+  goroutine(i: number) { return this.goroutines[i]; }
 }
 
+/** Model-side accessors for one lane; kind/label are model codes, text() turns them into strings. */
 interface SpanSource {
   lo: number;
   hi: number;
@@ -120,45 +145,41 @@ interface SpanSource {
   end(i: number): number;
   kind(i: number): number;
   label(i: number): number;
+  goroutine(i: number): number;
   stack(i: number): number;
   endStack(i: number): number;
+  kindText(kind: number): string;
+  labelText(label: number): string;
   /** First index in [from, hi) whose start is >= t (a binary search). */
   skipTo(from: number, hi: number, t: number): number;
 }
 
 /**
- * The merge: spans at least one pixel long are sent as they are; runs of shorter spans are
- * gathered into entries no longer than about a pixel, carrying the dominant (kind, label).
- * Entries never cross a pixel boundary of the absolute grid, so panning keeps them stable.
+ * The merge: spans at least one pixel long are sent as they are; runs of shorter spans that
+ * start in the same pixel (of the absolute grid, so panning keeps entries stable) become one
+ * entry carrying the dominant (kind, label, goroutine) by duration.
  */
-function mergeLane(src: SpanSource, t0: number, resolution: number, tile: Tile, model: TimelineModel, isState: boolean): TileLane {
-  const lane = emptyLane();
+function mergeLane(src: SpanSource, resolution: number, out: SpanTrackTile, depth: number, strings: TileStrings): void {
   const dom = new Dominant();
-  const note = (kind: number, label: number) => {
-    if (isState) { if (label) tile.strings[label] = model.strings.get(label); }
-    else if (kind === 0) tile.goroutines[label] ??= model.goroutineNames.get(label) ?? `G${label}`;
-    else if (label) tile.strings[label] = model.strings.get(label);
+  const emit = (s: number, e: number, kind: number, label: number, goroutine: number, merged: number, stack: number, endStack: number) => {
+    out.start.push(s);
+    out.end.push(e);
+    out.depth.push(depth);
+    out.kind.push(strings.id(src.kindText(kind)));
+    out.label.push(strings.id(src.labelText(label)));
+    out.goroutine.push(goroutine);
+    out.merged.push(merged);
+    out.startStack.push(stack);
+    out.endStack.push(endStack);
   };
-  const emit = (s: number, e: number, kind: number, label: number, merged: number, stack: number, endStack: number) => {
-    lane.start.push(Math.round(s - t0));
-    lane.end.push(Math.round(e - t0));
-    lane.kind.push(kind);
-    lane.label.push(label);
-    lane.merged.push(merged);
-    lane.stack.push(stack);
-    lane.endStack.push(endStack);
-    note(kind, label);
-  };
+  const exact = (i: number) => emit(src.start(i), src.end(i), src.kind(i), src.label(i), src.goroutine(i), 1, src.stack(i), src.endStack(i));
   let i = src.lo;
   while (i < src.hi) {
     const s = src.start(i);
-    const e = src.end(i);
-    if (e - s >= resolution) {
-      emit(s, e, src.kind(i), src.label(i), 1, src.stack(i), src.endStack(i));
-      i++;
+    if (src.end(i) - s >= resolution) {
+      exact(i++);
       continue;
     }
-    // Gather the short spans starting in this pixel.
     const pixelEnd = (Math.floor(s / resolution) + 1) * resolution;
     let j = i + 1;
     while (j < src.hi && src.start(j) < pixelEnd && src.end(j) - src.start(j) < resolution) {
@@ -169,62 +190,66 @@ function mergeLane(src: SpanSource, t0: number, resolution: number, tile: Tile, 
         break;
       }
     }
-    // Spans in (i, j) start before pixelEnd; the last of them may be long: keep it separate.
+    // Spans in a lane do not overlap, so only the last span starting in the pixel can be long.
     let last = j;
     while (last > i + 1 && src.end(last - 1) - src.start(last - 1) >= resolution) last--;
     if (last === i + 1) {
-      emit(s, e, src.kind(i), src.label(i), 1, src.stack(i), src.endStack(i));
-      i++;
+      exact(i++);
       continue;
     }
     dom.reset();
     const count = last - i;
     const step = Math.max(1, Math.floor(count / MAX_SCAN_PER_ENTRY));
-    for (let k = i; k < last; k += step) dom.add(src.kind(k), src.label(k), (src.end(k) - src.start(k)) * step);
-    const [kind, label] = dom.best();
-    emit(s, src.end(last - 1), kind, label, count, 0, 0);
+    for (let k = i; k < last; k += step) dom.add(src.kind(k), src.label(k), src.goroutine(k), src.end(k) - src.start(k));
+    const b = dom.best();
+    emit(s, src.end(last - 1), dom.kind(b), dom.label(b), dom.goroutine(b), count, 0, 0);
     i = last;
   }
-  return lane;
 }
 
-function sliceLane(model: TimelineModel, track: number, lane: number, t0: number, t1: number, resolution: number, tile: Tile): TileLane {
+function sliceLane(model: TimelineModel, track: number, lane: number, t0: number, t1: number, resolution: number, out: SpanTrackTile, depth: number, strings: TileStrings): void {
   const [lo, hi] = model.sliceRangeIn(track, lane, t0, t1);
   const s = model.slices;
-  return mergeLane({
+  mergeLane({
     lo, hi,
     start: (i) => s.start[i],
     end: (i) => s.end[i],
     kind: (i) => s.kind[i],
-    label: (i) => s.label[i],
+    label: (i) => s.name[i],
+    goroutine: (i) => s.goroutine[i],
     stack: (i) => s.startStack[i],
     endStack: (i) => s.endStack[i],
+    kindText: (k) => sliceKindNames[k],
+    labelText: (l) => model.strings.get(l),
     skipTo: (from, end, t) => lowerBound(s.start, from, end, t),
-  }, t0, resolution, tile, model, false);
+  }, resolution, out, depth, strings);
 }
 
-function stateLane(model: TimelineModel, track: number, t0: number, t1: number, resolution: number, tile: Tile): TileLane {
+function stateLane(model: TimelineModel, track: number, t0: number, t1: number, resolution: number, out: SpanTrackTile, depth: number, strings: TileStrings): void {
   const [lo, hi] = model.stateRangeIn(track, t0, t1);
   const [, rowHi] = model.stateRange(track);
   const row = model.stateRowOfTrack[track];
+  const goroutine = model.tracks[track].resource;
   const st = model.states;
-  const end = (i: number) => (i + 1 < rowHi ? st.start[i + 1] : st.rowEnd[row]);
-  return mergeLane({
+  mergeLane({
     lo, hi,
     start: (i) => st.start[i],
-    end,
+    end: (i) => (i + 1 < rowHi ? st.start[i + 1] : st.rowEnd[row]),
     kind: (i) => st.state[i],
     label: (i) => st.reason[i],
+    goroutine: () => goroutine,
     stack: (i) => st.stack[i],
     endStack: (i) => (i + 1 < rowHi ? st.stack[i + 1] : st.rowEndStack[row]),
-    skipTo: (from, e, t) => lowerBound(st.start, from, e, t),
-  }, t0, resolution, tile, model, true);
+    kindText: (k) => goroutineSpanStateNames[k],
+    labelText: (l) => model.strings.get(l),
+    skipTo: (from, end, t) => lowerBound(st.start, from, end, t),
+  }, resolution, out, depth, strings);
 }
 
 /** Counter points in [t0, t1] (plus the one in force at t0), at most one per pixel: the maxima. */
-function counterTile(model: TimelineModel, trackId: number, t0: number, t1: number, resolution: number) {
+function counterTile(model: TimelineModel, trackId: number, t0: number, t1: number, resolution: number): CounterTrackTile {
   const c = model.counters.find((x) => x.id === trackId)!;
-  const out = { time: [] as number[], values: c.values.map(() => [] as number[]), merged: [] as number[] };
+  const out: CounterTrackTile = { id: trackId, shape: 'counter', time: [], series: c.series.map((name) => ({ name, values: [] })), merged: [] };
   const first = Math.max(0, lowerBound(c.time, 0, c.time.length, t0, true) - 1);
   const last = lowerBound(c.time, first, c.time.length, t1, true);
   let i = first;
@@ -232,11 +257,11 @@ function counterTile(model: TimelineModel, trackId: number, t0: number, t1: numb
     const pixelEnd = (Math.floor(c.time[i] / resolution) + 1) * resolution;
     let j = i + 1;
     while (j < last && c.time[j] < pixelEnd) j++;
-    out.time.push(Math.round(c.time[i] - t0));
+    out.time.push(c.time[i]);
     c.values.forEach((col, k) => {
       let m = col[i];
       for (let x = i + 1; x < j; x++) if (col[x] > m) m = col[x];
-      out.values[k].push(m);
+      out.series[k].values.push(m);
     });
     out.merged.push(j - i);
     i = j;

@@ -50,6 +50,8 @@ interface GoroutineInfo {
   named: boolean;
   startFunction: string;
   label: string;
+  /** String id of goroutineName(this), or -1 when it must be recomputed. */
+  nameId: number;
   system: boolean;
   markAssist: boolean;
   blockReason: string;
@@ -87,7 +89,8 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private readonly sliceStart = f64();
   private readonly sliceEnd = f64();
   private readonly sliceKind = u8();
-  private readonly sliceLabel = f64();
+  private readonly sliceGoroutine = f64();
+  private readonly sliceName = u32();
   private readonly sliceStartStack = u32();
   private readonly sliceEndStack = u32();
 
@@ -145,12 +148,19 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     return this.strings.intern(s);
   }
 
-  slice(kind: TrackKind, resource: number, start: number, end: number, sliceKind: SliceKind, label: number, startStack: number, endStack: number): void {
+  goroutineName(id: number): number {
+    const g = this.goroutine(id);
+    if (g.nameId < 0) g.nameId = this.strings.intern(goroutineName(g));
+    return g.nameId;
+  }
+
+  slice(kind: TrackKind, resource: number, start: number, end: number, sliceKind: SliceKind, goroutine: number, name: number, startStack: number, endStack: number): void {
     this.sliceTrack.push(this.track(kind, resource));
     this.sliceStart.push(start);
     this.sliceEnd.push(end);
     this.sliceKind.push(sliceKind);
-    this.sliceLabel.push(label);
+    this.sliceGoroutine.push(goroutine);
+    this.sliceName.push(name);
     this.sliceStartStack.push(startStack);
     this.sliceEndStack.push(endStack);
   }
@@ -187,7 +197,11 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
         this.metric(ev);
         break;
       case EventKind.Label:
-        if (ev.resourceKind === ResourceKind.Goroutine) this.goroutine(ev.resourceId).label = ev.name;
+        if (ev.resourceKind === ResourceKind.Goroutine) {
+          const g = this.goroutine(ev.resourceId);
+          g.label = ev.name;
+          g.nameId = -1;
+        }
         break;
       case EventKind.RangeBegin:
       case EventKind.RangeActive:
@@ -214,7 +228,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private goroutine(id: number): GoroutineInfo {
     let g = this.goroutines.get(id);
     if (!g) {
-      g = { id, named: false, startFunction: '', label: '', system: false, markAssist: false, blockReason: '', cause: null, row: -1, rowOpen: false };
+      g = { id, named: false, startFunction: '', label: '', nameId: -1, system: false, markAssist: false, blockReason: '', cause: null, row: -1, rowOpen: false };
       this.goroutines.set(id, g);
       this.track('goroutine', id);
     }
@@ -236,7 +250,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       else {
         const open = this.globalRanges.get(name);
         if (name.includes('GC')) {
-          this.slice('gc', -1, open?.time ?? this.clock.startTime, t, SliceKind.Range, this.strings.intern(name), open?.stack ?? 0, ev.stack);
+          this.slice('gc', -1, open?.time ?? this.clock.startTime, t, SliceKind.Range, -1, this.strings.intern(name), open?.stack ?? 0, ev.stack);
         }
         this.globalRanges.delete(name);
       }
@@ -249,7 +263,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       else if (active) { if (!Number.isNaN(activeFrom)) this.procRanges.set(key, { time: activeFrom, stack: ev.stack, proc: ev.resourceId, name }); }
       else {
         const open = this.procRanges.get(key);
-        this.slice('proc', ev.resourceId, open?.time ?? this.clock.startTime, t, SliceKind.Range, this.strings.intern(name), open?.stack ?? 0, ev.stack);
+        this.slice('proc', ev.resourceId, open?.time ?? this.clock.startTime, t, SliceKind.Range, -1, this.strings.intern(name), open?.stack ?? 0, ev.stack);
         this.procRanges.delete(key);
       }
       return;
@@ -268,7 +282,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       else if (active) { if (!this.stwRanges.has(g.id)) this.stwRanges.set(g.id, { time: Number.isNaN(activeFrom) ? t : activeFrom, stack: 0, name }); }
       else {
         const open = this.stwRanges.get(g.id);
-        this.slice('stw', -1, open?.time ?? this.clock.startTime, t, SliceKind.Range, this.strings.intern(name), open?.stack ?? 0, ev.stack);
+        this.slice('stw', -1, open?.time ?? this.clock.startTime, t, SliceKind.Range, g.id, this.strings.intern(name), open?.stack ?? 0, ev.stack);
         this.stwRanges.delete(g.id);
       }
     }
@@ -282,6 +296,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       if (frames.length > 0) {
         g.startFunction = this.tables.frameFunc[frames[frames.length - 1]];
         g.named = true;
+        g.nameId = -1;
         g.system = g.startFunction === '' || (g.startFunction !== 'runtime.main' && g.startFunction.startsWith('runtime.'));
       }
     }
@@ -418,9 +433,9 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     if (Number.isNaN(this.clock.startTime)) this.clock.startTime = this.clock.endTime = 0;
     const end = this.clock.endTime;
     // gen.go Finish: open proc ranges, then open GC ranges, then executing goroutines.
-    for (const r of this.procRanges.values()) this.slice('proc', r.proc, r.time, end, SliceKind.Range, this.strings.intern(r.name), r.stack, 0);
-    for (const [name, r] of this.globalRanges) if (name.includes('GC')) this.slice('gc', -1, r.time, end, SliceKind.Range, this.strings.intern(name), r.stack, 0);
-    for (const r of this.stwRanges.values()) this.slice('stw', -1, r.time, end, SliceKind.Range, this.strings.intern(r.name), r.stack, 0);
+    for (const r of this.procRanges.values()) this.slice('proc', r.proc, r.time, end, SliceKind.Range, -1, this.strings.intern(r.name), r.stack, 0);
+    for (const [name, r] of this.globalRanges) if (name.includes('GC')) this.slice('gc', -1, r.time, end, SliceKind.Range, -1, this.strings.intern(name), r.stack, 0);
+    for (const [g, r] of this.stwRanges) this.slice('stw', -1, r.time, end, SliceKind.Range, g, this.strings.intern(r.name), r.stack, 0);
     for (const view of this.views) view.finish();
     for (let p = 0; p <= this.maxProc; p++) this.track('proc', p);
     for (const g of this.goroutines.values()) if (g.row >= 0 && g.rowOpen) this.rowEnd.set(g.row, end);
@@ -525,7 +540,8 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       start: this.sliceStart.permuted(order),
       end: this.sliceEnd.permuted(order),
       kind: this.sliceKind.permuted(order),
-      label: this.sliceLabel.permuted(order),
+      goroutine: this.sliceGoroutine.permuted(order),
+      name: this.sliceName.permuted(order),
       startStack: this.sliceStartStack.permuted(order),
       endStack: this.sliceEndStack.permuted(order),
       segmentOffset,

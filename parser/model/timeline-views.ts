@@ -11,8 +11,10 @@ export const NONE = -1;
 
 /** Where a view's slices go: (track kind, resource id) plus the slice's columns. */
 export interface SliceSink {
-  slice(track: TrackKind, resource: number, start: number, end: number, kind: SliceKind, label: number, startStack: number, endStack: number): void;
+  slice(track: TrackKind, resource: number, start: number, end: number, kind: SliceKind, goroutine: number, name: number, startStack: number, endStack: number): void;
   internString(s: string): number;
+  /** String id of the goroutine's name now (go tool trace names each slice when it ends). */
+  goroutineName(id: number): number;
 }
 
 /** Times the views need from the builder: the trace's first and (at finish) last event. */
@@ -28,7 +30,7 @@ interface ActiveRange {
 
 interface CompletedRange {
   kind: SliceKind;
-  label: number;
+  name: number;
   start: number;
   end: number;
   startStack: number;
@@ -133,7 +135,7 @@ export class TimelineView {
     const gs = this.state(goroutine);
     const r = gs.activeRanges?.get(name);
     if (gs.executing !== NONE && r && !Number.isNaN(r.time)) {
-      this.complete(gs, { kind: SliceKind.Range, label: this.sink.internString(name), start: r.time, end: t, startStack: r.stack, endStack: stack });
+      this.complete(gs, { kind: SliceKind.Range, name: this.sink.internString(name), start: r.time, end: t, startStack: r.stack, endStack: stack });
     }
     gs.activeRanges?.delete(name);
   }
@@ -167,7 +169,7 @@ export class TimelineView {
     if (!gs.syscallActive) return;
     // The goroutine view shows syscalls as goroutine states instead (builder's state rows).
     if (this.kind !== 'goroutine') {
-      this.complete(gs, { kind: blocked ? SliceKind.SyscallBlocked : SliceKind.Syscall, label: 0, start: gs.syscallTime, end: t, startStack: gs.syscallStack, endStack: 0 });
+      this.complete(gs, { kind: blocked ? SliceKind.SyscallBlocked : SliceKind.Syscall, name: this.sink.internString('syscall'), start: gs.syscallTime, end: t, startStack: gs.syscallStack, endStack: 0 });
     }
     gs.syscallActive = false;
     gs.syscallTime = NaN;
@@ -185,15 +187,15 @@ export class TimelineView {
       const resource = gs.executing;
       // The goroutine view's execution slices are the Running/Syscall runs of its state row.
       if (track !== 'goroutine') {
-        this.sink.slice(track, resource, gs.startRunningTime, t, SliceKind.GoroutineExec, gs.id, gs.lastStopStack, stack);
+        this.sink.slice(track, resource, gs.startRunningTime, t, SliceKind.GoroutineExec, gs.id, this.sink.goroutineName(gs.id), gs.lastStopStack, stack);
       }
       if (gs.completed) {
-        for (const c of gs.completed) this.sink.slice(track, resource, c.start, c.end, c.kind, c.label, c.startStack, c.endStack);
+        for (const c of gs.completed) this.sink.slice(track, resource, c.start, c.end, c.kind, gs.id, c.name, c.startStack, c.endStack);
         gs.completed.length = 0;
       }
       if (gs.activeRanges) {
         for (const [name, r] of gs.activeRanges) {
-          if (!Number.isNaN(r.time)) this.sink.slice(track, resource, r.time, t, SliceKind.Range, this.sink.internString(name), r.stack, 0);
+          if (!Number.isNaN(r.time)) this.sink.slice(track, resource, r.time, t, SliceKind.Range, gs.id, this.sink.internString(name), r.stack, 0);
           r.time = NaN;
           r.stack = 0;
         }

@@ -12,13 +12,13 @@ export type TrackKind = 'gc' | 'stw' | 'proc' | 'thread' | 'goroutine' | 'counte
 
 /** Kinds of slices (spans that may nest) on proc, thread, goroutine, GC and STW tracks. */
 export enum SliceKind {
-  /** A goroutine running on a proc (proc view) or a thread (thread view); label = goroutine id. */
+  /** A goroutine running on a proc (proc view) or a thread (thread view). */
   GoroutineExec = 0,
-  /** A syscall that returned without losing its P; label = 0. */
+  /** A syscall that returned without losing its P. */
   Syscall = 1,
-  /** A syscall that blocked (the P was taken or the goroutine left it blocked); label = 0. */
+  /** A syscall that blocked (the P was taken or the goroutine left it blocked). */
   SyscallBlocked = 2,
-  /** A named range (GC concurrent mark phase, GC incremental sweep, GC mark assist, stop-the-world (…)); label = string id. */
+  /** A named range: GC concurrent mark phase, GC incremental sweep, GC mark assist, stop-the-world (…). */
   Range = 3,
 }
 
@@ -45,8 +45,10 @@ export interface SliceColumns {
   start: Float64Array;
   end: Float64Array;
   kind: Uint8Array;
-  /** Goroutine id for GoroutineExec, string id for Range. */
-  label: Float64Array;
+  /** The goroutine the slice belongs to (GoroutineExec, Syscall, goroutine ranges), else -1. */
+  goroutine: Float64Array;
+  /** String id of the slice's name: the goroutine's name when the slice ended, "syscall", or the range's name. */
+  name: Uint32Array;
   startStack: Uint32Array;
   endStack: Uint32Array;
   /** Lane segment s covers slices [segmentOffset[s], segmentOffset[s+1]). */

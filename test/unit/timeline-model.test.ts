@@ -30,12 +30,12 @@ const proc = (time: number, id: number, from: ProcState, to: ProcState, ctx: Fie
 
 function slicesOf(model: TimelineModel, kind: string, resource: number) {
   const track = model.tracks.find((t) => t.kind === kind && t.resource === resource)!;
-  const out: { lane: number; start: number; end: number; kind: SliceKind; label: number; startStack: number; endStack: number }[] = [];
+  const out: { lane: number; start: number; end: number; kind: SliceKind; goroutine: number; name: string; startStack: number; endStack: number }[] = [];
   for (let lane = 0; lane < track.lanes; lane++) {
     const [lo, hi] = model.laneRange(track.id, lane);
     for (let i = lo; i < hi; i++) {
       const s = model.slices;
-      out.push({ lane, start: s.start[i], end: s.end[i], kind: s.kind[i], label: s.label[i], startStack: s.startStack[i], endStack: s.endStack[i] });
+      out.push({ lane, start: s.start[i], end: s.end[i], kind: s.kind[i], goroutine: s.goroutine[i], name: model.strings.get(s.name[i]), startStack: s.startStack[i], endStack: s.endStack[i] });
     }
   }
   return out;
@@ -81,21 +81,21 @@ describe('timeline model: one block/unblock/syscall story', () => {
 
   it('cuts proc slices the way procgen.go does (back-dated start, blocked syscall ends at the steal)', () => {
     expect(slicesOf(model, 'proc', 0)).toEqual([
-      { lane: 0, start: 5, end: 30, kind: SliceKind.GoroutineExec, label: 1, startStack: 0, endStack: chanRecv },
-      { lane: 0, start: 40, end: 70, kind: SliceKind.GoroutineExec, label: 2, startStack: 0, endStack: 0 },
-      { lane: 1, start: 60, end: 70, kind: SliceKind.SyscallBlocked, label: 0, startStack: workerStart, endStack: 0 },
+      { lane: 0, start: 5, end: 30, kind: SliceKind.GoroutineExec, goroutine: 1, name: 'G1 runtime.main', startStack: 0, endStack: chanRecv },
+      { lane: 0, start: 40, end: 70, kind: SliceKind.GoroutineExec, goroutine: 2, name: 'G2 main.worker', startStack: 0, endStack: 0 },
+      { lane: 1, start: 60, end: 70, kind: SliceKind.SyscallBlocked, goroutine: 2, name: 'syscall', startStack: workerStart, endStack: 0 },
     ]);
     expect(slicesOf(model, 'proc', 1)).toEqual([
-      { lane: 0, start: 85, end: 90, kind: SliceKind.GoroutineExec, label: 1, startStack: chanRecv, endStack: mainFn },
+      { lane: 0, start: 85, end: 90, kind: SliceKind.GoroutineExec, goroutine: 1, name: 'G1 runtime.main', startStack: chanRecv, endStack: mainFn },
     ]);
   });
 
   it('cuts thread slices the way threadgen.go does (the syscall stays on its thread until it returns)', () => {
-    expect(slicesOf(model, 'thread', 100).filter((s) => s.kind === SliceKind.GoroutineExec).map((s) => [s.start, s.end, s.label])).toEqual([
+    expect(slicesOf(model, 'thread', 100).filter((s) => s.kind === SliceKind.GoroutineExec).map((s) => [s.start, s.end, s.goroutine])).toEqual([
       [5, 30, 1],
       [40, 80, 2],
     ]);
-    expect(slicesOf(model, 'thread', 101).map((s) => [s.start, s.end, s.label])).toEqual([[85, 90, 1]]);
+    expect(slicesOf(model, 'thread', 101).map((s) => [s.start, s.end, s.goroutine])).toEqual([[85, 90, 1]]);
   });
 
   it('tiles each goroutine lifetime with state spans', () => {
@@ -183,7 +183,7 @@ describe('timeline model: ranges', () => {
     ];
     const model = build(events);
     const named = (kind: string, resource: number) =>
-      slicesOf(model, kind, resource).map((s) => [s.start, s.end, s.kind === SliceKind.GoroutineExec ? `G${s.label}` : model.strings.get(s.label)]);
+      slicesOf(model, kind, resource).map((s) => [s.start, s.end, s.kind === SliceKind.GoroutineExec ? `G${s.goroutine}` : s.name]);
     expect(named('gc', -1)).toEqual([[10, 30, 'GC concurrent mark phase']]);
     expect(named('stw', -1)).toEqual([[26, 28, 'stop-the-world (GC mark termination)']]);
     // The assist is split where the goroutine stopped running: [12,14] then [18,20].

@@ -7,7 +7,7 @@ import { EventKind, GoState, ProcState, ResourceKind, TraceEvent } from '../../p
 import { TraceTables } from '../../parser/model/tables.ts';
 import { createTimelineModel } from '../../parser/model/timeline-builder.ts';
 import { SliceKind, type TimelineModel } from '../../parser/model/timeline.ts';
-import { listTracks, queryFlows, queryTile, stackFrames } from '../../parser/analysis/tiles.ts';
+import { listTracks, queryFlows, queryTile, stackFrames, type CounterTrackTile, type SpanTrackTile } from '../../parser/analysis/tiles.ts';
 
 /** A tiny deterministic PRNG so failures reproduce. */
 function rng(seed: number) {
@@ -185,27 +185,31 @@ describe('timeline invariants on a simulated schedule', () => {
 
   it('merging at coarse resolution keeps span counts and covered time', () => {
     const ids = model.tracks.filter((t) => t.kind !== 'counter').map((t) => t.id);
+    const pixels = 300;
     const fine = queryTile(model, { tracks: ids, start: model.startTime, end: model.endTime, resolution: 1 });
-    const coarse = queryTile(model, { tracks: ids, start: model.startTime, end: model.endTime, resolution: (model.endTime - model.startTime) / 300 });
+    const coarse = queryTile(model, { tracks: ids, start: model.startTime, end: model.endTime, resolution: (model.endTime - model.startTime) / pixels });
     let fineCount = 0;
     let coarseCount = 0;
     let coarseEntries = 0;
-    fine.tracks.forEach((ft, k) => {
-      const ct = coarse.tracks[k];
-      const lanes = ft.states ? [[ft.states, ct.states!], ...ft.lanes.map((l, i) => [l, ct.lanes[i]])] : ft.lanes.map((l, i) => [l, ct.lanes[i]]);
-      for (const [f, c] of lanes) {
-        expect(f.merged.every((x) => x === 1)).toBe(true);
-        fineCount += f.start.length;
-        coarseCount += c.merged.reduce((a, b) => a + b, 0);
-        coarseEntries += c.start.length;
+    fine.tracks.forEach((ftAny, k) => {
+      const ft = ftAny as SpanTrackTile;
+      const ct = coarse.tracks[k] as SpanTrackTile;
+      const depths = new Set(ft.depth);
+      for (const d of depths) {
+        const f = ft.start.map((_, i) => i).filter((i) => ft.depth[i] === d);
+        const c = ct.start.map((_, i) => i).filter((i) => ct.depth[i] === d);
+        expect(f.every((i) => ft.merged[i] === 1)).toBe(true);
+        fineCount += f.length;
+        coarseCount += c.reduce((a, i) => a + ct.merged[i], 0);
+        coarseEntries += c.length;
         // At most a long span and a merged entry per pixel.
-        expect(c.start.length).toBeLessThanOrEqual(2 * 300 + 2);
+        expect(c.length).toBeLessThanOrEqual(2 * pixels + 2);
         // Covered time: merged entries span from their first start to their last end.
-        if (f.start.length) {
-          expect(c.start[0]).toBe(f.start[0]);
-          expect(c.end[c.end.length - 1]).toBe(f.end[f.end.length - 1]);
-        }
-        for (let i = 1; i < c.start.length; i++) expect(c.start[i]).toBeGreaterThanOrEqual(c.end[i - 1]);
+        expect(ct.start[c[0]]).toBe(ft.start[f[0]]);
+        expect(ct.end[c[c.length - 1]]).toBe(ft.end[f[f.length - 1]]);
+        for (let i = 1; i < c.length; i++) expect(ct.start[c[i]]).toBeGreaterThanOrEqual(ct.end[c[i - 1]]);
+        // The dominant kind of a merged entry is one of the kinds it merged.
+        for (const i of c) expect(coarse.strings[ct.kind[i]]).toMatch(/^(running|runnable|waiting|syscall|goroutine|syscall \(blocked\)|range)$/);
       }
     });
     expect(coarseCount).toBe(fineCount);
@@ -214,15 +218,19 @@ describe('timeline invariants on a simulated schedule', () => {
 
   it('answers a zoomed-in tile with exactly the spans that overlap it', () => {
     const track = model.tracks.find((t) => t.kind === 'proc' && t.resource === 0)!;
-    const mid = (model.startTime + model.endTime) / 2;
+    const mid = Math.round((model.startTime + model.endTime) / 2);
     const tile = queryTile(model, { tracks: [track.id], start: mid, end: mid + 20000, resolution: 0.5 });
-    const lane = tile.tracks[0].lanes[0];
+    const t = tile.tracks[0] as SpanTrackTile;
+    const lane0 = t.start.map((_, i) => i).filter((i) => t.depth[i] === 0);
     const [lo, hi] = model.laneRange(track.id, 0);
     let expected = 0;
     for (let i = lo; i < hi; i++) if (model.slices.end[i] > mid && model.slices.start[i] < mid + 20000) expected++;
-    expect(lane.start.length).toBe(expected);
-    expect(lane.merged.every((x) => x === 1)).toBe(true);
-    for (const g of lane.label) expect(tile.goroutines[g]).toMatch(/^G\d+/);
+    expect(lane0.length).toBe(expected);
+    expect(t.merged.every((x) => x === 1)).toBe(true);
+    for (const i of lane0) {
+      expect(tile.strings[t.kind[i]]).toBe('goroutine');
+      expect(tile.strings[t.label[i]]).toBe(`G${t.goroutine[i]} main.work`);
+    }
   });
 
   it('lists tracks in a stable order with counters last', () => {
@@ -234,7 +242,9 @@ describe('timeline invariants on a simulated schedule', () => {
     const heap = list.tracks.find((t) => t.name === 'Heap')!;
     expect(heap.series).toEqual(['allocated', 'goal', 'nextGC']);
     const tile = queryTile(model, { tracks: [heap.id], start: model.startTime, end: model.endTime, resolution: 1 });
-    expect(tile.tracks[0].counter!.values[1]).toEqual([1 << 20]);
+    const counter = tile.tracks[0] as CounterTrackTile;
+    expect(counter.series.map((x) => x.name)).toEqual(['allocated', 'goal', 'nextGC']);
+    expect(counter.series[1].values).toEqual([1 << 20]);
   });
 
   it('finds flows in a range and resolves stacks', () => {

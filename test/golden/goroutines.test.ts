@@ -44,6 +44,8 @@ function close(ours: number, theirs: number, what: string): void {
 }
 
 interface Cell { text: string; ns: number }
+/** The golden page a row links to ("detailFile"; older goldens called it "file"). */
+const detailFile = (row: { detailFile?: string; file?: string }) => row.detailFile ?? row.file!;
 
 const fixtures = fixturesWith('goroutines.json');
 
@@ -65,12 +67,12 @@ describe('goroutine pages equal go tool trace 1.27', () => {
       expect(groups.map((g) => g.name).sort()).toEqual(golden.groups.map((g: { name: string }) => g.name).sort());
       for (let i = 1; i < groups.length; i++) expect(groups[i - 1].execTime).toBeGreaterThanOrEqual(groups[i].execTime);
 
-      for (const want of golden.groups as Array<{ name: string; count: number; executionTime: Cell; file: string }>) {
+      for (const want of golden.groups as Array<{ name: string; count: number; executionTime: Cell; detailFile?: string; file?: string }>) {
         const group = groups.find((g) => g.name === want.name)!;
         expect(group.count, want.name).toBe(want.count);
         close(group.execTime, want.executionTime.ns, `${want.name} execution time`);
 
-        const page = json(join(f.dir, want.file));
+        const page = json(join(f.dir, detailFile(want)));
         const ours = goroutineGroup(summary, want.name);
         expect(ours.count).toBe(Number(page.summary['Count:']));
         const percent = /^([\d.]+)%/.exec(page.summary['Execution Time:'])?.[1];

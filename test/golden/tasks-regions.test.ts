@@ -45,6 +45,8 @@ function close(ours: number, theirs: number, what: string): void {
 }
 
 interface Cell { text: string; ns: number }
+/** The golden page a row links to ("detailFile"; older goldens used "file", which regions now use for the source file). */
+const detailFile = (row: { detailFile?: string; file?: string }) => row.detailFile ?? row.file!;
 interface GoldenHistogram { buckets: Array<{ min: Cell; count: number }>; upperBound: Cell }
 
 /** Go's histogram bucket edges are exact integers computed the same way: compare exactly. */
@@ -76,12 +78,12 @@ describe('task pages equal go tool trace 1.27', () => {
       const golden = json(join(f.dir, 'usertasks.json'));
       const rows = userTasks(summary);
       expect(rows.map((r) => r.type)).toEqual(golden.types.map((t: { type: string }) => t.type));
-      for (const want of golden.types as Array<{ type: string; count: number; histogram: GoldenHistogram | null; file: string }>) {
+      for (const want of golden.types as Array<{ type: string; count: number; histogram: GoldenHistogram | null; detailFile?: string; file?: string }>) {
         const row = rows.find((r) => r.type === want.type)!;
         expect(row.count, want.type).toBe(want.count);
         sameHistogram(row.histogram, want.histogram, `task type ${JSON.stringify(want.type)}`);
 
-        const page = json(join(f.dir, want.file));
+        const page = json(join(f.dir, detailFile(want)));
         const ours = userTasksOfType(summary, want.type);
         expect(`User Task: ${ours.name}`).toBe(page.heading);
         const wantTasks = page.tasks as Array<{ id: number; when: Cell; duration: Cell; complete: boolean; events: Array<{ when: Cell; elapsed: Cell; goroutine: number; what: string }> }>;
@@ -115,13 +117,14 @@ describe('region pages equal go tool trace 1.27', () => {
       expect(rows.map((r) => key(r.type, r.frame.pc)).sort())
         .toEqual(golden.regions.map((r: { type: string; pc: string }) => key(r.type, parseInt(r.pc, 16))).sort());
 
-      for (const want of golden.regions as Array<{ type: string; pc: string; func: string; line: number; count: number; histogram: GoldenHistogram | null; file: string }>) {
+      for (const want of golden.regions as Array<{ type: string; pc: string; func: string; line: number; count: number; histogram: GoldenHistogram | null; detailFile?: string; file?: string }>) {
         const pc = parseInt(want.pc, 16);
         const row = rows.find((r) => r.type === want.type && r.frame.pc === pc)!;
         expect([row.frame.func, row.frame.line, row.count]).toEqual([want.func, want.line, want.count]);
+        if (want.detailFile !== undefined) expect(row.frame.file).toBe(want.file);
         sameHistogram(row.histogram, want.histogram, `region ${key(want.type, pc)}`);
 
-        const page = json(join(f.dir, want.file));
+        const page = json(join(f.dir, detailFile(want)));
         const ours = userRegionsOf(summary, want.type, pc);
         expect(`Regions: ${ours.name}`).toBe(page.heading);
         const columns = (page.breakdown.columns as string[]).filter((c) => !['Goroutine', 'Task', 'Total', ''].includes(c));

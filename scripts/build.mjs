@@ -1,10 +1,15 @@
 // Builds the CLI/server bundle (dist/cli.js) and the browser client (dist/client/).
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, chmodSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, chmodSync, rmSync } from 'node:fs';
 
+// Split so the CLI's commands load on demand (--help and usage errors skip Fastify and the
+// parser); the entry stays dist/cli.js, shared code goes to dist/chunks/.
+rmSync('dist/chunks', { recursive: true, force: true });
 await build({
-  entryPoints: ['server/cli.ts'],
-  outfile: 'dist/cli.js',
+  entryPoints: { cli: 'server/cli.ts' },
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -4,10 +4,11 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { parseCliArgs, usageText, UsageError } from './args.ts';
 import { checkTraceFile, CliError } from './trace-file.ts';
-import { runDebugDump } from './debug.ts';
-import { writePprof } from './pprof.ts';
-import { startServer, type RunningServer } from './serve.ts';
+import type { RunningServer } from './serve.ts';
 import type { CliIo } from './io.ts';
+
+// The commands are loaded on demand: --help and argument errors should not wait for Fastify
+// and the parser to load.
 
 export type CliOutcome = { exitCode: number } | { serving: RunningServer };
 
@@ -23,16 +24,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOut
         return { exitCode: 0 };
       case 'pprof': {
         const file = checkTraceFile(command.traceFile);
+        const { writePprof } = await import('./pprof.ts');
         await writePprof(command.kind, command.traceFile, file.size, io);
         return { exitCode: 0 };
       }
       case 'debug': {
         const file = checkTraceFile(command.traceFile);
+        const { runDebugDump } = await import('./debug.ts');
         await runDebugDump(command.mode, command.traceFile, file.size, io.stdout);
         return { exitCode: 0 };
       }
       case 'serve': {
         checkTraceFile(command.traceFile);
+        const { startServer } = await import('./serve.ts');
         return { serving: await startServer(command, io) };
       }
     }

@@ -22,12 +22,12 @@ const missingClientPage = `<!doctype html>
 `;
 
 /**
- * Where the built client lives: next to the bundled CLI (dist/cli.js → dist/client), or, when
- * running from source (server/*.ts), in the repository's dist/client.
+ * Where the built client lives: beside the bundle (dist/cli.js or a chunk in dist/chunks/ →
+ * dist/client), or, when running from source (server/routes/*.ts), the repository's dist/client.
  */
 export function defaultClientDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, 'client'), resolve(here, '..', 'dist', 'client'), resolve(here, '..', '..', 'dist', 'client')];
+  const candidates = [join(here, 'client'), resolve(here, '..', 'client'), resolve(here, '..', '..', 'dist', 'client')];
   return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0];
 }
 

@@ -8,6 +8,8 @@ export type TrackShape = 'spans' | 'counter' | 'instants';
 export interface TrackInfo {
   /** Server track id, passed back in tile requests. */
   id: string;
+  /** The server's track kind: gc, stw, proc, thread, goroutine, counter. */
+  kind: string;
   group: TrackGroup;
   shape: TrackShape;
   /** Lane label, e.g. "Proc 3", "G17 main.worker", "Heap". */
@@ -19,6 +21,10 @@ export interface TrackInfo {
   series?: string[];
   /** Numeric sort key within the group (proc/thread/goroutine id). */
   order: number;
+  /** Rows the lane stacks (goroutine state row, then nested slice lanes). */
+  rows: number;
+  /** go tool trace's "system goroutine" flag, for goroutine lanes. */
+  system?: boolean;
 }
 
 export interface SpanTile {
@@ -26,7 +32,14 @@ export interface SpanTile {
   count: number;
   start: Float64Array;
   end: Float64Array;
-  /** Index into `labels` (state name, range name, or goroutine name for proc/thread lanes). */
+  /** Row within the lane (0 = top). */
+  depth: Uint8Array;
+  /**
+   * Index into `strings`: a goroutine state ("running", "runnable", "waiting", "waiting (GC)",
+   * "syscall", "not exist") or a slice kind ("goroutine", "syscall", "syscall (blocked)", "range").
+   */
+  kind: Int32Array;
+  /** Index into `strings`: the slice's name ("G12 main.worker", a range name) or a wait reason. */
   label: Int32Array;
   /** Goroutine running in / owning the span, -1 if none. */
   goroutine: Int32Array;
@@ -35,7 +48,8 @@ export interface SpanTile {
   /** Stack id at the span's start and end (0 = none). */
   startStack: Int32Array;
   endStack: Int32Array;
-  labels: string[];
+  /** The tile's string table (shared by every track of one response). */
+  strings: string[];
 }
 
 export interface CounterTile {
@@ -55,8 +69,9 @@ export interface InstantTile {
 
 export type TrackTile = SpanTile | CounterTile | InstantTile;
 
-/** A causal arrow: `fromG` created or unblocked `toG`. */
+/** A causal arrow: `fromG` created or unblocked `toG` (go tool trace's flow events). */
 export interface Flow {
+  /** go tool trace's arrow name: "go", "unblock (chan receive)", "exit blocked syscall", … */
   kind: string;
   fromTime: number;
   fromG: number;

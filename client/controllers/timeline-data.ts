@@ -8,7 +8,7 @@
 
 import type { ApiClient } from './api-client.ts';
 import type { Flow, TrackInfo, TrackTile, TimelineRange } from '../api/timeline-types.ts';
-import { normalizeTile, normalizeTracks, normalizeFlows, type TracksResponse } from './timeline-adapter.ts';
+import { normalizeTile, normalizeTracks, normalizeFlows, type TracksResponse, type TileResponse, type FlowsResponse } from './timeline-adapter.ts';
 
 export const tilePixels = 1024;
 const maxInFlight = 4;
@@ -52,6 +52,8 @@ export interface CachedTile {
 
 export class TimelineData {
   tracks: TrackInfo[] = [];
+  /** Goroutine id → start function, to colour goroutines on proc and thread lanes. */
+  readonly startFunctions = new Map<number, string>();
   traceStart = 0;
   traceEnd = 0;
   tracksError: string | null = null;
@@ -71,6 +73,7 @@ export class TimelineData {
     const body = await this.api.getJson<TracksResponse>('/api/timeline/tracks', signal);
     const { tracks, start, end } = normalizeTracks(body);
     this.tracks = tracks;
+    for (const t of tracks) if (t.goroutine !== undefined && t.startFunction) this.startFunctions.set(t.goroutine, t.startFunction);
     this.traceStart = start;
     this.traceEnd = end;
     this.onChange();
@@ -131,7 +134,7 @@ export class TimelineData {
         this.stats.requests++;
         this.stats.bytes += text.length;
         this.stats.lastLatencyMs = performance.now() - began;
-        const tiles = normalizeTile(JSON.parse(text));
+        const tiles = normalizeTile(JSON.parse(text) as TileResponse);
         for (const id of request.trackIds) {
           const data = tiles.get(id);
           if (data) this.store(this.key(request.level, request.index, id), { level: request.level, start, end, data });
@@ -198,7 +201,7 @@ export class TimelineData {
     if (this.flowRequest !== key) {
       this.flowRequest = key;
       this.api
-        .getJson<unknown>(this.api.url('/api/timeline/flows', { start: Math.floor(padded.start), end: Math.ceil(padded.end) }))
+        .getJson<FlowsResponse>(this.api.url('/api/timeline/flows', { start: Math.floor(padded.start), end: Math.ceil(padded.end) }))
         .then((body) => {
           if (this.flowRequest !== key) return;
           this.flowCache = { range: padded, flows: normalizeFlows(body) };

@@ -70,7 +70,7 @@ export class TtGoroutineGroupPage extends LitElement {
         value: (r) => r.id,
         numeric: true,
         noStats: true,
-        render: (r) => html`<a href="/goroutines/${r.id}">${r.id}</a> <a href=${goroutineTimelineHref(r.id)} title="Show in the timeline">⧉</a>`,
+        render: (r) => html`<a href="/goroutines/${r.id}">${r.id}</a> <a class="muted" href=${goroutineTimelineHref(r.id)} title="Show in the timeline">timeline</a>`,
       },
       { key: 'total', label: 'Total', value: (r) => r.totalNs, render: (r) => goDuration(r.totalNs), format: goDuration, numeric: true },
       {

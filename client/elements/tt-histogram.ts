@@ -54,7 +54,11 @@ export class TtHistogram extends LitElement {
       axes: [
         {
           splits: () => xs,
-          values: (_u, splits) => splits.map((i) => (buckets[i] ? shortDuration(buckets[i].minNs) : '')),
+          // Every k-th bucket bound, so labels (about 48 px each) never overlap.
+          values: (u, splits) => {
+            const every = Math.max(1, Math.ceil((buckets.length * 52) / Math.max(1, u.bbox.width / devicePixelRatio)));
+            return splits.map((i) => (buckets[i] && i % every === 0 ? shortDuration(buckets[i].minNs) : ''));
+          },
           size: 36,
           font: '11px system-ui, sans-serif',
           gap: 3,

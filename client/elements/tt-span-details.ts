@@ -80,10 +80,11 @@ export class TtSpanDetails extends LitElement {
     const outgoing = this.flows.filter((f) => f.fromG === s.goroutine && f.fromTime >= s.start - slack && f.fromTime <= s.end + slack);
     if (!incoming.length && !outgoing.length) return nothing;
     const origin = this.data.traceStart;
-    const verb = (f: Flow) => (f.kind.startsWith('create') || f.kind === 'go' ? 'created' : 'unblocked');
+    // go tool trace's arrow names: "go" (creation), "unblock (<reason>)", "exit blocked syscall".
+    const what = (f: Flow) => (f.kind === 'go' ? 'created' : f.kind);
     return html`<h4>Flows</h4><ul class="flows">
-      ${incoming.map((f) => html`<li>${verb(f)} by <a @click=${() => this.focusGoroutine(f.fromG, f.fromTime)}>G${f.fromG}</a> at ${goDuration(f.fromTime - origin)}</li>`)}
-      ${outgoing.map((f) => html`<li>${verb(f)} <a @click=${() => this.focusGoroutine(f.toG, f.toTime)}>G${f.toG}</a> at ${goDuration(f.fromTime - origin)}</li>`)}
+      ${incoming.map((f) => html`<li>${what(f)} by <a @click=${() => this.focusGoroutine(f.fromG, f.fromTime)}>G${f.fromG}</a> at ${goDuration(f.fromTime - origin)}</li>`)}
+      ${outgoing.map((f) => html`<li>${what(f)}: <a @click=${() => this.focusGoroutine(f.toG, f.toTime)}>G${f.toG}</a> at ${goDuration(f.fromTime - origin)}</li>`)}
     </ul>`;
   }
 
@@ -94,7 +95,7 @@ export class TtSpanDetails extends LitElement {
     return html`<h3 data-testid="details-title">${s.goroutine >= 0 ? `G${s.goroutine}` : s.label}</h3>
       <table class="facts">
         <tr><td>Lane</td><td>${s.laneName}</td></tr>
-        <tr><td>${s.group === 'goroutine' || s.goroutine < 0 ? 'State' : 'Function'}</td><td>${s.label}</td></tr>
+        <tr><td>${s.kind === 'goroutine' ? 'Running' : s.kind === 'range' ? 'Range' : 'State'}</td><td>${s.label}</td></tr>
         <tr><td>Start</td><td>${goDuration(s.start - origin)}</td></tr>
         <tr><td>Duration</td><td>${goDuration(s.end - s.start)}</td></tr>
         ${s.merged > 1 ? html`<tr><td>Merged</td><td>${s.merged} spans below one pixel (zoom in for each)</td></tr>` : nothing}

@@ -16,7 +16,12 @@ export interface SpanSelection {
   group: TrackInfo['group'];
   start: number;
   end: number;
+  /** What the span shows: "G12 main.worker", "waiting (chan receive)", a GC range name. */
   label: string;
+  /** Goroutine state or slice kind (see SpanTile.kind). */
+  kind: string;
+  /** Row within the lane. */
+  depth: number;
   goroutine: number;
   merged: number;
   startStack: number;
@@ -41,13 +46,42 @@ export interface FrameStats {
 const rulerHeight = 26;
 const gutterWidth = 190;
 const scrollbarWidth = 14;
-const laneHeights: Record<TrackInfo['shape'], number> = { spans: 20, counter: 44, instants: 16 };
+const rowHeight = 18;
+const counterHeight = 44;
+const instantsHeight = 16;
 const minRangeNs = 200;
 const keyZoomPerSecond = 2.6;
 const keyPanPerSecond = 0.9;
 
 function laneHeight(track: TrackInfo): number {
-  return laneHeights[track.shape];
+  if (track.shape === 'counter') return counterHeight;
+  if (track.shape === 'instants') return instantsHeight;
+  return track.rows * rowHeight + 3;
+}
+
+/** The text a span shows: goroutine slices carry their name, states their reason. */
+export function spanText(tile: SpanTile, i: number): string {
+  const kind = tile.strings[tile.kind[i]];
+  const label = tile.strings[tile.label[i]];
+  if (kind === 'goroutine' || kind === 'range') return label || kind;
+  return label ? `${kind} (${label})` : kind;
+}
+
+export function selectionOf(track: TrackInfo, spans: SpanTile, i: number): SpanSelection {
+  return {
+    trackId: track.id,
+    laneName: track.name,
+    group: track.group,
+    start: spans.start[i],
+    end: spans.end[i],
+    label: spanText(spans, i),
+    kind: spans.strings[spans.kind[i]],
+    depth: spans.depth[i],
+    goroutine: spans.goroutine[i],
+    merged: spans.merged[i],
+    startStack: spans.startStack[i],
+    endStack: spans.endStack[i],
+  };
 }
 
 @customElement('tt-timeline-canvas')
@@ -375,28 +409,20 @@ export class TtTimelineCanvas extends LitElement {
     const t = this.xToTime(x);
     const tolerance = 2 * this.nsPerPx;
     const track = hit.lane.track;
+    const depth = Math.max(0, Math.floor((y - hit.screenTop - 1) / rowHeight));
     let best: SpanSelection | null = null;
     let bestDistance = Infinity;
     for (const tile of this.data.tilesFor(track.id, { start: t - tolerance, end: t + tolerance }, this.nsPerPx)) {
-      const spans = tile.data as SpanTile;
+      if (tile.data.shape !== 'spans') continue;
+      const spans = tile.data;
       for (let i = 0; i < spans.count; i++) {
+        if (spans.depth[i] !== depth) continue;
         const s = spans.start[i];
         const e = spans.end[i];
         const distance = t < s ? s - t : t > e ? t - e : 0;
         if (distance <= tolerance && distance < bestDistance) {
           bestDistance = distance;
-          best = {
-            trackId: track.id,
-            laneName: track.name,
-            group: track.group,
-            start: s,
-            end: e,
-            label: spans.labels[spans.label[i]],
-            goroutine: spans.goroutine[i],
-            merged: spans.merged[i],
-            startStack: spans.startStack[i],
-            endStack: spans.endStack[i],
-          };
+          best = selectionOf(track, spans, i);
         }
       }
     }
@@ -515,7 +541,7 @@ export class TtTimelineCanvas extends LitElement {
     ctx.rect(gutterWidth, top, this.trackWidth, height);
     ctx.clip();
     for (const tile of tiles) {
-      if (tile.data.shape === 'spans') this.drawSpans(ctx, track, tile.data, top, height);
+      if (tile.data.shape === 'spans') this.drawSpans(ctx, tile.data, top);
       else if (tile.data.shape === 'instants') this.drawInstants(ctx, tile.data, top, height);
     }
     if (track.shape === 'counter') this.drawCounter(ctx, track, tiles, top, height);
@@ -534,51 +560,49 @@ export class TtTimelineCanvas extends LitElement {
     ctx.fillText(this.fitText(ctx, track.name, gutterWidth - 14), 8, top + height / 2);
   }
 
-  private spanColor(track: TrackInfo, tile: SpanTile, i: number): string {
-    const label = tile.labels[tile.label[i]];
-    if (track.group === 'goroutine' || tile.goroutine[i] < 0) return this.color(`s:${label}`, () => colorForState(label));
-    return this.color(`n:${label}`, () => colorForName(label));
+  private spanColor(tile: SpanTile, i: number): string {
+    const kind = tile.strings[tile.kind[i]];
+    if (kind === 'goroutine') {
+      const g = tile.goroutine[i];
+      const name = this.data.startFunctions.get(g) ?? tile.strings[tile.label[i]].replace(/^G\d+ /, '');
+      return this.color(`n:${name}`, () => colorForName(name));
+    }
+    const key = kind === 'range' ? tile.strings[tile.label[i]] : kind;
+    return this.color(`s:${key}`, () => colorForState(key));
   }
 
-  private drawSpans(ctx: CanvasRenderingContext2D, track: TrackInfo, tile: SpanTile, top: number, height: number): void {
+  private drawSpans(ctx: CanvasRenderingContext2D, tile: SpanTile, top: number): void {
     const { start: viewStart, end: viewEnd } = this.range;
     const nsPerPx = this.nsPerPx;
-    const y = top + 2;
-    const h = height - 5;
+    const h = rowHeight - 3;
     const highlight = this.highlightGoroutine;
+    const right = gutterWidth + this.trackWidth;
     let lastColor = '';
     for (let i = 0; i < tile.count; i++) {
       const s = tile.start[i];
       const e = tile.end[i];
       if (e < viewStart || s > viewEnd) continue;
+      const y = top + 2 + tile.depth[i] * rowHeight;
       const x0 = gutterWidth + (s - viewStart) / nsPerPx;
       const x1 = gutterWidth + (e - viewStart) / nsPerPx;
       const w = Math.max(1, x1 - x0);
-      let color = this.spanColor(track, tile, i);
-      if (highlight !== null && track.group !== 'goroutine' && tile.goroutine[i] >= 0 && tile.goroutine[i] !== highlight) color = '#d8dce2';
+      let color = this.spanColor(tile, i);
+      if (highlight !== null && tile.goroutine[i] !== highlight && tile.strings[tile.kind[i]] === 'goroutine') color = '#d8dce2';
       if (color !== lastColor) {
         ctx.fillStyle = color;
         lastColor = color;
       }
       ctx.fillRect(x0, y, w, h);
-      if (w > 48) {
-        const label = this.spanText(track, tile, i);
+      if (w > 40) {
         const textX = Math.max(x0, gutterWidth) + 4;
-        const room = Math.min(x1, gutterWidth + this.trackWidth) - textX - 3;
+        const room = Math.min(x1, right) - textX - 3;
         if (room > 20) {
           ctx.fillStyle = '#ffffff';
-          ctx.fillText(this.fitText(ctx, label, room), textX, y + h / 2 + 0.5);
+          ctx.fillText(this.fitText(ctx, spanText(tile, i), room), textX, y + h / 2 + 0.5);
           lastColor = '';
         }
       }
     }
-  }
-
-  private spanText(track: TrackInfo, tile: SpanTile, i: number): string {
-    const label = tile.labels[tile.label[i]];
-    const g = tile.goroutine[i];
-    if (track.group === 'goroutine' || g < 0) return label;
-    return `G${g} ${label}`;
   }
 
   private drawInstants(ctx: CanvasRenderingContext2D, tile: InstantTile, top: number, height: number): void {
@@ -601,7 +625,10 @@ export class TtTimelineCanvas extends LitElement {
     for (const c of counters) {
       for (let i = 0; i < c.count; i++) {
         let sum = 0;
-        for (const s of c.series) sum = overlaid ? Math.max(sum, s.values[i]) : sum + s.values[i];
+        for (const s of c.series) {
+          if (overlaid && s.name === 'nextGC') continue;
+          sum = overlaid ? Math.max(sum, s.values[i]) : sum + s.values[i];
+        }
         if (c.time[i] <= this.range.end) max = Math.max(max, sum);
       }
     }
@@ -611,6 +638,8 @@ export class TtTimelineCanvas extends LitElement {
     const palette = overlaid ? ['#e08a3a', '#3a9d5d', '#5573c7'] : ['#3a9d5d', '#e0b340', '#c9658f', '#8a63c6', '#5573c7'];
     const right = gutterWidth + this.trackWidth;
     for (let si = names.length - 1; si >= 0; si--) {
+      // nextGC is goal − allocated (go tool trace stacks it); with both lines drawn it is redundant.
+      if (overlaid && names[si] === 'nextGC') continue;
       ctx.fillStyle = palette[si % palette.length];
       ctx.strokeStyle = palette[si % palette.length];
       ctx.beginPath();
@@ -651,7 +680,10 @@ export class TtTimelineCanvas extends LitElement {
         let idx = -1;
         for (let i = 0; i < c.count && c.time[i] <= t; i++) idx = i;
         if (idx < 0) continue;
-        const text = c.series.map((s) => `${s.name} ${isBytes ? bytes(s.values[idx]) : s.values[idx]}`).join('  ');
+        const text = c.series
+          .filter((s) => !(overlaid && s.name === 'nextGC'))
+          .map((s) => `${s.name} ${isBytes ? bytes(s.values[idx]) : s.values[idx]}`)
+          .join('  ');
         this.drawTooltip(ctx, text, p.x + 10, top + height / 2);
       }
     }
@@ -671,15 +703,18 @@ export class TtTimelineCanvas extends LitElement {
     for (const v of visible) {
       const track = v.lane.track;
       if (track.group === 'goroutine') {
-        if (track.goroutine === g) return v.screenTop + v.lane.height / 2;
+        if (track.goroutine === g) return v.screenTop + 2 + rowHeight / 2;
         continue;
       }
       if (track.shape !== 'spans' || track.group === 'global') continue;
       const slack = 2 * this.nsPerPx;
       for (const tile of this.data.tilesFor(track.id, { start: t - slack, end: t + slack }, this.nsPerPx)) {
-        const spans = tile.data as SpanTile;
+        if (tile.data.shape !== 'spans') continue;
+        const spans = tile.data;
         for (let i = 0; i < spans.count; i++) {
-          if (spans.goroutine[i] === g && spans.start[i] - slack <= t && spans.end[i] + slack >= t) return v.screenTop + v.lane.height / 2;
+          if (spans.goroutine[i] === g && spans.start[i] - slack <= t && spans.end[i] + slack >= t && spans.strings[spans.kind[i]] === 'goroutine') {
+            return v.screenTop + 2 + spans.depth[i] * rowHeight + rowHeight / 2;
+          }
         }
       }
     }
@@ -713,7 +748,7 @@ export class TtTimelineCanvas extends LitElement {
       const y0 = this.goroutineY(f.fromG, f.fromTime, visible);
       const y1 = this.goroutineY(f.toG, f.toTime, visible);
       if (y0 === null || y1 === null) continue;
-      const color = f.kind.startsWith('create') || f.kind === 'go' ? '#2f6fd6' : '#d0467a';
+      const color = f.kind === 'go' ? '#2f6fd6' : '#d0467a';
       ctx.strokeStyle = color;
       ctx.fillStyle = color;
       ctx.beginPath();
@@ -745,7 +780,7 @@ export class TtTimelineCanvas extends LitElement {
     const x1 = this.timeToX(s.end);
     ctx.strokeStyle = '#111827';
     ctx.lineWidth = 2;
-    ctx.strokeRect(x0 - 1, v.screenTop + 1, Math.max(2, x1 - x0) + 2, v.lane.height - 3);
+    ctx.strokeRect(x0 - 1, v.screenTop + 1 + s.depth * rowHeight, Math.max(2, x1 - x0) + 2, rowHeight - 1);
   }
 
   private drawRuler(ctx: CanvasRenderingContext2D, width: number): void {

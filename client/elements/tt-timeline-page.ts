@@ -8,7 +8,7 @@ import type { ApiClient } from '../controllers/api-client.ts';
 import type { Router } from '../controllers/router.ts';
 import { TimelineData } from '../controllers/timeline-data.ts';
 import type { TrackInfo, TimelineRange } from '../api/timeline-types.ts';
-import type { SpanSelection, TtTimelineCanvas } from './tt-timeline-canvas.ts';
+import { selectionOf, type SpanSelection, type TtTimelineCanvas } from './tt-timeline-canvas.ts';
 import { goDuration, bytes } from '../lib/duration.ts';
 import { sharedStyles } from '../styles/shared.ts';
 
@@ -65,7 +65,7 @@ export class TtTimelinePage extends LitElement {
   @query('tt-timeline-canvas') private canvas!: TtTimelineCanvas;
 
   private data: TimelineData | null = null;
-  private pendingSelection: { trackId: string; time: number } | null = null;
+  private pendingSelection: { trackId: string; time: number; depth: number } | null = null;
   private urlTimer = 0;
   private statusTimer = 0;
 
@@ -108,12 +108,9 @@ export class TtTimelinePage extends LitElement {
     if (q.has('start') && q.has('end') && Number.isFinite(start) && Number.isFinite(end) && end > start) this.range = { start, end };
     const g = Number(q.get('g'));
     this.highlight = q.has('g') && Number.isInteger(g) ? g : null;
-    const sel = q.get('sel');
-    if (sel) {
-      const at = sel.lastIndexOf('@');
-      const time = Number(sel.slice(at + 1));
-      if (at > 0 && Number.isFinite(time)) this.pendingSelection = { trackId: sel.slice(0, at), time };
-    }
+    // sel=<track>:<row>@<time>: the span of that lane row covering that time.
+    const m = /^([^:@]+):(\d+)@(\d+(?:\.\d+)?)$/.exec(q.get('sel') ?? '');
+    if (m) this.pendingSelection = { trackId: m[1], depth: Number(m[2]), time: Number(m[3]) };
   }
 
   /** A selection from the URL is restored once its tile has arrived. */
@@ -124,21 +121,11 @@ export class TtTimelinePage extends LitElement {
       if (tile.data.shape !== 'spans') continue;
       const spans = tile.data;
       for (let i = 0; i < spans.count; i++) {
-        if (spans.start[i] <= pending.time && spans.end[i] >= pending.time && spans.merged[i] === 1) {
+        if (spans.start[i] <= pending.time && spans.end[i] >= pending.time && spans.merged[i] === 1 && spans.depth[i] === pending.depth) {
           const track = this.data.tracks.find((t) => t.id === pending.trackId);
+          if (!track) return;
           this.pendingSelection = null;
-          this.selection = {
-            trackId: pending.trackId,
-            laneName: track?.name ?? pending.trackId,
-            group: track?.group ?? 'proc',
-            start: spans.start[i],
-            end: spans.end[i],
-            label: spans.labels[spans.label[i]],
-            goroutine: spans.goroutine[i],
-            merged: 1,
-            startStack: spans.startStack[i],
-            endStack: spans.endStack[i],
-          };
+          this.selection = selectionOf(track, spans, i);
           return;
         }
       }
@@ -154,7 +141,7 @@ export class TtTimelinePage extends LitElement {
         start: Math.round(this.range.start),
         end: Math.round(this.range.end),
         g: this.highlight,
-        sel: s ? `${s.trackId}@${Math.round((s.start + s.end) / 2)}` : null,
+        sel: s ? `${s.trackId}:${s.depth}@${Math.round((s.start + s.end) / 2)}` : null,
       });
     }, 150);
   }

@@ -47,6 +47,13 @@ const groupResponse = {
   },
 } as const;
 
+/** A row's values for every column of the table, 0 where the row has none (as go tool trace shows it). */
+export function everyLabel(labels: readonly string[], values: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const label of labels) out[label] = values[label] ?? 0;
+  return out;
+}
+
 function findGoroutine(summary: Summary, id: number): GoroutineSummary | undefined {
   const list = summary.goroutines; // sorted by id
   let lo = 0;
@@ -99,7 +106,12 @@ export function registerGoroutineRoutes(app: FastifyInstance, session: ServedSes
         maxTotalNs: page.maxTotalTime,
         statLabels: page.nonOverlappingStats,
         rangeLabels: page.rangeStats,
-        goroutines: page.goroutines.map((g) => ({ id: g.id, totalNs: g.totalTime, stats: g.nonOverlappingStats, rangeStats: g.rangeTime })),
+        goroutines: page.goroutines.map((g) => ({
+          id: g.id,
+          totalNs: g.totalTime,
+          stats: everyLabel(page.nonOverlappingStats, g.nonOverlappingStats),
+          rangeStats: everyLabel(page.rangeStats, g.rangeTime),
+        })),
       };
     },
   );

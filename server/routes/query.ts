@@ -22,7 +22,8 @@ export function pcParam(value: string | undefined): number | undefined {
   return parseInt(digits, 16);
 }
 
-const MMU_FLAG_NAMES = new Set(['perProc', 'stw', 'background', 'assist', 'sweep', 'mut']);
+// "system" is the page's other radio button: go tool trace's own client sends it and ignores it.
+const MMU_FLAG_NAMES = new Set(['perProc', 'system', 'stw', 'background', 'assist', 'sweep', 'mut']);
 /** The boxes go tool trace's /mmu page starts with checked. */
 export const DEFAULT_MMU_FLAGS = 'stw|background|assist';
 

@@ -5,6 +5,7 @@ import { userRegions, userRegionsOf, type RegionFilter } from '../../parser/anal
 import type { ServedSession } from '../session-types.ts';
 import { durationParam, durationParamSchema, pcParam, stringParam } from './query.ts';
 import { histogramJson } from './tasks.ts';
+import { everyLabel } from './goroutines.ts';
 
 interface RegionQuery {
   type?: string;
@@ -66,8 +67,8 @@ export function registerRegionRoutes(app: FastifyInstance, session: ServedSessio
           taskId: r.taskId,
           startTime: r.start,
           totalNs: r.totalTime,
-          stats: r.nonOverlappingStats,
-          rangeStats: r.rangeTime,
+          stats: everyLabel(page.nonOverlappingStats, r.nonOverlappingStats),
+          rangeStats: everyLabel(page.rangeStats, r.rangeTime),
         })),
       };
     },

@@ -102,7 +102,9 @@ export class TimelineView {
       if (from === GoState.Syscall) this.syscallEnd(gs, t, to !== GoState.Running);
       if (to === GoState.Syscall) this.syscallBegin(gs, backdated, resource, ev.stack);
     }
-    if (to === GoState.NotExist && gs.executing === NONE && !gs.activeRanges?.size) this.goroutines.delete(gs.id);
+    // Forget dead goroutines with nothing pending (cgo callback goroutines come back to life
+    // with the same id, so a slice still waiting to be flushed must survive).
+    if (to === GoState.NotExist && gs.executing === NONE && !gs.activeRanges?.size && !gs.completed?.length && !gs.syscallActive) this.goroutines.delete(gs.id);
   }
 
   /** procgen.go ProcTransition: a proc losing its P while its goroutine sat in a syscall. */

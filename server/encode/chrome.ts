@@ -208,6 +208,9 @@ function* arrowEvents(model: TimelineModel, view: ChromeView): Generator<Arrow> 
       if (name.includes('network') && view === 'proc') from = NETPOLL_P;
       if (from === 0) continue;
     }
+    // The proc view starts goroutines only on a P (to Running); a start into a syscall without
+    // a P draws nothing there.
+    if (view === 'proc' && to === -1) continue;
     // go tool trace writes "no resource" as uint64(-1); JSON readers see it as 2^64.
     const row = (r: number) => (r === -1 ? NO_RESOURCE : r);
     yield { name, from: f.fromTime[i], to: f.toTime[i], fromResource: row(from), toResource: row(to), stack: f.fromStack[i] };

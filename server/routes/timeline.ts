@@ -1,0 +1,228 @@
+// Timeline routes: the track list, tiles (spans merged below a pixel), flows and stacks for
+// the client's canvas, and whole-trace exports to Perfetto and Chrome trace-event JSON.
+// Thin: parameters are checked here, the work is in parser/analysis/tiles.ts and encode/.
+
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { TraceTables } from '../../parser/model/tables.ts';
+import type { TimelineModel } from '../../parser/model/timeline.ts';
+import { listTracks, queryFlows, queryTile, stackFrames } from '../../parser/analysis/tiles.ts';
+import { BadRequestError, NotFoundError } from '../http/errors.ts';
+import { chromeTraceJson, type ChromeView } from '../encode/chrome.ts';
+import { perfettoTrace } from '../encode/perfetto.ts';
+
+/** What the routes read: the finished model and the tables its stack ids refer to. */
+export interface TimelineSource {
+  model: TimelineModel;
+  tables: TraceTables;
+}
+
+/** At most this many tracks per tile request (a tall screen of goroutines is a few hundred). */
+const MAX_TRACKS_PER_TILE = 2000;
+const MAX_FLOWS = 20000;
+
+const num = { type: 'number' } as const;
+const numbers = { type: 'array', items: num } as const;
+const strings = { type: 'array', items: { type: 'string' } } as const;
+const timeQuery = { type: 'number', minimum: -9007199254740991, maximum: 9007199254740991 } as const;
+
+const trackSchema = {
+  type: 'object',
+  required: ['id', 'kind', 'resource', 'name', 'lanes'],
+  properties: {
+    id: { type: 'integer' },
+    kind: { type: 'string' },
+    resource: num,
+    name: { type: 'string' },
+    lanes: { type: 'integer' },
+    startFunction: { type: 'string' },
+    system: { type: 'boolean' },
+    series: strings,
+  },
+} as const;
+
+const tracksResponse = {
+  type: 'object',
+  required: ['startTime', 'endTime', 'tracks', 'sliceKinds', 'goroutineStates'],
+  properties: {
+    startTime: num,
+    endTime: num,
+    tracks: { type: 'array', items: trackSchema },
+    sliceKinds: strings,
+    goroutineStates: strings,
+  },
+} as const;
+
+const tileResponse = {
+  type: 'object',
+  required: ['start', 'end', 'resolution', 'strings', 'tracks'],
+  properties: {
+    start: num,
+    end: num,
+    resolution: num,
+    strings,
+    tracks: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'shape'],
+        // One object type for both shapes: spans fill the span columns, counters time/series.
+        properties: {
+          id: { type: 'integer' },
+          shape: { type: 'string' },
+          start: numbers,
+          end: numbers,
+          depth: numbers,
+          kind: numbers,
+          label: numbers,
+          goroutine: numbers,
+          merged: numbers,
+          startStack: numbers,
+          endStack: numbers,
+          time: numbers,
+          series: { type: 'array', items: { type: 'object', required: ['name', 'values'], properties: { name: { type: 'string' }, values: numbers } } },
+        },
+      },
+    },
+  },
+} as const;
+
+const flowsResponse = {
+  type: 'object',
+  required: ['name', 'fromTime', 'toTime', 'fromG', 'fromP', 'fromM', 'toG', 'toP', 'toM', 'fromStack', 'truncated'],
+  properties: {
+    name: strings,
+    fromTime: numbers,
+    toTime: numbers,
+    fromG: numbers,
+    fromP: numbers,
+    fromM: numbers,
+    toG: numbers,
+    toP: numbers,
+    toM: numbers,
+    fromStack: numbers,
+    truncated: { type: 'boolean' },
+  },
+} as const;
+
+const stackResponse = {
+  type: 'object',
+  required: ['id', 'frames'],
+  properties: {
+    id: { type: 'integer' },
+    frames: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['pc', 'func', 'file', 'line'],
+        properties: { pc: num, func: { type: 'string' }, file: { type: 'string' }, line: num },
+      },
+    },
+  },
+} as const;
+
+function parseTrackIds(value: string, trackCount: number): number[] {
+  const ids = value.split(',').map(Number);
+  if (ids.length > MAX_TRACKS_PER_TILE) throw new BadRequestError(`tracks: at most ${MAX_TRACKS_PER_TILE} tracks per tile`);
+  for (const id of ids) {
+    if (id >= trackCount) throw new BadRequestError(`tracks: no track ${id} (there are ${trackCount})`);
+  }
+  return ids;
+}
+
+function checkRange(start: number, end: number): void {
+  if (!(end > start)) throw new BadRequestError(`end (${end}) must be greater than start (${start})`);
+}
+
+/**
+ * Registers the timeline and export routes. `getModel` returns the finished model, or null
+ * while the trace is still parsing (answered 503, like the app's gate).
+ */
+export function registerTimelineRoutes(app: FastifyInstance, getModel: () => TimelineSource | null): void {
+  // Normally unreachable: buildApp's gate answers 503 until the session is ready.
+  const routes = '/api/timeline/*, /api/stacks/*, /api/export/*';
+  app.addHook('preHandler', async (request, reply) => {
+    if (!/^\/api\/(timeline|stacks|export)\//.test(request.url)) return;
+    if (getModel() === null) return reply.code(503).header('retry-after', '1').send({ statusCode: 503, error: 'Service Unavailable', message: `the trace is still being parsed (${routes})` });
+  });
+  const source = (): TimelineSource => getModel()!;
+
+  app.get('/api/timeline/tracks', { schema: { response: { 200: tracksResponse } } }, async () => listTracks(source().model));
+
+  app.get<{ Querystring: { tracks: string; start: number; end: number; resolution: number } }>(
+    '/api/timeline/tile',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          required: ['tracks', 'start', 'end', 'resolution'],
+          properties: {
+            tracks: { type: 'string', pattern: '^[0-9]{1,9}(,[0-9]{1,9})*$', maxLength: 20000 },
+            start: timeQuery,
+            end: timeQuery,
+            resolution: { type: 'number', exclusiveMinimum: 0, maximum: 9007199254740991 },
+          },
+        },
+        response: { 200: tileResponse },
+      },
+    },
+    async (request) => {
+      const { model } = source();
+      const { start, end, resolution } = request.query;
+      checkRange(start, end);
+      // A tile is at most ~100k pixels wide; coarser requests would only waste work.
+      if ((end - start) / resolution > 100_000) throw new BadRequestError('resolution: too fine for this range (over 100000 pixels)');
+      return queryTile(model, { tracks: parseTrackIds(request.query.tracks, model.trackCount), start, end, resolution });
+    },
+  );
+
+  app.get<{ Querystring: { start: number; end: number } }>(
+    '/api/timeline/flows',
+    {
+      schema: {
+        querystring: { type: 'object', required: ['start', 'end'], properties: { start: timeQuery, end: timeQuery } },
+        response: { 200: flowsResponse },
+      },
+    },
+    async (request) => {
+      const { start, end } = request.query;
+      checkRange(start, end);
+      return queryFlows(source().model, start, end, MAX_FLOWS);
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/stacks/:id',
+    {
+      schema: {
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 0, maximum: 4294967295 } } },
+        response: { 200: stackResponse },
+      },
+    },
+    async (request) => {
+      const frames = stackFrames(source().tables, request.params.id);
+      if (!frames) throw new NotFoundError(`no stack ${request.params.id}`);
+      return { id: request.params.id, frames };
+    },
+  );
+
+  app.get('/api/export/perfetto', async (_request, reply) => {
+    const { model } = source();
+    return reply
+      .type('application/octet-stream')
+      .header('content-disposition', 'attachment; filename="trace.perfetto-trace"')
+      .send(Readable.from(perfettoTrace(model)));
+  });
+
+  app.get<{ Querystring: { view?: ChromeView } }>(
+    '/api/export/chrome',
+    { schema: { querystring: { type: 'object', properties: { view: { type: 'string', enum: ['proc', 'thread'] } } } } },
+    async (request, reply) => {
+      const { model, tables } = source();
+      return reply
+        .type('application/json')
+        .header('content-disposition', 'attachment; filename="trace.json"')
+        .send(Readable.from(chromeTraceJson(model, tables, request.query.view ?? 'proc')));
+    },
+  );
+}

@@ -13,6 +13,7 @@ import { registerProfileRoutes } from './routes/profiles.ts';
 import { registerTaskRoutes } from './routes/tasks.ts';
 import { registerRegionRoutes } from './routes/regions.ts';
 import { registerMmuRoutes } from './routes/mmu.ts';
+import { registerTimelineRoutes } from './routes/timeline.ts';
 import { registerPageRoutes, defaultClientDir } from './routes/pages.ts';
 
 export interface AppOptions {
@@ -55,6 +56,11 @@ export async function buildApp(session: ServedSession, options: AppOptions = {})
   registerTaskRoutes(app, session);
   registerRegionRoutes(app, session);
   registerMmuRoutes(app, session);
+  registerTimelineRoutes(app, () => {
+    if (!session.ready) return null;
+    const { timeline, tables } = session.results().analyses;
+    return { model: timeline, tables };
+  });
 
   await registerPageRoutes(app, options.clientDir ?? defaultClientDir());
   return app;

@@ -80,6 +80,9 @@ export function goStateExecuting(s: GoState): boolean {
   return s === GoState.Running || s === GoState.Syscall;
 }
 
+const noArgNames: readonly string[] = Object.freeze([]);
+const noArgValues: readonly number[] = Object.freeze([]);
+
 /** Go's trace.Value: metrics are uint64, experimental args may be strings. */
 export type MetricValue = number | bigint | string;
 
@@ -137,8 +140,8 @@ export class TraceEvent {
   clockSnapshot: { trace: Nanoseconds; wallSec: number; wallNsec: number; mono: number } | null = null;
 
   experiment = '';
-  args: readonly string[] = [];
-  argValues: readonly number[] = [];
+  args: readonly string[] = noArgNames;
+  argValues: readonly number[] = noArgValues;
 
   /** Clears every field to its "none" value; readers call it before filling an event. */
   reset(): this {
@@ -165,8 +168,8 @@ export class TraceEvent {
     this.syncN = 0;
     this.clockSnapshot = null;
     this.experiment = '';
-    this.args = [];
-    this.argValues = [];
+    this.args = noArgNames;
+    this.argValues = noArgValues;
     return this;
   }
 

@@ -8,6 +8,7 @@
 
 import { Ev, specs, eventName } from '../v2/specs.ts';
 import { EventQueue } from './queue.ts';
+import { IdMap } from './id-map.ts';
 
 /** A broken trace; the message matches Go's where Go's golden tests check it. */
 export class OrderError extends Error {}
@@ -43,6 +44,14 @@ const goStatusName = (s: number) => goStatusNames[s] ?? 'Bad';
 const procStatusName = (s: number) => procStatusNames[s] ?? 'Bad';
 
 const NONE = -1;
+
+/** Copies the four argument slots (TypedArray.set is slow for arrays this small). */
+function copyArgs(to: Float64Array, from: Float64Array): void {
+  to[0] = from[0];
+  to[1] = from[1];
+  to[2] = from[2];
+  to[3] = from[3];
+}
 const enum GcState { Undetermined, NotRunning, Running }
 const enum Need { Not, May, Must }
 
@@ -108,9 +117,12 @@ interface MState { g: number; p: number }
 
 export class Ordering {
   readonly queue = new EventQueue();
-  private readonly gStates = new Map<number, GState>();
-  private readonly pStates = new Map<number, PState>();
-  private readonly mStates = new Map<number, MState>();
+  private readonly gStates = new IdMap<GState>();
+  private readonly pStates = new IdMap<PState>();
+  private readonly mStates = new IdMap<MState>();
+  // Consecutive events mostly come from the same M: remember its state.
+  private lastM = NONE;
+  private lastMState: MState | undefined = undefined;
   private readonly activeTasks = new Map<number, { name: string; parentId: number }>();
   private gcSeq = 0;
   private gcState = GcState.Undetermined;
@@ -142,11 +154,13 @@ export class Ordering {
       this.curP = NONE;
       this.curG = NONE;
     } else {
-      ms = this.mStates.get(m);
+      ms = m === this.lastM ? this.lastMState : this.mStates.get(m);
       if (ms === undefined) {
         ms = { g: NONE, p: NONE };
         this.mStates.set(m, ms);
       }
+      this.lastM = m;
+      this.lastMState = ms;
       this.curP = ms.p;
       this.curG = ms.g;
     }
@@ -201,7 +215,7 @@ export class Ordering {
   /** Queues `ev` with the current context (Go: o.queue.push(Event{ctx: curCtx, base: *ev})). */
   private emit(ev: BaseEvent): void {
     const r = this.queue.push(ev.typ, ev.time, this.curG, this.curP, this.curM);
-    r.args.set(ev.args);
+    copyArgs(r.args, ev.args);
   }
 
   private validate(m: Need, p: Need, g: Need): void {
@@ -248,7 +262,7 @@ export class Ordering {
     // likely written by another thread: emit it in the context of the M the P is bound to.
     if (status === ProcStatus.SyscallAbandoned && oldState === ProcRunningState) {
       let found = false;
-      for (const [mid, ms] of this.mStates) {
+      for (const [mid, ms] of this.mStates.entries()) {
         if (ms.p === pid) {
           this.curM = mid;
           this.curP = pid;
@@ -589,7 +603,7 @@ export class Ordering {
     }
     this.validateUserGo();
     const r = this.queue.push(ev.typ, ev.time, this.curG, this.curP, this.curM);
-    r.args.set(ev.args);
+    copyArgs(r.args, ev.args);
     r.args[2] = parentId;
     r.taskName = name;
     return true;

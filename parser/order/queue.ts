@@ -27,7 +27,11 @@ export class EventQueue {
     r.g = g;
     r.p = p;
     r.m = m;
-    r.args.fill(0);
+    const args = r.args;
+    args[0] = 0;
+    args[1] = 0;
+    args[2] = 0;
+    args[3] = 0;
     r.taskName = '';
     return r;
   }

@@ -4,7 +4,7 @@
 
 import { VarintCursor, VarintStatus } from '../wire/varint.ts';
 import type { Batch } from './batch.ts';
-import { specs, timedArgCount } from './specs.ts';
+import { NOT_TIMED, specs, timedArgCount } from './specs.ts';
 import { ticksToNs } from './generation.ts';
 
 /** A decoding failure inside an event batch (Go's readTimedBaseEvent errors). */
@@ -40,18 +40,32 @@ export class BatchCursor {
     const typ = data[pos];
     if (typ >= specs.length) throw new BatchDecodeError(`found invalid event type: ${typ}`);
     const nargs = timedArgCount[typ];
-    if (!specs[typ].timed || specs[typ].args.length === 0) throw new BatchDecodeError(`found event without a timestamp: type=${typ}`);
+    if (nargs === NOT_TIMED) throw new BatchDecodeError(`found event without a timestamp: type=${typ}`);
     pos++;
+    // Varints are decoded inline for up to 4 bytes (nearly all of them); longer ones and
+    // malformed ones go through VarintCursor, which also reports the error kind.
     const v = this.varint;
-    const tsdiff = v.decode(data, pos, end);
-    if (v.n === 0 || v.status !== VarintStatus.Ok) throw new BatchDecodeError('found invalid uvarint for timestamp');
-    pos += v.n;
+    let tsdiff: number;
+    let b = pos < end ? data[pos] : 0x80;
+    if (b < 0x80) {
+      tsdiff = b;
+      pos++;
+    } else {
+      tsdiff = v.decode(data, pos, end);
+      if (v.n === 0 || v.status !== VarintStatus.Ok) throw new BatchDecodeError('found invalid uvarint for timestamp');
+      pos += v.n;
+    }
     const args = this.args;
     for (let i = 0; i < nargs; i++) {
-      const b = pos < end ? data[pos] : 0x80;
+      b = pos < end ? data[pos] : 0x80;
       if (b < 0x80) {
         args[i] = b;
         pos++;
+        continue;
+      }
+      if (pos + 1 < end && data[pos + 1] < 0x80) {
+        args[i] = (b & 0x7f) + data[pos + 1] * 128;
+        pos += 2;
         continue;
       }
       const arg = v.decode(data, pos, end);

@@ -18,16 +18,21 @@ export class TableIdError extends Error {}
 export class StackResolver {
   private gen: Generation | null = null;
   private cache = new Map<number, StackID>();
+  /** Global ids for small generation ids (0 = not resolved yet), the common case. */
+  private dense = new Int32Array(0);
 
   constructor(private readonly tables: TraceTables) {}
 
   setGeneration(gen: Generation): void {
     this.gen = gen;
     this.cache = new Map();
+    this.dense = new Int32Array(Math.min(gen.stacks.size * 2 + 16, 1 << 20));
   }
 
   resolve(id: number): StackID {
     if (id === 0) return NoStack;
+    const dense = this.dense;
+    if (id < dense.length && dense[id] !== 0) return dense[id];
     let global = this.cache.get(id);
     if (global !== undefined) return global;
     const gen = this.gen!;
@@ -38,22 +43,38 @@ export class StackResolver {
       frameIds[i] = this.tables.internFrame(pcs[i], gen.stringOf(frame.funcId) ?? '', gen.stringOf(frame.fileId) ?? '', frame.line);
     }
     global = this.tables.internStack(frameIds);
-    this.cache.set(id, global);
+    if (id < dense.length && global !== NoStack) dense[id] = global;
+    else this.cache.set(id, global);
     return global;
   }
 }
 
+// Per type, the positions in OrderedEvent.args of up to two stack and two string ids (-1: none).
+const stackArgA = Int8Array.from(specs, (s) => (s.stackArgs.length > 0 ? s.stackArgs[0] - 1 : -1));
+const stackArgB = Int8Array.from(specs, (s) => (s.stackArgs.length > 1 ? s.stackArgs[1] - 1 : -1));
+const stringArgA = Int8Array.from(specs, (s) => (s.stringArgs.length > 0 ? s.stringArgs[0] - 1 : -1));
+const stringArgB = Int8Array.from(specs, (s) => (s.stringArgs.length > 1 ? s.stringArgs[1] - 1 : -1));
+
 /** Go's Event.validateTableIDs: every stack and string id the event names must exist. */
 export function validateTableIds(rec: OrderedEvent, gen: Generation): void {
-  const spec = specs[rec.typ];
-  for (const i of spec.stackArgs) {
-    const id = rec.args[i - 1];
-    if (!gen.hasStack(id)) throw new TableIdError(`found invalid stack ID ${id} for event ${spec.name}`);
+  const t = rec.typ;
+  const a = rec.args;
+  let i = stackArgA[t];
+  if (i >= 0) {
+    if (!gen.hasStack(a[i])) invalid('stack', a[i], t);
+    i = stackArgB[t];
+    if (i >= 0 && !gen.hasStack(a[i])) invalid('stack', a[i], t);
   }
-  for (const i of spec.stringArgs) {
-    const id = rec.args[i - 1];
-    if (gen.stringOf(id) === undefined) throw new TableIdError(`found invalid string ID ${id} for event ${spec.name}`);
+  i = stringArgA[t];
+  if (i >= 0) {
+    if (gen.stringOf(a[i]) === undefined) invalid('string', a[i], t);
+    i = stringArgB[t];
+    if (i >= 0 && gen.stringOf(a[i]) === undefined) invalid('string', a[i], t);
   }
+}
+
+function invalid(what: string, id: number, typ: number): never {
+  throw new TableIdError(`found invalid ${what} ID ${id} for event ${specs[typ].name}`);
 }
 
 const GC_MARK = 'GC concurrent mark phase';
@@ -67,7 +88,6 @@ export function fillEvent(ev: TraceEvent, rec: OrderedEvent, gen: Generation, st
   ev.p = rec.p;
   ev.m = rec.m;
   ev.wireType = rec.typ;
-  const str = (id: number) => gen.stringOf(id) ?? '';
   switch (rec.typ) {
     case Ev.ProcsChange:
       metric(ev, '/sched/gomaxprocs:threads', a[0]);
@@ -114,7 +134,7 @@ export function fillEvent(ev: TraceEvent, rec: OrderedEvent, gen: Generation, st
     case Ev.GoStop:
     case Ev.GoBlock:
       goroutine(ev, rec.g, GoState.Running, rec.typ === Ev.GoStop ? GoState.Runnable : GoState.Waiting);
-      ev.reason = str(a[0]);
+      ev.reason = str(gen, a[0]);
       ev.stack = ev.transitionStack = stacks.resolve(a[1]);
       return;
     case Ev.GoUnblock:
@@ -148,7 +168,7 @@ export function fillEvent(ev: TraceEvent, rec: OrderedEvent, gen: Generation, st
     case Ev.STWBegin:
     case Ev.STWEnd:
       range(ev, rec.typ === Ev.STWBegin ? EventKind.RangeBegin : EventKind.RangeEnd,
-        `stop-the-world (${str(a[0])})`, ResourceKind.Goroutine, rec.g);
+        `stop-the-world (${str(gen, a[0])})`, ResourceKind.Goroutine, rec.g);
       if (rec.typ === Ev.STWBegin) ev.stack = stacks.resolve(a[1]);
       return;
     case Ev.GCBegin:
@@ -185,7 +205,7 @@ export function fillEvent(ev: TraceEvent, rec: OrderedEvent, gen: Generation, st
 
     case Ev.GoLabel:
       ev.kind = EventKind.Label;
-      ev.name = str(a[0]);
+      ev.name = str(gen, a[0]);
       ev.resourceKind = ResourceKind.Goroutine;
       ev.resourceId = rec.g;
       return;
@@ -193,7 +213,7 @@ export function fillEvent(ev: TraceEvent, rec: OrderedEvent, gen: Generation, st
       ev.kind = EventKind.TaskBegin;
       ev.taskId = a[0];
       ev.parentTaskId = a[1];
-      ev.name = str(a[2]);
+      ev.name = str(gen, a[2]);
       ev.stack = stacks.resolve(a[3]);
       return;
     case Ev.UserTaskEnd:
@@ -207,14 +227,14 @@ export function fillEvent(ev: TraceEvent, rec: OrderedEvent, gen: Generation, st
     case Ev.UserRegionEnd:
       ev.kind = rec.typ === Ev.UserRegionBegin ? EventKind.RegionBegin : EventKind.RegionEnd;
       ev.taskId = a[0];
-      ev.name = str(a[1]);
+      ev.name = str(gen, a[1]);
       ev.stack = stacks.resolve(a[2]);
       return;
     case Ev.UserLog:
       ev.kind = EventKind.Log;
       ev.taskId = a[0];
-      ev.category = str(a[1]);
-      ev.message = str(a[2]);
+      ev.category = str(gen, a[1]);
+      ev.message = str(gen, a[2]);
       ev.stack = stacks.resolve(a[3]);
       return;
   }
@@ -253,6 +273,10 @@ export function fillSync(ev: TraceEvent, n: number, gen: Generation | null): voi
       mono: gen.snapMono,
     };
   }
+}
+
+function str(gen: Generation, id: number): string {
+  return gen.stringOf(id) ?? '';
 }
 
 function metric(ev: TraceEvent, name: string, value: number): void {

@@ -48,13 +48,43 @@ export class Generation implements StringLookup {
   /** Bytes of batch data held, for memory accounting. */
   bytes = 0;
 
+  /** Dense views of the tables (Go's compactify), built once the generation is complete. */
+  private denseStrings: (string | undefined)[] | null = null;
+  private denseStacks: Uint8Array | null = null;
+
   stringOf(id: number): string | undefined {
-    return id === 0 ? '' : this.strings.get(id);
+    if (id === 0) return '';
+    const dense = this.denseStrings;
+    if (dense !== null && id < dense.length) return dense[id];
+    return this.strings.get(id);
   }
 
   hasStack(id: number): boolean {
-    return id === 0 || this.stacks.has(id);
+    if (id === 0) return true;
+    const dense = this.denseStacks;
+    if (dense !== null && id < dense.length) return dense[id] === 1;
+    return this.stacks.has(id);
   }
+
+  /** Builds dense lookups when ids are compact (they are: the runtime numbers them from 1). */
+  compactify(): void {
+    const maxString = maxKey(this.strings);
+    if (maxString <= 2 * this.strings.size + 16) {
+      this.denseStrings = new Array(maxString + 1).fill(undefined);
+      for (const [id, s] of this.strings) this.denseStrings[id] = s;
+    }
+    const maxStack = maxKey(this.stacks);
+    if (maxStack <= 2 * this.stacks.size + 16) {
+      this.denseStacks = new Uint8Array(maxStack + 1);
+      for (const id of this.stacks.keys()) this.denseStacks[id] = 1;
+    }
+  }
+}
+
+function maxKey(map: Map<number, unknown>): number {
+  let max = 0;
+  for (const id of map.keys()) if (id > max) max = id;
+  return max;
 }
 
 /** Adds a batch to the generation it belongs to (Go's processBatch). */
@@ -218,6 +248,7 @@ function finishGeneration(g: Generation, goMinor: number, offset: number): void 
       if (g.stringOf(frame.fileId) === undefined) throw new WireError(`found invalid file string ID ${frame.fileId} for stack ${id}`, offset);
     }
   }
+  g.compactify();
   for (const s of g.cpuSamples) s.time = ticksToNs(s.time, g.freq);
   // Stable sort; Go's pdqsort agrees except between samples with identical times.
   g.cpuSamples.sort((a, b) => a.time - b.time);

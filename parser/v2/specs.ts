@@ -3,25 +3,76 @@
 // timestamp delta. stackArgs / stringArgs are indices into `args` (so, like Go's StackIDs and
 // StringIDs, they count the timestamp); the first stack index is the event's own stack.
 
-export enum Ev {
-  None = 0,
-  EventBatch, Stacks, Stack, Strings, String, CPUSamples, CPUSample, Frequency,
-  ProcsChange, ProcStart, ProcStop, ProcSteal, ProcStatus,
-  GoCreate, GoCreateSyscall, GoStart, GoDestroy, GoDestroySyscall, GoStop, GoBlock, GoUnblock,
-  GoSyscallBegin, GoSyscallEnd, GoSyscallEndBlocked, GoStatus,
-  STWBegin, STWEnd,
-  GCActive, GCBegin, GCEnd, GCSweepActive, GCSweepBegin, GCSweepEnd,
-  GCMarkAssistActive, GCMarkAssistBegin, GCMarkAssistEnd, HeapAlloc, HeapGoal,
-  GoLabel, UserTaskBegin, UserTaskEnd, UserRegionBegin, UserRegionEnd, UserLog,
-  GoSwitch, GoSwitchDestroy, GoCreateBlocked, GoStatusStack, ExperimentalBatch,
-  Sync, ClockSnapshot, EndOfGeneration,
-  NumEvents,
-
-  MaxEvent = 127,
-  Span, SpanAlloc, SpanFree, HeapObject, HeapObjectAlloc, HeapObjectFree,
-  GoroutineStack, GoroutineStackAlloc, GoroutineStackFree,
-  MaxExperimentalEvent,
-}
+// Wire event types. A plain object literal (not a TS enum) so V8 keeps its fields constant
+// and fast: the hot switch statements compare against these on every event.
+export const Ev = {
+  None: 0,
+  EventBatch: 1,
+  Stacks: 2,
+  Stack: 3,
+  Strings: 4,
+  String: 5,
+  CPUSamples: 6,
+  CPUSample: 7,
+  Frequency: 8,
+  ProcsChange: 9,
+  ProcStart: 10,
+  ProcStop: 11,
+  ProcSteal: 12,
+  ProcStatus: 13,
+  GoCreate: 14,
+  GoCreateSyscall: 15,
+  GoStart: 16,
+  GoDestroy: 17,
+  GoDestroySyscall: 18,
+  GoStop: 19,
+  GoBlock: 20,
+  GoUnblock: 21,
+  GoSyscallBegin: 22,
+  GoSyscallEnd: 23,
+  GoSyscallEndBlocked: 24,
+  GoStatus: 25,
+  STWBegin: 26,
+  STWEnd: 27,
+  GCActive: 28,
+  GCBegin: 29,
+  GCEnd: 30,
+  GCSweepActive: 31,
+  GCSweepBegin: 32,
+  GCSweepEnd: 33,
+  GCMarkAssistActive: 34,
+  GCMarkAssistBegin: 35,
+  GCMarkAssistEnd: 36,
+  HeapAlloc: 37,
+  HeapGoal: 38,
+  GoLabel: 39,
+  UserTaskBegin: 40,
+  UserTaskEnd: 41,
+  UserRegionBegin: 42,
+  UserRegionEnd: 43,
+  UserLog: 44,
+  GoSwitch: 45,
+  GoSwitchDestroy: 46,
+  GoCreateBlocked: 47,
+  GoStatusStack: 48,
+  ExperimentalBatch: 49,
+  Sync: 50,
+  ClockSnapshot: 51,
+  EndOfGeneration: 52,
+  NumEvents: 53,
+  MaxEvent: 127,
+  Span: 128,
+  SpanAlloc: 129,
+  SpanFree: 130,
+  HeapObject: 131,
+  HeapObjectAlloc: 132,
+  HeapObjectFree: 133,
+  GoroutineStack: 134,
+  GoroutineStackAlloc: 135,
+  GoroutineStackFree: 136,
+  MaxExperimentalEvent: 137,
+} as const;
+export type Ev = (typeof Ev)[keyof typeof Ev];
 
 /** Go's internal evSync: the type of the Sync events the reader synthesises. */
 export const EV_SYNC = 255;
@@ -36,7 +87,7 @@ export interface EventSpec {
   stackArgs: readonly number[];
   stringArgs: readonly number[];
   /** For an "end" event, the type of its "begin" event; else Ev.None. */
-  startEv: Ev;
+  startEv: number;
   timed: boolean;
   hasData: boolean;
   isStack: boolean;
@@ -149,5 +200,6 @@ export function eventName(goMinor: number, typ: number): string {
   return `Invalid(${typ})`;
 }
 
-/** Number of arguments after the timestamp, per type (0 for non-timed types). */
-export const timedArgCount: Uint8Array = Uint8Array.from(specs, (s) => (s.timed ? s.args.length - 1 : 0));
+/** Arguments after the timestamp, per type; NOT_TIMED for types that cannot be in an event batch. */
+export const NOT_TIMED = 255;
+export const timedArgCount: Uint8Array = Uint8Array.from(specs, (s) => (s.timed && s.args.length > 0 ? s.args.length - 1 : NOT_TIMED));

@@ -1,0 +1,166 @@
+// Helpers for the v1 reader's golden tests: our event stream printed the way
+// `go tool trace -d=parsed` prints Go's (server/cli/debug.ts), a comparison with Go's output
+// that tolerates only what go tool trace itself varies between runs, and the counts of
+// fixtures/golden/*/parsed-counts.json computed from our events.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { parseTraceBytes, TraceTables, type ParseResult } from '../../parser/index.ts';
+import { EventKind, GoState, ProcState, ResourceKind, eventKindNames, goStateNames, procStateNames, type TraceEvent } from '../../parser/model/event.ts';
+import { formatEventLikeGo } from '../../server/cli/debug.ts';
+
+export const goTool = '/usr/lib/go-1.27/bin/go';
+export const haveGo = existsSync(goTool);
+
+/** `go tool trace -d=parsed` of a file: its stdout, and its stderr when it failed. */
+export function goParsed(path: string): { text: string; error: string | null } {
+  try {
+    const text = execFileSync(goTool, ['tool', 'trace', '-d=parsed', path], {
+      env: { ...process.env, GOROOT: '/usr/lib/go-1.27', GOTOOLCHAIN: 'local' },
+      maxBuffer: 1 << 30,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).toString('utf8');
+    return { text, error: null };
+  } catch (err) {
+    const e = err as { stdout?: Buffer; stderr?: Buffer };
+    return { text: e.stdout?.toString('utf8') ?? '', error: (e.stderr?.toString('utf8') ?? '').trim() };
+  }
+}
+
+export interface OurParse {
+  text: string;
+  result: ParseResult;
+  counts: ParsedCounts;
+}
+
+/** Our reader's stream in Go's Event.String() form, with the counts golden files hold. */
+export async function ourParsed(bytes: Uint8Array, chunkSize?: number): Promise<OurParse> {
+  const tables = new TraceTables();
+  const lines: string[] = [];
+  const counter = new EventCounter();
+  const result = await parseTraceBytes(bytes, {
+    tables,
+    chunkSize,
+    onEvent: (ev) => {
+      lines.push(formatEventLikeGo(ev, tables));
+      counter.add(ev);
+    },
+  });
+  return { text: lines.length ? lines.join('\n') + '\n' : '', result, counts: counter.counts };
+}
+
+/** One printed event: its time and the rest of its text (first line without the time, stacks). */
+interface PrintedEvent {
+  time: number;
+  body: string;
+}
+
+/**
+ * Splits -d=parsed text into events. Go prints an empty "TransitionStack=" for a GoCreate
+ * whose new stack id is 0, and an empty "Stack=" for a CPU sample without one, where our
+ * printer prints nothing (our model has no "empty but present" stack): those are dropped.
+ */
+function splitEvents(text: string): PrintedEvent[] {
+  const out: PrintedEvent[] = [];
+  const blocks = text.split(/\n(?=M=-?\d+ P=-?\d+ G=-?\d+ )/);
+  for (const raw of blocks) {
+    const block = raw.trimEnd().replace(/\nTransitionStack=\n(?=\nStack=)/, '').replace(/\n(Transition)?Stack=$/, '');
+    if (!block) continue;
+    const m = /^(M=\S+ P=\S+ G=\S+ \w+) Time=(-?\d+)/.exec(block);
+    if (!m) throw new Error(`not an event: ${block.slice(0, 80)}`);
+    out.push({ time: Number(m[2]), body: m[1] + block.slice(m[0].length) });
+  }
+  return out;
+}
+
+/**
+ * Compares our -d=parsed text with Go's. Times must match event for event. Events must match
+ * too, except inside a run of consecutive nanoseconds (t, t+1, t+2…): that is where Go's
+ * converter bumped events that had equal timestamps, and Go orders those from a map, so
+ * go tool trace itself prints them in a different order from run to run. There the events
+ * must match as a multiset. Returns null when equal, else a description of the first difference.
+ */
+export function compareParsed(ours: string, go: string): string | null {
+  const a = splitEvents(ours);
+  const b = splitEvents(go);
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i].time !== b[i].time) return `event ${i}: time ${a[i].time}, go tool trace has ${b[i].time}\nours: ${a[i].body}\ngo:   ${b[i].body}`;
+  }
+  if (a.length !== b.length) return `${a.length} events, go tool trace has ${b.length}`;
+  let i = 0;
+  while (i < a.length) {
+    let end = i + 1;
+    while (end < a.length && a[end].time - a[end - 1].time <= 1) end++;
+    const ours = a.slice(i, end).map((e) => e.body).sort();
+    const theirs = b.slice(i, end).map((e) => e.body).sort();
+    for (let k = 0; k < ours.length; k++) {
+      if (ours[k] !== theirs[k]) return `events ${i}–${end - 1} (time ${a[i].time}…) differ:\nours: ${ours[k]}\ngo:   ${theirs[k]}`;
+    }
+    i = end;
+  }
+  return null;
+}
+
+/** What fixtures/make-goldens.mjs counts from -d=parsed (parsed-counts.json, minus command/exit). */
+export interface ParsedCounts {
+  total: number;
+  byKind: Record<string, number>;
+  stateTransitionsByResource: Record<string, number>;
+  goroutineTransitions: Record<string, number>;
+  goroutineTransitionsWithReason: Record<string, number>;
+  procTransitions: Record<string, number>;
+  rangesByName: Record<string, Record<string, number>>;
+  metricsByName: Record<string, number>;
+  labelsByName: Record<string, number>;
+  experimentalByName: Record<string, number>;
+  firstEventTime: string | null;
+  lastEventTime: string | null;
+}
+
+const bump = (obj: Record<string, number>, key: string) => {
+  obj[key] = (obj[key] ?? 0) + 1;
+};
+
+export class EventCounter {
+  readonly counts: ParsedCounts = {
+    total: 0, byKind: {}, stateTransitionsByResource: {}, goroutineTransitions: {}, goroutineTransitionsWithReason: {},
+    procTransitions: {}, rangesByName: {}, metricsByName: {}, labelsByName: {}, experimentalByName: {},
+    firstEventTime: null, lastEventTime: null,
+  };
+
+  add(ev: TraceEvent): void {
+    const c = this.counts;
+    const kind = eventKindNames[ev.kind];
+    c.total++;
+    bump(c.byKind, kind);
+    c.firstEventTime ??= String(ev.time);
+    c.lastEventTime = String(ev.time);
+    switch (ev.kind) {
+      case EventKind.StateTransition:
+        if (ev.resourceKind === ResourceKind.Goroutine) {
+          bump(c.stateTransitionsByResource, 'Goroutine');
+          const t = `${goStateNames[ev.oldState as GoState]}->${goStateNames[ev.newState as GoState]}`;
+          bump(c.goroutineTransitions, t);
+          bump(c.goroutineTransitionsWithReason, `${t} ${JSON.stringify(ev.reason)}`);
+        } else {
+          bump(c.stateTransitionsByResource, 'Proc');
+          bump(c.procTransitions, `${procStateNames[ev.oldState as ProcState]}->${procStateNames[ev.newState as ProcState]}`);
+        }
+        break;
+      case EventKind.RangeBegin:
+      case EventKind.RangeActive:
+      case EventKind.RangeEnd:
+        bump((c.rangesByName[ev.name] ??= {}), kind);
+        break;
+      case EventKind.Metric:
+        bump(c.metricsByName, ev.name);
+        break;
+      case EventKind.Label:
+        bump(c.labelsByName, ev.name);
+        break;
+      case EventKind.Experimental:
+        bump(c.experimentalByName, ev.name);
+        break;
+    }
+  }
+}

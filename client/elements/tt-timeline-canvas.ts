@@ -89,7 +89,7 @@ export class TtTimelineCanvas extends LitElement {
   static override styles = css`
     :host { display: block; position: relative; outline: none; min-height: 200px; }
     .wrap { position: absolute; inset: 0; overflow: hidden; }
-    canvas { position: absolute; left: 0; top: 0; cursor: grab; touch-action: none; }
+    canvas { position: absolute; left: 0; top: 0; cursor: grab; touch-action: none; outline: none; }
     canvas.dragging { cursor: grabbing; }
     .vscroll { position: absolute; right: 0; bottom: 0; width: ${scrollbarWidth}px; overflow-y: scroll; overflow-x: hidden; }
     .spacer { width: 1px; }
@@ -597,7 +597,7 @@ export class TtTimelineCanvas extends LitElement {
         const textX = Math.max(x0, gutterWidth) + 4;
         const room = Math.min(x1, right) - textX - 3;
         if (room > 20) {
-          ctx.fillStyle = '#ffffff';
+          ctx.fillStyle = '#111827';
           ctx.fillText(this.fitText(ctx, spanText(tile, i), room), textX, y + h / 2 + 0.5);
           lastColor = '';
         }
@@ -635,13 +635,13 @@ export class TtTimelineCanvas extends LitElement {
     if (max <= 0) max = 1;
     const bottom = top + height - 2;
     const scale = (height - 8) / max;
-    const palette = overlaid ? ['#e08a3a', '#3a9d5d', '#5573c7'] : ['#3a9d5d', '#e0b340', '#c9658f', '#8a63c6', '#5573c7'];
     const right = gutterWidth + this.trackWidth;
     for (let si = names.length - 1; si >= 0; si--) {
       // nextGC is goal − allocated (go tool trace stacks it); with both lines drawn it is redundant.
       if (overlaid && names[si] === 'nextGC') continue;
-      ctx.fillStyle = palette[si % palette.length];
-      ctx.strokeStyle = palette[si % palette.length];
+      const color = this.color(`s:${names[si]}`, () => colorForState(names[si]));
+      ctx.fillStyle = color;
+      ctx.strokeStyle = color;
       ctx.beginPath();
       let drawn = false;
       for (const c of counters) {

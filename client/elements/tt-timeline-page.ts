@@ -10,6 +10,8 @@ import { TimelineData } from '../controllers/timeline-data.ts';
 import type { TrackInfo, TimelineRange } from '../api/timeline-types.ts';
 import { selectionOf, type SpanSelection, type TtTimelineCanvas } from './tt-timeline-canvas.ts';
 import { goDuration, bytes } from '../lib/duration.ts';
+import { colorForState } from '../lib/colors.ts';
+import { styleMap } from 'lit/directives/style-map.js';
 import { sharedStyles } from '../styles/shared.ts';
 
 export type TimelineView = 'proc' | 'thread' | 'goroutine';
@@ -81,6 +83,7 @@ export class TtTimelinePage extends LitElement {
         const q = this.query;
         if (!q.has('start') || !q.has('end')) this.range = { start: this.data!.traceStart, end: this.data!.traceEnd };
         this.ready = true;
+        this.writeUrlSoon();
         void this.updateComplete.then(() => {
           if (this.highlight !== null) this.revealGoroutine(this.highlight);
           this.canvas?.focusCanvas();
@@ -117,11 +120,13 @@ export class TtTimelinePage extends LitElement {
   private resolvePendingSelection(): void {
     const pending = this.pendingSelection;
     if (!pending || !this.data) return;
-    for (const tile of this.data.tilesFor(pending.trackId, { start: pending.time, end: pending.time + 1 }, 1)) {
+    // Look at the resolution the canvas draws (about a thousand pixels across the range).
+    const nsPerPx = (this.range.end - this.range.start) / 1000;
+    for (const tile of this.data.tilesFor(pending.trackId, { start: pending.time, end: pending.time + 1 }, nsPerPx)) {
       if (tile.data.shape !== 'spans') continue;
       const spans = tile.data;
       for (let i = 0; i < spans.count; i++) {
-        if (spans.start[i] <= pending.time && spans.end[i] >= pending.time && spans.merged[i] === 1 && spans.depth[i] === pending.depth) {
+        if (spans.start[i] <= pending.time && spans.end[i] >= pending.time && spans.depth[i] === pending.depth) {
           const track = this.data.tracks.find((t) => t.id === pending.trackId);
           if (!track) return;
           this.pendingSelection = null;
@@ -219,8 +224,7 @@ export class TtTimelinePage extends LitElement {
       <button @click=${() => this.canvas.fitAll()} title="Show the whole trace (0)">Fit trace</button>
       <button @click=${() => this.canvas.fitSelection()} ?disabled=${!this.selection} title="Zoom to the selected span (F)">Fit selection</button>
       <span class="legend">
-        <span><i style="background:#3a9d5d"></i>running</span><span><i style="background:#e0b340"></i>runnable</span>
-        <span><i style="background:#c9658f"></i>blocked</span><span><i style="background:#8a63c6"></i>syscall</span>
+        ${['running', 'runnable', 'waiting', 'syscall'].map((state) => html`<span><i style=${styleMap({ background: colorForState(state) })}></i>${state}</span>`)}
       </span>
       <span class="status" data-tick=${this.tick}>
         ${goDuration(Math.round(width))} · ${data.stats.requests} tiles, ${bytes(data.stats.bytes)}${data.busy ? ' · loading…' : ''}

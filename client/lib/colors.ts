@@ -31,12 +31,16 @@ export function statColor(stat: string): string {
 
 /** Goroutine and proc states on the timeline. */
 export const stateColors: Record<string, string> = {
-  running: '#3a9d5d',
-  runnable: '#e0b340',
-  blocked: '#c9658f',
-  waiting: '#c9658f',
-  syscall: '#8a63c6',
-  'syscall-blocked': '#6d4aa0',
+  running: '#4cae6e',
+  runnable: '#e8bd4f',
+  blocked: '#e3a6bf',
+  waiting: '#e3a6bf',
+  gcwaiting: '#f0b08a',
+  'waiting (gc)': '#f0b08a',
+  syscall: '#a68ad9',
+  'syscall (blocked)': '#8c6fc9',
+  allocated: '#e08a3a',
+  goal: '#4cae6e',
   idle: '#d9d9d9',
   notexist: '#eeeeee',
   gc: '#e06c3f',

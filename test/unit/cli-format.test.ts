@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { formatByteCount, formatLostData, formatProgress } from '../../server/format.ts';
-import { goQuote, goTaskId } from '../../server/cli/go-format.ts';
 
 // Expected strings follow Go's byteCount.String and log formats in cmd/trace/main.go
 // ("%d B" below 1 KiB, else "%.1f KiB|MiB|GiB"; "%.1f%%" progress; "%.2f%%" lost data).
@@ -17,13 +16,5 @@ describe('go tool trace wording', () => {
   it('formats progress and lost-data lines', () => {
     expect(formatProgress(2 ** 20, 4 * 2 ** 20)).toBe('1.0 MiB of 4.0 MiB (25.0%) processed...');
     expect(formatLostData(3 * 2 ** 10, 4 * 2 ** 10)).toBe('Lost 25.00% of the latest trace data due to error (1.0 KiB of 4.0 KiB)');
-  });
-
-  it('quotes like strconv.Quote', () => {
-    expect(goQuote('chan receive')).toBe('"chan receive"');
-    expect(goQuote('a"b\\c\n\t\x01\x7f')).toBe('"a\\"b\\\\c\\n\\t\\x01\\x7f"');
-    expect(goQuote('µs ✓')).toBe('"µs ✓"');
-    expect(goTaskId(-1)).toBe('18446744073709551615');
-    expect(goTaskId(7)).toBe('7');
   });
 });

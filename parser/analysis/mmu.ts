@@ -404,7 +404,8 @@ export class MmuData {
 
 /** traceviewer's HandlePlot: 100 log-spaced windows between xMin and xMax. */
 export function mmuPlot(curve: MmuCurve, percentiles: boolean): MmuPlot {
-  const quantiles = percentiles ? [0, 1 - 0.999, 1 - 0.99, 1 - 0.95] : null;
+  // Go folds 1-.999 etc. as exact constants.
+  const quantiles = percentiles ? [0, 0.001, 0.01, 0.05] : null;
   let xMin = 1e9;
   while (xMin > 1) {
     if (curve.mmu(xMin) < 0.0001) break;

@@ -57,7 +57,7 @@ export async function readBatch(r: ChunkReader): Promise<{ batch: Batch; gen: nu
   const time = readHeaderField(r, 'error reading batch timestamp: ');
   const size = readHeaderField(r, 'error reading batch size: ');
   if (size > MAX_BATCH_SIZE || size < 0) {
-    throw new WireError(`invalid batch size ${size < 0 ? size + 2 ** 64 : size}, maximum is ${MAX_BATCH_SIZE}`, start);
+    throw new WireError(`invalid batch size ${size < 0 ? BigInt(size) + (1n << 64n) : size}, maximum is ${MAX_BATCH_SIZE}`, start);
   }
   await r.fill(size);
   if (r.available < size) {
@@ -71,7 +71,8 @@ function readHeaderField(r: ChunkReader, prefix: string): number {
   try {
     return prefix === '' ? r.readByte() : r.readUvarint();
   } catch (err) {
-    if (err instanceof ShortReadError) throw new WireError(prefix + err.message, err.offset);
+    // Input that ends inside a header was read to its end (which is what Go's reader counts).
+    if (err instanceof ShortReadError) throw new WireError(prefix + err.message, err.code === 'overflow' ? err.offset : r.offset + r.available);
     throw err;
   }
 }

@@ -240,7 +240,9 @@ function setSyncBatch(g: Generation, b: Batch, goMinor: number): void {
 function finishGeneration(g: Generation, goMinor: number, offset: number): void {
   if (g.freq === 0) throw new WireError('no frequency event found', offset);
   if (goMinor >= 25 && !g.hasClockSnapshot) throw new WireError('no clock snapshot event found', offset);
-  for (const [id, pcs] of g.stacks) {
+  // Go walks its (compacted) stack table in id order and reports the first bad frame.
+  for (const id of [...g.stacks.keys()].sort((a, b) => a - b)) {
+    const pcs = g.stacks.get(id)!;
     for (const pc of pcs) {
       const frame = g.pcs.get(pc);
       if (!frame) throw new WireError(`found unknown pc ${pc.toString(16)} for stack ${id}`, offset);

@@ -42,6 +42,8 @@ class V2Session {
   private validEvents = 0;
   private validBytes = 0;
   private generationCount = 0;
+  /** Generations read without a read error and ordered to their end. */
+  private completeGenerations = 0;
   private startTime = NaN;
   private endTime = NaN;
   private validEndTime = NaN;
@@ -64,7 +66,7 @@ class V2Session {
       error = err;
     }
     const totalBytes = this.options.totalBytes ?? this.reader.pulled + HEADER_SIZE;
-    if (error !== null && this.generationCount === 0) {
+    if (error !== null && this.completeGenerations === 0) {
       const offset = error instanceof WireError ? error.offset : this.generations.offset;
       throw new TraceParseError(`no complete generation in ${this.header.version} trace: ${error.message}`, offset);
     }
@@ -96,29 +98,33 @@ class V2Session {
         // Go emits a Sync before returning the error (or to end the trace) — but only once a
         // generation was read, or the trace is empty.
         if (read.error !== null) {
-          if (this.generationCount > 0) this.emitSync(null);
+          if (this.generationCount > 0) this.emitSync(null, read.error.offset);
           throw read.error;
         }
-        if (this.generationCount > 0) this.emitSync(null);
+        if (this.generationCount > 0) this.emitSync(null, this.generations.offset);
         return;
       }
-      this.install(read.gen);
+      // Before Go 1.26 a generation followed by a read error is still delivered, as Go does (the
+      // error may belong to the next generation's first batch), but it does not count as complete.
+      // Like Go's counting reader, what was read before the error counts as consumed.
+      this.install(read.gen, read.error?.offset ?? this.generations.offset);
       this.orderGeneration();
       this.gen = null;
+      if (read.error === null) this.completeGenerations++;
       if (read.error !== null) {
-        this.emitSync(null);
+        this.emitSync(null, read.error.offset);
         throw read.error;
       }
       if (spill && !this.generations.hasSpill) {
         // No further generation: the trace ends here.
-        this.emitSync(null);
+        this.emitSync(null, this.generations.offset);
         return;
       }
     }
   }
 
   /** Go's installGen: builds the frontier, then emits the generation's Sync event. */
-  private install(gen: Generation): void {
+  private install(gen: Generation, consumed: number): void {
     this.gen = gen;
     this.stacks.setGeneration(gen);
     this.cpuIndex = 0;
@@ -129,7 +135,7 @@ class V2Session {
       heapInsert(this.frontier, bc);
     }
     this.generationCount++;
-    this.emitSync(gen);
+    this.emitSync(gen, consumed);
   }
 
   /** Merges the generation's Ms (Go's ReadEvent steps 5–8) until they and its samples run out. */
@@ -183,14 +189,15 @@ class V2Session {
     this.deliver(ev, rec.time);
   }
 
-  private emitSync(gen: Generation | null): void {
+  /** Emits a Sync; `consumed` is the file offset read so far (Go's bytes read at that point). */
+  private emitSync(gen: Generation | null, consumed: number): void {
     this.syncs++;
     const ev = this.event.reset();
     fillSync(ev, this.syncs, gen);
     const time = gen !== null ? ticksToNs(gen.minTs, gen.freq) : this.lastTs;
     this.deliver(ev, time);
     this.validEvents = this.events;
-    this.validBytes = this.generations.offset;
+    this.validBytes = Math.max(this.validBytes, consumed);
     this.validEndTime = this.endTime;
   }
 

@@ -35,7 +35,7 @@ export class TtDataTable<Row = unknown> extends LitElement {
       th.colored { color: #fff; }
       tfoot td { background: var(--tt-panel); color: var(--tt-muted); font-size: 12px; }
       tfoot tr:first-child td { border-top: 2px solid var(--tt-border); }
-      .bar { text-align: left; }
+      td.num { white-space: nowrap; }
       .more { margin: 0.4rem 0; }
     `,
   ];

@@ -9,8 +9,8 @@ import uplotCss from 'uplot/dist/uPlot.min.css';
 import type { ApiClient } from '../controllers/api-client.ts';
 import type { Router } from '../controllers/router.ts';
 import { ResourceController } from '../controllers/resource-controller.ts';
-import type { MmuCurve, MmuWorst } from '../api/types.ts';
-import { niceDuration } from '../lib/duration.ts';
+import type { MmuCurve, MmuWorst, TraceInfo } from '../api/types.ts';
+import { niceDuration, goDuration } from '../lib/duration.ts';
 import { sharedStyles } from '../styles/shared.ts';
 
 interface Toggle {
@@ -57,9 +57,13 @@ export class TtMmuPage extends LitElement {
   private plotted: MmuCurve | null = null;
 
   private readonly curve = new ResourceController<MmuCurve>(this, (api, signal) => api.getJson(`/api/mmu?flags=${encodeURIComponent(this.flags())}`, signal));
-  private readonly worst = new ResourceController<MmuWorst>(this, (api, signal) =>
-    api.getJson(`/api/mmu/worst?window=${this.selectedWindow}&flags=${encodeURIComponent(this.flags())}`, signal),
-  );
+  private readonly worst = new ResourceController<{ worst: MmuWorst; trace: TraceInfo }>(this, async (api, signal) => {
+    const [worst, trace] = await Promise.all([
+      api.getJson<MmuWorst>(`/api/mmu/worst?window=${this.selectedWindow}&flags=${encodeURIComponent(this.flags())}`, signal),
+      api.getJson<TraceInfo>('/api/trace', signal),
+    ]);
+    return { worst, trace };
+  });
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -153,10 +157,14 @@ export class TtMmuPage extends LitElement {
     const s = this.worst.state;
     if (s.kind === 'error') return html`<div class="error">${s.message}</div>`;
     if (s.kind !== 'ready') return html`<div class="loading">Finding the worst windows…</div>`;
-    const w = s.data.windowNs;
+    const { worst, trace } = s.data;
+    const w = worst.windowNs;
+    const origin = trace.startTime ?? 0;
+    // go tool trace prints the absolute time; the offset from the trace start is easier to place.
     return html`<p>Lowest mutator utilization in ${niceDuration(w)} windows:</p>
-      <ul class="worst" data-testid="mmu-worst">${s.data.windows.map(
-        (win) => html`<li><a href="/timeline?view=proc&start=${Math.round(win.time)}&end=${Math.round(win.time + w)}">${win.mutatorUtil.toFixed(3)} at time ${niceDuration(win.time)}</a></li>`,
+      <ul class="worst" data-testid="mmu-worst">${worst.windows.map(
+        (win) => html`<li><a href="/timeline?view=proc&start=${Math.round(win.time)}&end=${Math.round(win.time + w)}">${win.mutatorUtil.toFixed(3)} at time ${niceDuration(win.time)}</a>
+          <span class="muted">(${goDuration(win.time - origin)} into the trace)</span></li>`,
       )}</ul>`;
   }
 

@@ -21,7 +21,9 @@ export class TtSpanDetails extends LitElement {
       h3 { margin: 0 0 0.4rem; }
       .stack { font-family: var(--tt-mono); font-size: 12px; margin: 0.2rem 0 0.6rem; padding: 0; list-style: none; }
       .stack li { padding: 2px 0; border-bottom: 1px dotted var(--tt-border); }
-      .stack .file { color: var(--tt-muted); display: block; }
+      .stack .file { color: var(--tt-muted); display: block; word-break: break-all; }
+      .stack span:first-child { word-break: break-word; }
+      table.facts td:last-child { word-break: break-word; }
       table.facts td { padding: 1px 10px 1px 0; }
       .flows a { cursor: pointer; }
       .empty { color: var(--tt-muted); }

@@ -34,6 +34,8 @@ interface LaneLayout {
   top: number;
   height: number;
   pinned: boolean;
+  /** Position in the lane list (for alternating backgrounds). */
+  index: number;
 }
 
 export interface FrameStats {
@@ -124,6 +126,7 @@ export class TtTimelineCanvas extends LitElement {
   private readonly colorCache = new Map<string, string>();
   private resizeObserver: ResizeObserver | null = null;
   private readonly drawTimes: number[] = [];
+  private frameTicks: number[] = [];
   private readonly frameIntervals: number[] = [];
 
   override render() {
@@ -209,10 +212,10 @@ export class TtTimelineCanvas extends LitElement {
       const height = laneHeight(track);
       const pinned = track.group === 'global';
       if (pinned) {
-        layout.push({ track, top: pinnedTop, height, pinned });
+        layout.push({ track, top: pinnedTop, height, pinned, index: layout.length });
         pinnedTop += height;
       } else {
-        layout.push({ track, top, height, pinned });
+        layout.push({ track, top, height, pinned, index: layout.length });
         top += height;
       }
     }
@@ -495,6 +498,7 @@ export class TtTimelineCanvas extends LitElement {
     ctx.font = '11px system-ui, sans-serif';
     ctx.textBaseline = 'middle';
 
+    this.frameTicks = this.ticks().times;
     const visible = this.visibleLanes();
     const scrolledTop = rulerHeight + this.pinnedHeight;
     // Scrolled lanes first, clipped below the pinned ones; then pinned lanes on top.
@@ -530,9 +534,11 @@ export class TtTimelineCanvas extends LitElement {
     const { track, height } = lane;
     const width = this.cssWidth - scrollbarWidth;
     // Alternate lane backgrounds so rows are easy to follow.
-    const index = this.layout.indexOf(lane);
-    ctx.fillStyle = index % 2 ? '#fafbfc' : '#ffffff';
+    ctx.fillStyle = lane.index % 2 ? '#fafbfc' : '#ffffff';
     ctx.fillRect(0, top, width, height);
+    // Grid lines behind the spans.
+    ctx.fillStyle = '#e9ecf1';
+    for (const t of this.frameTicks) ctx.fillRect(this.timeToX(t), top, 1, height);
     const range = this.range;
     const nsPerPx = this.nsPerPx;
     const tiles = this.data.tilesFor(track.id, range, nsPerPx);
@@ -783,27 +789,30 @@ export class TtTimelineCanvas extends LitElement {
     ctx.strokeRect(x0 - 1, v.screenTop + 1 + s.depth * rowHeight, Math.max(2, x1 - x0) + 2, rowHeight - 1);
   }
 
+  /** Ruler ticks: every 1, 2 or 5 × 10^k ns, at least ~90 px apart, aligned to the trace start. */
+  private ticks(): { times: number[]; origin: number } {
+    const { start, end } = this.range;
+    const target = ((end - start) / this.trackWidth) * 90;
+    const pow = Math.pow(10, Math.floor(Math.log10(Math.max(1, target))));
+    const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= target) ?? 10 * pow;
+    const origin = this.data.traceStart;
+    const times: number[] = [];
+    for (let t = Math.ceil((start - origin) / step) * step + origin; t <= end; t += step) times.push(t);
+    return { times, origin };
+  }
+
   private drawRuler(ctx: CanvasRenderingContext2D, width: number): void {
     ctx.fillStyle = '#f3f5f8';
     ctx.fillRect(0, 0, width, rulerHeight);
     ctx.fillStyle = '#c8cfd8';
     ctx.fillRect(0, rulerHeight - 1, width, 1);
-    const { start, end } = this.range;
-    const span = end - start;
-    // Ticks every 1, 2 or 5 × 10^k ns, at least ~90 px apart.
-    const target = (span / this.trackWidth) * 90;
-    const pow = Math.pow(10, Math.floor(Math.log10(Math.max(1, target))));
-    const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= target) ?? 10 * pow;
-    const origin = this.data.traceStart;
-    const first = Math.ceil((start - origin) / step) * step + origin;
-    ctx.fillStyle = '#1d2330';
+    const span = this.range.end - this.range.start;
+    const { times, origin } = this.ticks();
     ctx.textBaseline = 'middle';
-    for (let t = first; t <= end; t += step) {
+    for (const t of times) {
       const x = this.timeToX(t);
       ctx.fillStyle = '#9aa4b1';
       ctx.fillRect(x, rulerHeight - 7, 1, 7);
-      ctx.fillStyle = '#e9ecf1';
-      ctx.fillRect(x, rulerHeight, 1, this.cssHeight - rulerHeight);
       ctx.fillStyle = '#1d2330';
       ctx.fillText(shortDuration(t - origin), x + 3, rulerHeight / 2 - 1);
     }
@@ -827,7 +836,7 @@ export class TtTimelineCanvas extends LitElement {
     const hover = this.hitTest(p.x, p.y);
     if (hover) {
       const dur = shortDuration(hover.end - hover.start);
-      const who = hover.goroutine >= 0 ? `G${hover.goroutine} ` : '';
+      const who = hover.goroutine >= 0 && !hover.label.startsWith(`G${hover.goroutine} `) ? `G${hover.goroutine} ` : '';
       const merged = hover.merged > 1 ? ` (${hover.merged} merged)` : '';
       this.drawTooltip(ctx, `${who}${hover.label} · ${dur}${merged}`, p.x + 12, p.y + 16);
     }

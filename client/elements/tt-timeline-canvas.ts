@@ -534,7 +534,8 @@ export class TtTimelineCanvas extends LitElement {
     const { track, height } = lane;
     const width = this.cssWidth - scrollbarWidth;
     // Alternate lane backgrounds so rows are easy to follow.
-    ctx.fillStyle = lane.index % 2 ? '#fafbfc' : '#ffffff';
+    const highlighted = this.highlightGoroutine !== null && track.goroutine === this.highlightGoroutine;
+    ctx.fillStyle = highlighted ? '#e6eefc' : lane.index % 2 ? '#fafbfc' : '#ffffff';
     ctx.fillRect(0, top, width, height);
     // Grid lines behind the spans.
     ctx.fillStyle = '#e9ecf1';
@@ -754,6 +755,8 @@ export class TtTimelineCanvas extends LitElement {
       const y0 = this.goroutineY(f.fromG, f.fromTime, visible);
       const y1 = this.goroutineY(f.toG, f.toTime, visible);
       if (y0 === null || y1 === null) continue;
+      // Sub-pixel arrows (creation on the same proc a moment earlier) would only be arrow heads.
+      if (this.showAllFlows && Math.hypot(x1 - x0, y1 - y0) < 4) continue;
       const color = f.kind === 'go' ? '#2f6fd6' : '#d0467a';
       ctx.strokeStyle = color;
       ctx.fillStyle = color;

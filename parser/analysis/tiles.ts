@@ -246,23 +246,32 @@ function stateLane(model: TimelineModel, track: number, t0: number, t1: number, 
   }, resolution, out, depth, strings);
 }
 
-/** Counter points in [t0, t1] (plus the one in force at t0), at most one per pixel: the maxima. */
+/** A pixel holding more counter points than this is summarised from an even sample of them. */
+const MAX_COUNTER_SCAN = 64;
+
+/**
+ * Counter points in [t0, t1] (plus the one in force at t0), at most one per pixel holding the
+ * maxima of its points (exact up to MAX_COUNTER_SCAN points per pixel, sampled beyond).
+ */
 function counterTile(model: TimelineModel, trackId: number, t0: number, t1: number, resolution: number): CounterTrackTile {
   const c = model.counters.find((x) => x.id === trackId)!;
   const out: CounterTrackTile = { id: trackId, shape: 'counter', time: [], series: c.series.map((name) => ({ name, values: [] })), merged: [] };
-  const first = Math.max(0, lowerBound(c.time, 0, c.time.length, t0, true) - 1);
-  const last = lowerBound(c.time, first, c.time.length, t1, true);
+  const time = c.time;
+  const first = Math.max(0, lowerBound(time, 0, time.length, t0, true) - 1);
+  const last = lowerBound(time, first, time.length, t1, true);
   let i = first;
   while (i < last) {
-    const pixelEnd = (Math.floor(c.time[i] / resolution) + 1) * resolution;
-    let j = i + 1;
-    while (j < last && c.time[j] < pixelEnd) j++;
-    out.time.push(c.time[i]);
-    c.values.forEach((col, k) => {
+    const pixelEnd = (Math.floor(time[i] / resolution) + 1) * resolution;
+    const j = Math.min(last, lowerBound(time, i + 1, last, pixelEnd));
+    const step = Math.max(1, Math.floor((j - i) / MAX_COUNTER_SCAN));
+    out.time.push(time[i]);
+    for (let k = 0; k < c.values.length; k++) {
+      const col = c.values[k];
       let m = col[i];
-      for (let x = i + 1; x < j; x++) if (col[x] > m) m = col[x];
+      for (let x = i + step; x < j; x += step) if (col[x] > m) m = col[x];
+      if (col[j - 1] > m) m = col[j - 1];
       out.series[k].values.push(m);
-    });
+    }
     out.merged.push(j - i);
     i = j;
   }

@@ -42,6 +42,7 @@ interface PendingCause {
   p: number;
   m: number;
   stack: number;
+  set: boolean;
 }
 
 /** What all views share about one goroutine: its name, its state row, its pending start cause. */
@@ -67,6 +68,17 @@ interface OpenRange {
 
 const executing = (s: number) => s === GoState.Running || s === GoState.Syscall;
 
+/** cmd/trace viewerGState. */
+function viewerState(s: number, inMarkAssist: boolean): ViewerState {
+  switch (s) {
+    case GoState.Runnable: return ViewerState.Runnable;
+    case GoState.Running:
+    case GoState.Syscall: return ViewerState.Running;
+    case GoState.Waiting: return inMarkAssist ? ViewerState.WaitingGC : ViewerState.Waiting;
+    default: return ViewerState.Dead;
+  }
+}
+
 function metricNumber(v: TraceEvent['value']): number {
   return typeof v === 'string' ? Number.NaN : Number(v);
 }
@@ -81,7 +93,8 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private readonly views: TimelineView[];
 
   // Provisional tracks, numbered in order of first sight; finish() renumbers them.
-  private readonly trackKeys = new Map<string, number>();
+  /** (kind, resource) → provisional track id: one numeric map per kind (this runs per event). */
+  private readonly trackKeys: Record<TrackKind, Map<number, number>> = { gc: new Map(), stw: new Map(), proc: new Map(), thread: new Map(), goroutine: new Map(), counter: new Map() };
   private readonly trackKind: TrackKind[] = [];
   private readonly trackResource: number[] = [];
 
@@ -124,10 +137,12 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private readonly heap = new CounterBuilder('Heap', ['allocated', 'goal', 'nextGC']);
   private heapAlloc = 0;
   private heapGoal = 0;
-  private readonly goroutineCounter = new CounterBuilder('Goroutines', ['running', 'runnable', 'gcWaiting', 'waiting', 'syscall']);
+  private readonly goroutineCounter = new CounterBuilder('Goroutines', ['running', 'runnable', 'gcWaiting', 'waiting', 'syscall'], true);
   private readonly viewerStates = [0, 0, 0, 0, 0];
+  /** Scratch row for goroutineCounter.point (no array per event). */
+  private readonly goroutineValues = [0, 0, 0, 0, 0];
   private inSyscall = 0;
-  private readonly threadCounter = new CounterBuilder('Threads', ['running']);
+  private readonly threadCounter = new CounterBuilder('Threads', ['running'], true);
   private runningProcs = 0;
 
   private seenSync = 0;
@@ -166,13 +181,13 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   }
 
   private track(kind: TrackKind, resource: number): number {
-    const key = `${kind}:${resource}`;
-    let id = this.trackKeys.get(key);
+    const keys = this.trackKeys[kind];
+    let id = keys.get(resource);
     if (id === undefined) {
       id = this.trackKind.length;
       this.trackKind.push(kind);
       this.trackResource.push(resource);
-      this.trackKeys.set(key, id);
+      keys.set(resource, id);
     }
     return id;
   }
@@ -313,7 +328,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     if (!executing(from) && executing(to)) {
       const start = from === GoState.Undetermined ? this.clock.startTime : t;
       const c = g.cause;
-      if (c) {
+      if (c?.set) {
         this.flowName.push(c.name);
         this.flowFromTime.push(c.time);
         this.flowToTime.push(start);
@@ -324,19 +339,19 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
         this.flowToP.push(ev.p);
         this.flowToM.push(ev.m);
         this.flowFromStack.push(c.stack);
-        g.cause = null;
+        c.set = false;
       }
     }
     if (from === GoState.Waiting) {
       const name = g.blockReason ? `unblock (${g.blockReason})` : 'unblock';
       g.blockReason = '';
-      g.cause = { time: t, name: this.strings.intern(name), g: ev.g, p: ev.p, m: ev.m, stack: ev.stack };
+      setCause(g, t, this.strings.intern(name), ev);
     }
     if (from === GoState.NotExist && to === GoState.Runnable && (ev.g !== NONE || ev.p !== NONE)) {
-      g.cause = { time: t, name: this.strings.intern('go'), g: ev.g, p: ev.p, m: ev.m, stack: ev.stack };
+      setCause(g, t, this.strings.intern('go'), ev);
     }
     if (from === GoState.Syscall && to !== GoState.Running) {
-      g.cause = { time: t, name: this.strings.intern('exit blocked syscall'), g: ev.g, p: ev.p, m: ev.m, stack: ev.stack };
+      setCause(g, t, this.strings.intern('exit blocked syscall'), ev);
     }
 
     this.stateSpan(g, ev);
@@ -387,17 +402,8 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   }
 
   private countGoroutines(g: GoroutineInfo, from: number, to: number, t: number): void {
-    const viewer = (s: number): ViewerState => {
-      switch (s) {
-        case GoState.Runnable: return ViewerState.Runnable;
-        case GoState.Running:
-        case GoState.Syscall: return ViewerState.Running;
-        case GoState.Waiting: return g.markAssist ? ViewerState.WaitingGC : ViewerState.Waiting;
-        default: return ViewerState.Dead;
-      }
-    };
-    const vf = viewer(from);
-    const vt = viewer(to);
+    const vf = viewerState(from, g.markAssist);
+    const vt = viewerState(to, g.markAssist);
     this.viewerStates[vf]--;
     this.viewerStates[vt]++;
     if (from === GoState.Syscall) this.inSyscall--;
@@ -405,7 +411,13 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     const s = this.viewerStates;
     // The emitter writes a point whenever any state count (including Dead) changes.
     if (vf !== vt || from === GoState.Syscall || to === GoState.Syscall) {
-      this.goroutineCounter.point(t, [s[ViewerState.Running], s[ViewerState.Runnable], s[ViewerState.WaitingGC], s[ViewerState.Waiting], this.inSyscall], vf !== vt);
+      const v = this.goroutineValues;
+      v[0] = s[ViewerState.Running];
+      v[1] = s[ViewerState.Runnable];
+      v[2] = s[ViewerState.WaitingGC];
+      v[3] = s[ViewerState.Waiting];
+      v[4] = this.inSyscall;
+      this.goroutineCounter.point(t, v, vf !== vt);
     }
   }
 
@@ -558,7 +570,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     const order = countingSort(row, rowOffset);
     const stateRowOfTrack = new Int32Array(tracks.length).fill(-1);
     for (let r = 0; r < rows; r++) {
-      const prov = this.trackKeys.get(`goroutine:${this.rowGoroutine[r]}`)!;
+      const prov = this.trackKeys.goroutine.get(this.rowGoroutine[r])!;
       stateRowOfTrack[finalOf[prov]] = r;
     }
     return {
@@ -595,6 +607,18 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       fromStack: this.flowFromStack.permuted(order),
     };
   }
+}
+
+/** Records a goroutine's start cause, reusing its cause object (this runs per unblock). */
+function setCause(g: GoroutineInfo, time: number, name: number, ev: TraceEvent): void {
+  const c = (g.cause ??= { time: 0, name: 0, g: 0, p: 0, m: 0, stack: 0, set: false });
+  c.time = time;
+  c.name = name;
+  c.g = ev.g;
+  c.p = ev.p;
+  c.m = ev.m;
+  c.stack = ev.stack;
+  c.set = true;
 }
 
 function goroutineName(g: GoroutineInfo): string {
@@ -634,21 +658,29 @@ function countingSort(keys: ArrayLike<number>, offsets: Uint32Array): Uint32Arra
 /** A step series: points are appended when values change; back-dated points are re-sorted. */
 class CounterBuilder {
   private readonly time = f64();
-  private readonly columns: GrowableColumn<Float64Array>[];
+  private readonly columns: GrowableColumn<Float64Array | Int32Array>[];
   private last: number[] | null = null;
   private sorted = true;
 
-  constructor(readonly name: string, readonly series: readonly string[]) {
-    this.columns = series.map(() => f64());
+  /** `integer`: counts (goroutines, threads) fit Int32 columns, half the bytes of Float64. */
+  constructor(readonly name: string, readonly series: readonly string[], integer = false) {
+    this.columns = series.map(() => (integer ? i32() : f64()));
   }
 
   /** Appends a point if any value changed (or `force`, when an uncounted state changed). */
   point(t: number, values: readonly number[], force = false): void {
-    if (!force && this.last && values.every((v, i) => v === this.last![i])) return;
+    const last = (this.last ??= values.map(() => Number.NaN));
+    if (!force) {
+      let same = true;
+      for (let i = 0; i < values.length; i++) if (values[i] !== last[i]) { same = false; break; }
+      if (same) return;
+    }
     if (this.time.length > 0 && t < this.time.get(this.time.length - 1)) this.sorted = false;
     this.time.push(t);
-    values.forEach((v, i) => this.columns[i].push(v));
-    this.last = values.slice();
+    for (let i = 0; i < values.length; i++) {
+      this.columns[i].push(values[i]);
+      last[i] = values[i];
+    }
   }
 
   build(id: number): CounterSeries {

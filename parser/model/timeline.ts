@@ -83,7 +83,8 @@ export interface CounterSeries {
   /** Series names, in the order of `values`. */
   series: readonly string[];
   time: Float64Array;
-  values: Float64Array[];
+  /** One column per series: Float64Array for bytes, Int32Array for counts. */
+  values: (Float64Array | Int32Array)[];
 }
 
 /** Causal arrows: goroutine created by / unblocked by, drawn from `fromTime` to `toTime`. */

@@ -1,10 +1,10 @@
 // Builds the CLI/server bundle (dist/cli.js) and the browser client (dist/client/).
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, chmodSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, chmodSync } from 'node:fs';
 
 // Split so the CLI's commands load on demand (--help and usage errors skip Fastify and the
-// parser); the entry stays dist/cli.js, shared code goes to dist/chunks/.
-rmSync('dist/chunks', { recursive: true, force: true });
+// parser); the entry stays dist/cli.js, shared code goes to dist/chunks/ (content-hashed names;
+// old chunks are not deleted, so a CLI started by a concurrent test never loses its chunks).
 await build({
   entryPoints: { cli: 'server/cli.ts' },
   outdir: 'dist',

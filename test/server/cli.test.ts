@@ -124,7 +124,9 @@ describe('one-shot commands', () => {
   it('-pprof equals go tool trace -pprof stack by stack (when Go 1.27 is installed)', () => {
     if (!existsSync(goBin)) return;
     for (const kind of ['net', 'sync', 'syscall', 'sched']) {
-      const ours = resolvePprofSamples(decodePprof(run([`-pprof=${kind}`, demo]).stdout));
+      const result = run([`-pprof=${kind}`, demo]);
+      expect(result.status, result.stderr).toBe(0);
+      const ours = resolvePprofSamples(decodePprof(result.stdout));
       const theirs = resolvePprofSamples(decodePprof(execFileSync(goBin, ['tool', 'trace', `-pprof=${kind}`, demo], { maxBuffer: 1 << 28 })));
       const key = (s: (typeof ours)[number]) => JSON.stringify(s);
       expect(ours.map(key).sort(), kind).toEqual(theirs.map(key).sort());

@@ -230,7 +230,7 @@ export class MmuCurve {
     return acc.mmu;
   }
 
-  /** Up to n disjoint worst windows, worst first (Go's Examples). */
+  /** Up to n worst windows, worst first (Go's Examples: a new window replaces or yields to the first overlapping one). */
   examples(window: number, n: number): UtilWindow[] {
     const acc = new Accumulator(n);
     this.run(window, acc);

@@ -1,6 +1,6 @@
 // Blocking-profile records as a JSON call tree (for the browser's flame graph) and as a
 // top-functions list (pprof -top's flat and cumulative columns). Values are the profile's
-// delay in ns; counts are its contentions.
+// delay in ns; counts are its contentions. Frames resolve as in the pprof file we write.
 
 import type { TraceTables } from '../model/tables.ts';
 import { PPROF_MAX_STACK, type ProfileRecord } from './pprof.ts';
@@ -44,14 +44,15 @@ export function profileCallTree(records: readonly ProfileRecord[], tables: Trace
   const root = newNode(CALL_TREE_ROOT, '', 0);
   // Children looked up by key while building; dropped afterwards so the result is plain data.
   const childIndex = new Map<CallTreeNode, Map<string, CallTreeNode>>();
-  for (const record of records) {
-    const frameIds = tables.stackFrameIds(record.stackId);
-    const depth = Math.min(frameIds.length, PPROF_MAX_STACK);
+  const stacks = resolveStacks(records, tables);
+  for (let r = 0; r < records.length; r++) {
+    const record = records[r];
+    const frames = stacks[r];
     let node = root;
     node.total += record.totalNs;
     node.totalCount += record.count;
-    for (let i = depth - 1; i >= 0; i--) {
-      const frame = frameIds[i];
+    for (let i = frames.length - 1; i >= 0; i--) {
+      const frame = frames[i];
       const name = tables.frameFunc[frame];
       const file = tables.frameFile[frame];
       const line = tables.frameLine[frame];
@@ -85,11 +86,12 @@ export function topFunctions(records: readonly ProfileRecord[], tables: TraceTab
     if (fn === undefined) byKey.set(key, (fn = { name, file, flat: 0, flatCount: 0, cum: 0, cumCount: 0 }));
     return fn;
   };
-  for (const record of records) {
-    const frameIds = tables.stackFrameIds(record.stackId);
-    const depth = Math.min(frameIds.length, PPROF_MAX_STACK);
+  const stacks = resolveStacks(records, tables);
+  for (let r = 0; r < records.length; r++) {
+    const record = records[r];
+    const frameIds = stacks[r];
     seenInSample.clear();
-    for (let i = 0; i < depth; i++) {
+    for (let i = 0; i < frameIds.length; i++) {
       const name = tables.frameFunc[frameIds[i]];
       const file = tables.frameFile[frameIds[i]];
       const fn = entry(name, file);
@@ -106,6 +108,27 @@ export function topFunctions(records: readonly ProfileRecord[], tables: TraceTab
     }
   }
   return [...byKey.values()].sort((a, b) => b.flat - a.flat || b.cum - a.cum || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * Each record's frames (innermost first, cut at 128) as the pprof file shows them: go tool
+ * trace makes one location per PC, so a PC seen again resolves to the frame first seen with it
+ * (frames are visited in the encoder's order).
+ */
+function resolveStacks(records: readonly ProfileRecord[], tables: TraceTables): number[][] {
+  const frameByPC = new Map<number, number>();
+  return records.map((record) => {
+    const frameIds = tables.stackFrameIds(record.stackId);
+    const depth = Math.min(frameIds.length, PPROF_MAX_STACK);
+    const frames: number[] = [];
+    for (let i = 0; i < depth; i++) {
+      const pc = tables.framePC[frameIds[i]];
+      let frame = frameByPC.get(pc);
+      if (frame === undefined) frameByPC.set(pc, (frame = frameIds[i]));
+      frames.push(frame);
+    }
+    return frames;
+  });
 }
 
 function newNode(name: string, file: string, line: number): CallTreeNode {

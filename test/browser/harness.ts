@@ -3,7 +3,7 @@
 // through playwright-core with a fresh profile. Tests skip with a reason when chromium is absent.
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,9 +20,47 @@ export function browserSkipReason(fixture = defaultFixture): string | null {
   return null;
 }
 
-/** Builds dist/ once per test file (esbuild: a few seconds). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name);
+    const st = statSync(full);
+    newest = Math.max(newest, st.isDirectory() ? newestMtime(full) : st.mtimeMs);
+  }
+  return newest;
+}
+
+function isBuildFresh(): boolean {
+  const outputs = [join(repoRoot, 'dist', 'cli.js'), join(repoRoot, 'dist', 'client', 'main.js'), join(repoRoot, 'dist', 'client', 'index.html')];
+  if (!outputs.every((f) => existsSync(f))) return false;
+  const built = Math.min(...outputs.map((f) => statSync(f).mtimeMs));
+  const sources = Math.max(...['client', 'server', 'parser'].map((d) => newestMtime(join(repoRoot, d))));
+  return built >= sources;
+}
+
+/**
+ * Builds dist/ (esbuild: a few seconds) unless it is newer than every source. Test files run
+ * in parallel, so builds are serialised with a lock directory: two builds writing dist/ at
+ * once would hand a server a half-written bundle.
+ */
 export function buildClient(): void {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, stdio: 'pipe' });
+  const lock = join(repoRoot, 'dist', '.build-lock');
+  mkdirSync(join(repoRoot, 'dist'), { recursive: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${lock} held for two minutes; remove it if no build is running`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+  try {
+    if (!isBuildFresh()) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, stdio: 'pipe' });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export interface RunningServer {

@@ -61,6 +61,7 @@ describe('MMU against go tool trace', () => {
         it(entry.flags, (ctx) => {
           if (data instanceof Error && /not supported yet/.test(data.message)) ctx.skip(data.message);
           if (data instanceof Error) throw data;
+          const mmu = data;
           const plot: GoldenPlot = loadGolden(fixture, entry.plot as `${string}.json`);
           const { flags, percentiles } = parseUtilFlags(entry.flags);
           if (plot.status !== 200) {
@@ -68,7 +69,7 @@ describe('MMU against go tool trace', () => {
             // reports GOMAXPROCS, which leaves no utilization series; we answer with an error.
             expect(plot.error, 'go tool trace failed some other way').toBe('other side closed');
             expect(data.mutatorUtilization(flags)).toEqual([]);
-            expect(() => data.plot(flags, percentiles)).toThrow('no mutator utilization data');
+            expect(() => mmu.plot(flags, percentiles)).toThrow('no mutator utilization data');
             return;
           }
           const ours = data.plot(flags, percentiles);

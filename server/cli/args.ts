@@ -10,9 +10,9 @@ export type DebugMode = (typeof DEBUG_MODES)[number];
 export type CliCommand =
   | { command: 'help' }
   | { command: 'version' }
-  | { command: 'pprof'; kind: ProfileKind; traceFile: string }
-  | { command: 'debug'; mode: DebugMode; traceFile: string }
-  | { command: 'serve'; http: string; openBrowser: boolean; traceFile: string };
+  | { command: 'pprof'; kind: ProfileKind; traceFile: string; seconds: number }
+  | { command: 'debug'; mode: DebugMode; traceFile: string; seconds: number }
+  | { command: 'serve'; http: string; openBrowser: boolean; traceFile: string; seconds: number };
 
 /** A mistake in how tstrace was invoked: printed with a pointer to --help, exit status 2 as Go's flag package. */
 export class UsageError extends Error {
@@ -23,16 +23,23 @@ export class UsageError extends Error {
   }
 }
 
-const valueFlags = new Set(['http', 'pprof', 'd']);
+const valueFlags = new Set(['http', 'pprof', 'd', 'seconds']);
 const boolFlags = new Set(['no-browser', 'help', 'h', 'version']);
 
 export const DEFAULT_HTTP = 'localhost:0';
+/** Capture length for `tstrace host:port` when the URL does not give seconds=. */
+export const DEFAULT_CAPTURE_SECONDS = 5;
 
 export const usageText = `Usage: tstrace [flags] trace.out
 
 Open a web browser displaying the trace (a Go execution trace from 'go test -trace=trace.out pkg',
 runtime/trace, net/http/pprof's /debug/pprof/trace or the flight recorder):
     tstrace [flags] trace.out
+
+Capture a trace from a running service with net/http/pprof, save it in the current directory,
+then open it (a bare host:port means http://host:port/debug/pprof/trace):
+    tstrace [flags] http://host:6060/debug/pprof/trace?seconds=5
+    tstrace -seconds=10 localhost:6060
 
 Generate a pprof profile from the trace (like go tool trace -pprof):
     tstrace -pprof=TYPE trace.out > TYPE.pb.gz
@@ -47,6 +54,7 @@ Flags:
     -http=addr     HTTP server listen address (default localhost:0, a free port)
     -pprof=type    print a pprof profile to stdout instead of serving
     -d=mode        print debug info and exit (modes: wire, parsed, footprint)
+    -seconds=N     capture length when capturing from a URL without seconds= (default 5)
     --no-browser   do not open a browser
     --help         print this help
     --version      print the version
@@ -103,19 +111,23 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (positional.length > 2) throw new UsageError(`too many arguments: ${positional.join(' ')}`);
   const traceFile = positional[positional.length - 1];
 
+  const secondsText = values.get('seconds');
+  const seconds = secondsText === undefined ? DEFAULT_CAPTURE_SECONDS : Number(secondsText);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`invalid value "${secondsText}" for -seconds: want a positive number`);
+
   const pprof = values.get('pprof');
   if (pprof !== undefined && pprof !== '') {
     if (!(PROFILE_KINDS as readonly string[]).includes(pprof)) {
       throw new UsageError(`unknown pprof type ${pprof} (want one of: ${PROFILE_KINDS.join(', ')})`, 1);
     }
-    return { command: 'pprof', kind: pprof as ProfileKind, traceFile };
+    return { command: 'pprof', kind: pprof as ProfileKind, traceFile, seconds };
   }
   const debug = values.get('d');
   if (debug !== undefined && debug !== '') {
     if (!(DEBUG_MODES as readonly string[]).includes(debug)) {
       throw new UsageError(`invalid debug mode ${debug}, want one of: parsed, wire, footprint`, 1);
     }
-    return { command: 'debug', mode: debug as DebugMode, traceFile };
+    return { command: 'debug', mode: debug as DebugMode, traceFile, seconds };
   }
-  return { command: 'serve', http: values.get('http') ?? DEFAULT_HTTP, openBrowser: !bools.has('no-browser'), traceFile };
+  return { command: 'serve', http: values.get('http') ?? DEFAULT_HTTP, openBrowser: !bools.has('no-browser'), traceFile, seconds };
 }

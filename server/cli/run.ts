@@ -4,6 +4,7 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { parseCliArgs, usageText, UsageError } from './args.ts';
 import { checkTraceFile, CliError } from './trace-file.ts';
+import { resolveTraceSource } from './capture-source.ts';
 import type { RunningServer } from './serve.ts';
 import type { CliIo } from './io.ts';
 
@@ -23,18 +24,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOut
         io.out(`tstrace ${packageJson.version}\n`);
         return { exitCode: 0 };
       case 'pprof': {
+        command.traceFile = await resolveTraceSource(command.traceFile, command.seconds, io);
         const file = checkTraceFile(command.traceFile);
         const { writePprof } = await import('./pprof.ts');
         await writePprof(command.kind, command.traceFile, file.size, io);
         return { exitCode: 0 };
       }
       case 'debug': {
+        command.traceFile = await resolveTraceSource(command.traceFile, command.seconds, io);
         const file = checkTraceFile(command.traceFile);
         const { runDebugDump } = await import('./debug.ts');
         await runDebugDump(command.mode, command.traceFile, file.size, io.stdout);
         return { exitCode: 0 };
       }
       case 'serve': {
+        command.traceFile = await resolveTraceSource(command.traceFile, command.seconds, io);
         checkTraceFile(command.traceFile);
         const { startServer } = await import('./serve.ts');
         return { serving: await startServer(command, io) };

@@ -4,7 +4,7 @@ import { parseListenAddress, serverUrl } from '../../server/cli/listen-address.t
 
 describe('parseCliArgs', () => {
   it('serves by default on localhost:0 with the browser', () => {
-    expect(parseCliArgs(['trace.out'])).toEqual({ command: 'serve', http: 'localhost:0', openBrowser: true, traceFile: 'trace.out' });
+    expect(parseCliArgs(['trace.out'])).toEqual({ command: 'serve', http: 'localhost:0', openBrowser: true, traceFile: 'trace.out', seconds: 5 });
   });
 
   it('accepts Go and GNU flag spellings, before or after the file', () => {
@@ -16,12 +16,12 @@ describe('parseCliArgs', () => {
   });
 
   it('takes the last of two positional arguments, as go tool trace [pkg.test] trace.out', () => {
-    expect(parseCliArgs(['pkg.test', 'trace.out'])).toMatchObject({ traceFile: 'trace.out' });
+    expect(parseCliArgs(['pkg.test', 'trace.out'])).toMatchObject({ traceFile: 'trace.out', seconds: 5 });
   });
 
   it('selects -pprof and -d commands and rejects unknown values with exit status 1', () => {
-    expect(parseCliArgs(['-pprof=sched', 't'])).toEqual({ command: 'pprof', kind: 'sched', traceFile: 't' });
-    expect(parseCliArgs(['-d', 'parsed', 't'])).toEqual({ command: 'debug', mode: 'parsed', traceFile: 't' });
+    expect(parseCliArgs(['-pprof=sched', 't'])).toEqual({ command: 'pprof', kind: 'sched', traceFile: 't', seconds: 5 });
+    expect(parseCliArgs(['-d', 'parsed', 't'])).toEqual({ command: 'debug', mode: 'parsed', traceFile: 't', seconds: 5 });
     const pprof = (() => { try { parseCliArgs(['-pprof=heap', 't']); } catch (err) { return err; } })();
     expect(pprof).toBeInstanceOf(UsageError);
     expect((pprof as UsageError).message).toBe('unknown pprof type heap (want one of: net, sync, syscall, sched)');

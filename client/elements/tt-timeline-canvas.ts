@@ -628,12 +628,15 @@ export class TtTimelineCanvas extends LitElement {
     const names = counters[0].series.map((s) => s.name);
     // Heap-like counters (a goal or limit line) are drawn as overlaid lines; counts are stacked.
     const overlaid = names.some((n) => /goal|limit/i.test(n));
+    // Series left out of the picture: nextGC is goal − allocated, and the goroutine "running"
+    // count already includes those in syscalls (as go tool trace counts; the tooltip shows both).
+    const hidden = (name: string) => (overlaid && name === 'nextGC') || (name === 'syscall' && names.includes('running'));
     let max = 0;
     for (const c of counters) {
       for (let i = 0; i < c.count; i++) {
         let sum = 0;
         for (const s of c.series) {
-          if (overlaid && s.name === 'nextGC') continue;
+          if (hidden(s.name)) continue;
           sum = overlaid ? Math.max(sum, s.values[i]) : sum + s.values[i];
         }
         if (c.time[i] <= this.range.end) max = Math.max(max, sum);
@@ -644,8 +647,7 @@ export class TtTimelineCanvas extends LitElement {
     const scale = (height - 8) / max;
     const right = gutterWidth + this.trackWidth;
     for (let si = names.length - 1; si >= 0; si--) {
-      // nextGC is goal − allocated (go tool trace stacks it); with both lines drawn it is redundant.
-      if (overlaid && names[si] === 'nextGC') continue;
+      if (hidden(names[si])) continue;
       const color = this.color(`s:${names[si]}`, () => colorForState(names[si]));
       ctx.fillStyle = color;
       ctx.strokeStyle = color;
@@ -658,7 +660,7 @@ export class TtTimelineCanvas extends LitElement {
           if (x1 < gutterWidth || x0 > right) continue;
           let value = 0;
           if (overlaid) value = c.series[si]?.values[i] ?? 0;
-          else for (let k = 0; k <= si; k++) value += c.series[k]?.values[i] ?? 0;
+          else for (let k = 0; k <= si; k++) if (!hidden(names[k])) value += c.series[k]?.values[i] ?? 0;
           const y = bottom - value * scale;
           if (overlaid) {
             if (!drawn) ctx.moveTo(x0, y);

@@ -32,11 +32,16 @@ interface ProcDesc {
 const absentGoroutine: Readonly<GoDesc> = { state: State.Dead, lastType: -1, inMarkAssist: false };
 const absentProc: Readonly<ProcDesc> = { running: false, g: 0, sweeping: false };
 
+/** An integer as Go prints it: exact digits even past 2^53 (JS would round the shortest form). */
+function decimal(n: number): string {
+  return Number.isSafeInteger(n) || !Number.isFinite(n) ? String(n) : BigInt(n).toString();
+}
+
 /** Go's Event.String() of a tracev1 event, which its error messages quote. */
 function describeEvent(decoded: DecodedTrace, i: number): string {
   const c = decoded.columns;
   const desc = descriptions[mergedType(c.type[i])];
-  let s = `${c.ts[i]} ${desc.name} p=${c.p[i]} g=${c.getG(i)} stk=${c.stk[i]}`;
+  let s = `${decimal(c.ts[i])} ${desc.name} p=${c.p[i]} g=${c.getG(i)} stk=${c.stk[i]}`;
   desc.args.forEach((name, k) => {
     s += ` ${name}=${c.arg(i, k)}`;
   });
@@ -75,9 +80,9 @@ class ConsistencyChecker {
     const name = descriptions[type].name;
     const g = this.goroutines.get(gid) ?? absentGoroutine;
     const p = this.procs.get(pid) ?? absentProc;
-    if (g.state !== State.Running) throw this.locate.error(`g ${gid} is not running while ${name} (time ${time})`, i);
-    if (p.g !== gid) throw this.locate.error(`p ${pid} is not running g ${gid} while ${name} (time ${time})`, i);
-    if (!allowG0 && gid === 0) throw this.locate.error(`g 0 did ${name} (time ${time})`, i);
+    if (g.state !== State.Running) throw this.locate.error(`g ${gid} is not running while ${name} (time ${decimal(time)})`, i);
+    if (p.g !== gid) throw this.locate.error(`p ${pid} is not running g ${gid} while ${name} (time ${decimal(time)})`, i);
+    if (!allowG0 && gid === 0) throw this.locate.error(`g 0 did ${name} (time ${decimal(time)})`, i);
   }
 
   check(i: number): void {
@@ -92,49 +97,49 @@ class ConsistencyChecker {
     switch (type) {
       case V1.ProcStart: {
         const p = this.proc(pid);
-        if (p.running) throw locate.error(`p ${pid} is running before start (time ${time})`, i);
+        if (p.running) throw locate.error(`p ${pid} is running before start (time ${decimal(time)})`, i);
         p.running = true;
         break;
       }
       case V1.ProcStop: {
         const p = this.proc(pid);
-        if (!p.running) throw locate.error(`p ${pid} is not running before stop (time ${time})`, i);
-        if (p.g !== 0) throw locate.error(`p ${pid} is running a goroutine ${p.g} during stop (time ${time})`, i);
+        if (!p.running) throw locate.error(`p ${pid} is not running before stop (time ${decimal(time)})`, i);
+        if (p.g !== 0) throw locate.error(`p ${pid} is running a goroutine ${p.g} during stop (time ${decimal(time)})`, i);
         p.running = false;
         break;
       }
       case V1.GCStart:
-        if (this.inGC) throw locate.error(`previous GC is not ended before a new one (time ${time})`, i);
+        if (this.inGC) throw locate.error(`previous GC is not ended before a new one (time ${decimal(time)})`, i);
         this.inGC = true;
         c.p[i] = GCP; // attributed to the global GC state
         break;
       case V1.GCDone:
-        if (!this.inGC) throw locate.error(`bogus GC end (time ${time})`, i);
+        if (!this.inGC) throw locate.error(`bogus GC end (time ${decimal(time)})`, i);
         this.inGC = false;
         break;
       case V1.STWStart:
-        if (this.inSTW) throw locate.error(`previous STW is not ended before a new one (time ${time})`, i);
+        if (this.inSTW) throw locate.error(`previous STW is not ended before a new one (time ${decimal(time)})`, i);
         this.inSTW = true;
         break;
       case V1.STWDone:
-        if (!this.inSTW) throw locate.error(`bogus STW end (time ${time})`, i);
+        if (!this.inSTW) throw locate.error(`bogus STW end (time ${decimal(time)})`, i);
         this.inSTW = false;
         break;
       case V1.GCSweepStart: {
         const p = this.proc(pid);
-        if (p.sweeping) throw locate.error(`previous sweeping is not ended before a new one (time ${time})`, i);
+        if (p.sweeping) throw locate.error(`previous sweeping is not ended before a new one (time ${decimal(time)})`, i);
         p.sweeping = true;
         break;
       }
       case V1.GCSweepDone: {
         const p = this.proc(pid);
-        if (!p.sweeping) throw locate.error(`bogus sweeping end (time ${time})`, i);
+        if (!p.sweeping) throw locate.error(`bogus sweeping end (time ${decimal(time)})`, i);
         p.sweeping = false;
         break;
       }
       case V1.GCMarkAssistStart: {
         const g = this.goroutine(gid);
-        if (g.inMarkAssist) throw locate.error(`previous mark assist is not ended before a new one (time ${time})`, i);
+        if (g.inMarkAssist) throw locate.error(`previous mark assist is not ended before a new one (time ${decimal(time)})`, i);
         g.inMarkAssist = true;
         break;
       }
@@ -147,7 +152,7 @@ class ConsistencyChecker {
         const g = this.goroutine(gid);
         if (g.state !== State.Runnable) {
           const name = type === V1.GoWaiting ? 'EvGoWaiting' : 'EvGoInSyscall';
-          throw locate.error(`g ${gid} is not runnable before ${name} (time ${time})`, i);
+          throw locate.error(`g ${gid} is not runnable before ${name} (time ${decimal(time)})`, i);
         }
         g.state = State.Waiting;
         g.lastType = type;
@@ -156,7 +161,7 @@ class ConsistencyChecker {
       case V1.GoCreate: {
         this.checkRunning(type, gid, pid, time, true, i);
         const created = c.arg(i, 0);
-        if (this.goroutines.has(created)) throw locate.error(`g ${created} already exists (time ${time})`, i);
+        if (this.goroutines.has(created)) throw locate.error(`g ${created} already exists (time ${decimal(time)})`, i);
         this.goroutines.set(created, { state: State.Runnable, lastType: V1.GoCreate, inMarkAssist: false });
         break;
       }
@@ -164,8 +169,8 @@ class ConsistencyChecker {
       case V1.GoStartLabel: {
         const g = this.goroutine(gid);
         const p = this.proc(pid);
-        if (g.state !== State.Runnable) throw locate.error(`g ${gid} is not runnable before start (time ${time})`, i);
-        if (p.g !== 0) throw locate.error(`p ${pid} is already running g ${p.g} while start g ${gid} (time ${time})`, i);
+        if (g.state !== State.Runnable) throw locate.error(`g ${gid} is not runnable before start (time ${decimal(time)})`, i);
+        if (p.g !== 0) throw locate.error(`p ${pid} is already running g ${p.g} while start g ${gid} (time ${decimal(time)})`, i);
         g.state = State.Running;
         g.lastType = -1;
         p.g = gid;
@@ -190,11 +195,11 @@ class ConsistencyChecker {
       case V1.GoUnblock: {
         const g = this.goroutines.get(gid) ?? absentGoroutine;
         const p = this.procs.get(pid) ?? absentProc;
-        if (g.state !== State.Running) throw locate.error(`g ${gid} is not running while unpark (time ${time})`, i);
-        if (pid !== TimerP && p.g !== gid) throw locate.error(`p ${pid} is not running g ${gid} while unpark (time ${time})`, i);
+        if (g.state !== State.Running) throw locate.error(`g ${gid} is not running while unpark (time ${decimal(time)})`, i);
+        if (pid !== TimerP && p.g !== gid) throw locate.error(`p ${pid} is not running g ${gid} while unpark (time ${decimal(time)})`, i);
         const woken = c.arg(i, 0);
         const g1 = this.goroutine(woken);
-        if (g1.state !== State.Waiting) throw locate.error(`g ${woken} is not waiting before unpark (time ${time})`, i);
+        if (g1.state !== State.Waiting) throw locate.error(`g ${woken} is not waiting before unpark (time ${decimal(time)})`, i);
         if (g1.lastType === V1.GoBlockNet) c.p[i] = NetpollP;
         g1.state = State.Runnable;
         g1.lastType = V1.GoUnblock;
@@ -211,7 +216,7 @@ class ConsistencyChecker {
         break;
       case V1.GoSysExit: {
         const g = this.goroutine(gid);
-        if (g.state !== State.Waiting) throw locate.error(`g ${gid} is not waiting during syscall exit (time ${time})`, i);
+        if (g.state !== State.Waiting) throw locate.error(`g ${gid} is not waiting during syscall exit (time ${decimal(time)})`, i);
         g.state = State.Runnable;
         g.lastType = V1.GoSysExit;
         break;

@@ -68,7 +68,7 @@ class V2Session {
     const totalBytes = this.options.totalBytes ?? this.reader.pulled + HEADER_SIZE;
     if (error !== null && this.completeGenerations === 0) {
       const offset = error instanceof WireError ? error.offset : this.generations.offset;
-      throw new TraceParseError(`no complete generation in ${this.header.version} trace: ${error.message}`, offset);
+      throw new TraceParseError(`no complete generation in ${this.header.version} trace: ${oneLine(error.message)}`, offset);
     }
     if (this.generationCount === 0) {
       throw new TraceParseError(`${this.header.version} trace has no events`, this.generations.offset);
@@ -211,6 +211,15 @@ class V2Session {
     this.events++;
     this.emit(ev);
   }
+}
+
+/**
+ * Go's messages for a stuck frontier or a duplicated stack list one item per line; a thrown
+ * TraceParseError is one line (the CLI prints it as such), so runs of white space become one space.
+ * ParseResult.error keeps Go's text verbatim, as go tool trace prints it.
+ */
+function oneLine(message: string): string {
+  return message.replace(/\s+/g, ' ').trim();
 }
 
 /** Sorts the frontier by time (Go: slices.SortFunc; insertion sort, as Go's is for ≤12 items). */

@@ -69,6 +69,8 @@ export class TtTimelinePage extends LitElement {
   private data: TimelineData | null = null;
   private pendingSelection: { trackId: string; time: number; depth: number } | null = null;
   private urlTimer = 0;
+  private statusPending = false;
+  private laneCache: { view: TimelineView; tracks: TrackInfo[]; lanes: TrackInfo[] } | null = null;
   private statusTimer = 0;
 
   override connectedCallback(): void {
@@ -76,6 +78,7 @@ export class TtTimelinePage extends LitElement {
     this.data = new TimelineData(this.api, () => {
       this.canvas?.invalidate();
       this.resolvePendingSelection();
+      this.refreshStatusSoon();
     });
     this.readQuery();
     this.data.loadTracks().then(
@@ -100,6 +103,25 @@ export class TtTimelinePage extends LitElement {
     this.data?.dispose();
     clearInterval(this.statusTimer);
     clearTimeout(this.urlTimer);
+  }
+
+  /** Re-renders the status line at most once a frame when tiles arrive. */
+  private refreshStatusSoon(): void {
+    if (this.statusPending) return;
+    this.statusPending = true;
+    requestAnimationFrame(() => {
+      this.statusPending = false;
+      this.tick++;
+    });
+  }
+
+  /** The lanes of the current view, recomputed only when the view or the track list changes. */
+  private lanes(): TrackInfo[] {
+    const tracks = this.data!.tracks;
+    if (this.laneCache?.view !== this.view || this.laneCache.tracks !== tracks) {
+      this.laneCache = { view: this.view, tracks, lanes: lanesForView(tracks, this.view) };
+    }
+    return this.laneCache.lanes;
   }
 
   private readQuery(): void {
@@ -235,7 +257,7 @@ export class TtTimelinePage extends LitElement {
   override render() {
     if (this.loadError) return html`<div class="page"><h1>Timeline</h1><div class="error">${this.loadError}</div></div>`;
     if (!this.ready || !this.data) return html`<div class="page loading">Loading the timeline…</div>`;
-    const lanes = lanesForView(this.data.tracks, this.view);
+    const lanes = this.lanes();
     return html`${this.renderToolbar()}
       <div class="body">
         <tt-timeline-canvas

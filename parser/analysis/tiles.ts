@@ -65,7 +65,7 @@ export interface Tile {
 }
 
 /** Dominant-state estimation looks at no more than this many spans per merged entry. */
-const MAX_SCAN_PER_ENTRY = 64;
+const MAX_SCAN_PER_ENTRY = 16;
 
 /** Tile-local string table: JSON carries each distinct text once. */
 class TileStrings {
@@ -137,21 +137,28 @@ class Dominant {
   goroutine(i: number) { return this.goroutines[i]; }
 }
 
-/** Model-side accessors for one lane; kind/label are model codes, text() turns them into strings. */
-interface SpanSource {
+/**
+ * One lane's columns. Slice lanes have explicit ends; a goroutine state row does not (a span
+ * ends where the next begins, the last at `rowEnd`). Typed arrays, not accessor closures, so
+ * the merge loop stays monomorphic and fast.
+ */
+interface LaneColumns {
   lo: number;
   hi: number;
-  start(i: number): number;
-  end(i: number): number;
-  kind(i: number): number;
-  label(i: number): number;
-  goroutine(i: number): number;
-  stack(i: number): number;
-  endStack(i: number): number;
-  kindText(kind: number): string;
-  labelText(label: number): string;
-  /** First index in [from, hi) whose start is >= t (a binary search). */
-  skipTo(from: number, hi: number, t: number): number;
+  /** Upper bound of the state row (ends come from the next start); unused for slices. */
+  rowHi: number;
+  rowEnd: number;
+  rowEndStack: number;
+  start: Float64Array;
+  end: Float64Array | null;
+  kind: Uint8Array;
+  label: Uint32Array;
+  /** Per-span goroutine (slices) or null with `fixedGoroutine` (a goroutine's own row). */
+  goroutine: Float64Array | null;
+  fixedGoroutine: number;
+  stack: Uint32Array;
+  endStack: Uint32Array | null;
+  kindNames: readonly string[];
 }
 
 /**
@@ -159,50 +166,56 @@ interface SpanSource {
  * start in the same pixel (of the absolute grid, so panning keeps entries stable) become one
  * entry carrying the dominant (kind, label, goroutine) by duration.
  */
-function mergeLane(src: SpanSource, resolution: number, out: SpanTrackTile, depth: number, strings: TileStrings): void {
-  const dom = new Dominant();
-  const emit = (s: number, e: number, kind: number, label: number, goroutine: number, merged: number, stack: number, endStack: number) => {
+function mergeLane(c: LaneColumns, model: TimelineModel, resolution: number, out: SpanTrackTile, depth: number, strings: TileStrings): void {
+  const { start, end, kind, label, goroutine, stack, hi, rowHi } = c;
+  const endOf = (i: number) => (end ? end[i] : i + 1 < rowHi ? start[i + 1] : c.rowEnd);
+  const endStackOf = (i: number) => (c.endStack ? c.endStack[i] : i + 1 < rowHi ? stack[i + 1] : c.rowEndStack);
+  const goroutineOf = (i: number) => (goroutine ? goroutine[i] : c.fixedGoroutine);
+  const emit = (s: number, e: number, k: number, l: number, g: number, merged: number, st: number, est: number) => {
     out.start.push(s);
     out.end.push(e);
     out.depth.push(depth);
-    out.kind.push(strings.id(src.kindText(kind)));
-    out.label.push(strings.id(src.labelText(label)));
-    out.goroutine.push(goroutine);
+    out.kind.push(strings.id(c.kindNames[k]));
+    out.label.push(strings.id(model.strings.get(l)));
+    out.goroutine.push(g);
     out.merged.push(merged);
-    out.startStack.push(stack);
-    out.endStack.push(endStack);
+    out.startStack.push(st);
+    out.endStack.push(est);
   };
-  const exact = (i: number) => emit(src.start(i), src.end(i), src.kind(i), src.label(i), src.goroutine(i), 1, src.stack(i), src.endStack(i));
-  let i = src.lo;
-  while (i < src.hi) {
-    const s = src.start(i);
-    if (src.end(i) - s >= resolution) {
-      exact(i++);
+  const dom = new Dominant();
+  let i = c.lo;
+  while (i < hi) {
+    const s = start[i];
+    const e = endOf(i);
+    if (e - s >= resolution) {
+      emit(s, e, kind[i], label[i], goroutineOf(i), 1, stack[i], endStackOf(i));
+      i++;
       continue;
     }
     const pixelEnd = (Math.floor(s / resolution) + 1) * resolution;
     let j = i + 1;
-    while (j < src.hi && src.start(j) < pixelEnd && src.end(j) - src.start(j) < resolution) {
+    while (j < hi && start[j] < pixelEnd && endOf(j) - start[j] < resolution) {
       j++;
       // A long run of tiny spans: find the pixel's end by binary search instead of walking.
       if (j - i > MAX_SCAN_PER_ENTRY) {
-        j = src.skipTo(j, src.hi, pixelEnd);
+        j = lowerBound(start, j, hi, pixelEnd);
         break;
       }
     }
     // Spans in a lane do not overlap, so only the last span starting in the pixel can be long.
     let last = j;
-    while (last > i + 1 && src.end(last - 1) - src.start(last - 1) >= resolution) last--;
+    while (last > i + 1 && endOf(last - 1) - start[last - 1] >= resolution) last--;
     if (last === i + 1) {
-      exact(i++);
+      emit(s, e, kind[i], label[i], goroutineOf(i), 1, stack[i], endStackOf(i));
+      i++;
       continue;
     }
     dom.reset();
     const count = last - i;
     const step = Math.max(1, Math.floor(count / MAX_SCAN_PER_ENTRY));
-    for (let k = i; k < last; k += step) dom.add(src.kind(k), src.label(k), src.goroutine(k), src.end(k) - src.start(k));
+    for (let k = i; k < last; k += step) dom.add(kind[k], label[k], goroutineOf(k), endOf(k) - start[k]);
     const b = dom.best();
-    emit(s, src.end(last - 1), dom.kind(b), dom.label(b), dom.goroutine(b), count, 0, 0);
+    emit(s, endOf(last - 1), dom.kind(b), dom.label(b), dom.goroutine(b), count, 0, 0);
     i = last;
   }
 }
@@ -211,39 +224,22 @@ function sliceLane(model: TimelineModel, track: number, lane: number, t0: number
   const [lo, hi] = model.sliceRangeIn(track, lane, t0, t1);
   const s = model.slices;
   mergeLane({
-    lo, hi,
-    start: (i) => s.start[i],
-    end: (i) => s.end[i],
-    kind: (i) => s.kind[i],
-    label: (i) => s.name[i],
-    goroutine: (i) => s.goroutine[i],
-    stack: (i) => s.startStack[i],
-    endStack: (i) => s.endStack[i],
-    kindText: (k) => sliceKindNames[k],
-    labelText: (l) => model.strings.get(l),
-    skipTo: (from, end, t) => lowerBound(s.start, from, end, t),
-  }, resolution, out, depth, strings);
+    lo, hi, rowHi: hi, rowEnd: 0, rowEndStack: 0,
+    start: s.start, end: s.end, kind: s.kind, label: s.name, goroutine: s.goroutine, fixedGoroutine: -1,
+    stack: s.startStack, endStack: s.endStack, kindNames: sliceKindNames,
+  }, model, resolution, out, depth, strings);
 }
 
 function stateLane(model: TimelineModel, track: number, t0: number, t1: number, resolution: number, out: SpanTrackTile, depth: number, strings: TileStrings): void {
   const [lo, hi] = model.stateRangeIn(track, t0, t1);
   const [, rowHi] = model.stateRange(track);
   const row = model.stateRowOfTrack[track];
-  const goroutine = model.tracks[track].resource;
   const st = model.states;
   mergeLane({
-    lo, hi,
-    start: (i) => st.start[i],
-    end: (i) => (i + 1 < rowHi ? st.start[i + 1] : st.rowEnd[row]),
-    kind: (i) => st.state[i],
-    label: (i) => st.reason[i],
-    goroutine: () => goroutine,
-    stack: (i) => st.stack[i],
-    endStack: (i) => (i + 1 < rowHi ? st.stack[i + 1] : st.rowEndStack[row]),
-    kindText: (k) => goroutineSpanStateNames[k],
-    labelText: (l) => model.strings.get(l),
-    skipTo: (from, end, t) => lowerBound(st.start, from, end, t),
-  }, resolution, out, depth, strings);
+    lo, hi, rowHi, rowEnd: st.rowEnd[row], rowEndStack: st.rowEndStack[row],
+    start: st.start, end: null, kind: st.state, label: st.reason, goroutine: null, fixedGoroutine: model.tracks[track].resource,
+    stack: st.stack, endStack: null, kindNames: goroutineSpanStateNames,
+  }, model, resolution, out, depth, strings);
 }
 
 /** A pixel holding more counter points than this is summarised from an even sample of them. */

@@ -27,9 +27,10 @@ export function buildInput(corpus: Corpus, runSeed: number, index: number, cross
   const seed = pickSeed(rng, corpus);
   const other = pickSeed(rng, corpus);
   const { bytes, applied } = mutate(rng, seed, other);
-  // Half whole, the rest in tiny or small chunks, so chunk boundaries fall everywhere.
-  const r = rng.below(4);
-  const chunkSize = r < 2 ? Math.max(1, bytes.length) : r === 2 ? rng.between(1, 16) : rng.between(17, 4096);
+  // Mostly whole; the rest in small or (costlier, 2.5× the time) tiny chunks, so chunk
+  // boundaries fall everywhere.
+  const r = rng.below(10);
+  const chunkSize = r < 6 ? Math.max(1, bytes.length) : r === 6 ? rng.between(1, 16) : rng.between(17, 4096);
   const otherChunkSize = rng.chance(crossCheckChance) ? rng.between(1, 97) : undefined;
   return { index, bytes, seedId: seed.id, mutations: applied, chunkSize, otherChunkSize };
 }

@@ -40,7 +40,8 @@ export function scanBatches(bytes: Uint8Array): BatchSpan[] {
   const readVarint = () => {
     let v = 0;
     let scale = 1;
-    for (let i = 0; i < 8 && p < bytes.length; i++) {
+    // Go writes batch sizes padded to 10 bytes (a reserved slot filled in later).
+    for (let i = 0; i < 10 && p < bytes.length; i++) {
       const b = bytes[p++];
       v += (b & 0x7f) * scale;
       if (b < 0x80) return v;

@@ -70,7 +70,8 @@ export function prepareV1(body: Uint8Array, goMinor: number) {
   const decoded = decodeBatches(bytes, goMinor, index);
   const locate = new BatchLocator(decoded);
   const order = mergeBatches(decoded, locate);
-  if (decoded.ticksPerSec === 0) throw new TraceParseError('no EvFrequency event');
+  // Found missing only at the end of the data, which is the offset named.
+  if (decoded.ticksPerSec === 0) throw new TraceParseError('no EvFrequency event', HEADER_SIZE + body.length);
   normalizeTimes(decoded, order);
   validateTrace(decoded, order, locate);
   markBlockingSyscalls(decoded, order);

@@ -3,7 +3,7 @@
 // that tolerates only what go tool trace itself varies between runs, and the counts of
 // fixtures/golden/*/parsed-counts.json computed from our events.
 
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseTraceBytes, TraceTables, type ParseResult } from '../../parser/index.ts';
 import { EventKind, GoState, ProcState, ResourceKind, eventKindNames, goStateNames, procStateNames, type StackID, type TraceEvent } from '../../parser/model/event.ts';
@@ -80,19 +80,18 @@ export function formatLikeGo(ev: TraceEvent, tables: TraceTables): string {
   return s;
 }
 
-/** `go tool trace -d=parsed` of a file: its stdout, and its stderr when it failed. */
-export function goParsed(path: string): { text: string; error: string | null } {
-  try {
-    const text = execFileSync(goTool, ['tool', 'trace', '-d=parsed', path], {
+/**
+ * `go tool trace -d=parsed` of a file: its stdout, and its stderr when it failed. Asynchronous,
+ * so the test worker's event loop keeps answering while Go runs.
+ */
+export function goParsed(path: string): Promise<{ text: string; error: string | null }> {
+  return new Promise((resolve) => {
+    execFile(goTool, ['tool', 'trace', '-d=parsed', path], {
       env: { ...process.env, GOROOT: '/usr/lib/go-1.27', GOTOOLCHAIN: 'local' },
       maxBuffer: 1 << 30,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }).toString('utf8');
-    return { text, error: null };
-  } catch (err) {
-    const e = err as { stdout?: Buffer; stderr?: Buffer };
-    return { text: e.stdout?.toString('utf8') ?? '', error: (e.stderr?.toString('utf8') ?? '').trim() };
-  }
+      encoding: 'utf8',
+    }, (err, stdout, stderr) => resolve({ text: stdout, error: err ? stderr.trim() : null }));
+  });
 }
 
 export interface OurParse {

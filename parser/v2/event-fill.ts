@@ -8,7 +8,7 @@ import {
 import type { TraceTables } from '../model/tables.ts';
 import type { OrderedEvent } from '../order/queue.ts';
 import { goStatusToState, procStatusToState, ProcStatus } from '../order/ordering.ts';
-import type { Generation, CpuSample } from './generation.ts';
+import { ticksToNs, type Generation, type CpuSample } from './generation.ts';
 import { Ev, EV_SYNC, specs, experimentNames } from './specs.ts';
 
 /** Thrown when an event names a stack or string its generation does not have. */
@@ -267,7 +267,7 @@ export function fillSync(ev: TraceEvent, n: number, gen: Generation | null): voi
   ev.syncN = n;
   if (gen?.hasClockSnapshot) {
     ev.clockSnapshot = {
-      trace: Math.trunc(gen.snapTime * gen.freq),
+      trace: ticksToNs(gen.snapTime, gen.freq),
       wallSec: gen.snapSec,
       wallNsec: gen.snapNsec,
       mono: gen.snapMono,

@@ -20,9 +20,17 @@ interface RawFrame { funcId: number; fileId: number; line: number }
 /** A CPU profile sample, with its time already converted to ns. */
 export interface CpuSample { time: number; m: number; p: number; g: number; stack: number }
 
-/** Go's frequency.mul: ticks → ns with one float64 multiply, truncated toward zero. */
+const MIN_INT64 = -(2 ** 63);
+
+/**
+ * Go's frequency.mul: ticks → ns with one float64 multiply, truncated toward zero. A result
+ * int64 cannot hold (a frequency of 0 makes the factor +Inf; 0 × Inf is NaN) becomes
+ * math.MinInt64, as Go's float64 → int64 conversion gives on amd64 (the platform our
+ * go tool trace verdicts come from; arm64 saturates instead), so damaged traces get finite times.
+ */
 export function ticksToNs(ticks: number, nsPerTick: number): number {
-  return Math.trunc(ticks * nsPerTick);
+  const ns = Math.trunc(ticks * nsPerTick);
+  return ns >= MIN_INT64 && ns < 2 ** 63 ? ns : MIN_INT64;
 }
 
 export class Generation implements StringLookup {

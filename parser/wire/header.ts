@@ -31,7 +31,7 @@ export function parseHeader(bytes: Uint8Array): TraceHeader {
   const m = HEADER_PATTERN.exec(text);
   // Go's %d must fit the uint32 version; more digits fail the scan.
   if (!m || BigInt(m[1]) > 0xffffffffn) {
-    throw new TraceParseError('bad file format: not a Go execution trace (no "go 1.NN trace" header)', 0);
+    throw new TraceParseError('bad file format: not a Go execution trace?', 0); // Go's words
   }
   const goMinor = Number(m[1]);
   const format = supported[goMinor];

@@ -42,9 +42,9 @@ export async function parseOnce(bytes: Uint8Array, chunkSize: number): Promise<O
       chunkSize,
       onEvent: (ev) => {
         events++;
-        // Times must increase (Go's reader bumps ties by 1 ns); above 2^53 a double cannot
+        // Times must increase (Go's reader bumps ties by 1 ns); beyond ±2^53 a double cannot
         // hold that 1 ns step, so there they need only not decrease.
-        const increases = ev.time > lastTime || (ev.time === lastTime && ev.time >= 2 ** 53);
+        const increases = ev.time > lastTime || (ev.time === lastTime && Math.abs(ev.time) >= 2 ** 53);
         if (badEvent === null && !(Number.isFinite(ev.time) && increases)) {
           badEvent = `event ${events} (kind ${ev.kind}) at time ${ev.time} after ${lastTime}`;
         }

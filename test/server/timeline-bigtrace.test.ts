@@ -66,7 +66,7 @@ describe.runIf(Boolean(bigTrace))('timeline on a big trace', () => {
       `big trace ${(statSync(path).size / 1e6).toFixed(1)} MB, ${parsed.events} events: parse+model ${parseSeconds.toFixed(1)} s; ` +
         `${mem.slices} slices + ${mem.stateSpans} state spans, ${(mem.bytes / 1e6).toFixed(1)} MB model, ${mem.bytesPerSpan.toFixed(1)} B/span; ` +
         `tiles p50 ${pct(0.5).toFixed(1)} ms, p95 ${pct(0.95).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms, ` +
-        `mean ${(bytes / times.length / 1024).toFixed(0)} kB/tile`,
+        `mean ${(bytes / times.length / 1024).toFixed(0)} kB/tile; in order (ms): ${times.map((t) => t.toFixed(0)).join(' ')}`,
     );
     expect(pct(0.95)).toBeLessThan(50);
   }, 600_000);

@@ -3,7 +3,7 @@
 // that never returns cannot be interrupted from inside, so this thread watches the clock and
 // the process's resident memory, and when either limit is passed it saves the input under
 // `outDir`, says so on stderr, and kills the process (which also stops the runaway parse).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { workerData } from 'node:worker_threads';
 
@@ -20,7 +20,8 @@ function dump(reason, detail) {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, `${stem}.trace`), data.slice(0, length));
   writeFileSync(join(outDir, `${stem}.json`), JSON.stringify({ reason, detail, runSeed, index, chunkSize: Atomics.load(ints, 3) }, null, 2) + '\n');
-  process.stderr.write(`fuzz watchdog: input ${index} of seed ${runSeed}: ${detail}; saved ${join(outDir, stem)}.trace; killing the run\n`);
+  // fd 2 directly: a worker's process.stderr goes through the (busy) main thread.
+  writeSync(2, `fuzz watchdog: input ${index} of seed ${runSeed}: ${detail}; saved ${join(outDir, stem)}.trace; killing the run\n`);
   process.kill(process.pid, 'SIGKILL');
 }
 

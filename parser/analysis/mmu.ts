@@ -121,6 +121,7 @@ export class MmuRecorder implements Analysis<MmuData> {
     switch (ev.kind) {
       case EventKind.Sync:
         this.nSync = ev.syncN;
+        if (this.nSync > 1) this.executing.clear();
         this.lastSyncOrdinal = this.eventsSeen - 1;
         this.opsAtLastSync = this.op.size;
         this.lastSyncTime = ev.time;
@@ -161,8 +162,11 @@ export class MmuRecorder implements Analysis<MmuData> {
         if ((this.inAssist.has(g) || this.gcWorkers.has(g)) && wasExecuting !== isExecuting) {
           this.push(OP_TRANSITION, isExecuting ? AUX_FLAG : 0, ev.time, ev.p, g);
         }
-        if (isExecuting) this.executing.add(g);
-        else this.executing.delete(g);
+        // Only RangeActive events of the first generation ask whether a goroutine is executing.
+        if (this.nSync <= 1) {
+          if (isExecuting) this.executing.add(g);
+          else this.executing.delete(g);
+        }
         return;
       }
       case EventKind.Label:

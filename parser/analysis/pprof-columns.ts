@@ -1,5 +1,9 @@
-// Growable typed-array columns: the struct-of-arrays store the one-pass analyses (blocking
-// profiles, MMU) use so that millions of recorded intervals cost bytes, not objects.
+// Typed-array columns for the one-pass analyses (blocking profiles, MMU), so that millions of
+// recorded intervals cost bytes, not objects.
+//
+// GrowableColumn doubles a single array (for small or randomly indexed tables); ChunkedColumn
+// appends fixed-size chunks (for the big append-only logs: no doubling copies, no slack
+// beyond one chunk, so memory stays at what is stored).
 
 type NumericArray = Float64Array | Uint32Array | Int32Array | Uint8Array;
 type NumericArrayConstructor<T extends NumericArray> = { new (length: number): T };
@@ -9,8 +13,9 @@ export class GrowableColumn<T extends NumericArray> {
   private data: T;
   private length = 0;
 
-  constructor(private readonly ctor: NumericArrayConstructor<T>, initialCapacity = 1024) {
+  constructor(private readonly ctor: NumericArrayConstructor<T>, initialCapacity = 1024, private readonly fillValue = 0) {
     this.data = new ctor(initialCapacity);
+    if (fillValue !== 0) this.data.fill(fillValue);
   }
 
   get size(): number {
@@ -18,12 +23,16 @@ export class GrowableColumn<T extends NumericArray> {
   }
 
   push(value: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new this.ctor(this.data.length * 2);
-      bigger.set(this.data as never);
-      this.data = bigger;
-    }
+    if (this.length === this.data.length) this.grow(this.length + 1);
     this.data[this.length++] = value;
+  }
+
+  /** Makes room for `count` more values (set to the fill value) and returns the first index. */
+  extend(count: number): number {
+    const first = this.length;
+    if (first + count > this.data.length) this.grow(first + count);
+    this.length += count;
+    return first;
   }
 
   get(index: number): number {
@@ -34,13 +43,104 @@ export class GrowableColumn<T extends NumericArray> {
     this.data[index] = value;
   }
 
-  /** A view (no copy) of the first `length` values (default: all of them). */
-  view(length = this.length): T {
-    return this.data.subarray(0, length) as T;
-  }
-
-  /** A tightly sized copy of the first `length` values, so the slack can be freed. */
+  /** A tightly sized copy of the first `length` values. */
   compact(length = this.length): T {
     return this.data.slice(0, length) as T;
+  }
+
+  private grow(minLength: number): void {
+    let capacity = Math.max(1, this.data.length * 2);
+    while (capacity < minLength) capacity *= 2;
+    const bigger = new this.ctor(capacity);
+    if (this.fillValue !== 0) bigger.fill(this.fillValue);
+    bigger.set(this.data as never);
+    this.data = bigger;
+  }
+}
+
+const CHUNK_BITS = 16;
+/** Values per chunk (65 536). */
+export const CHUNK_SIZE = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK_SIZE - 1;
+
+/** An append-only column stored in fixed-size chunks. */
+export class ChunkedColumn<T extends NumericArray> {
+  private readonly chunkList: T[] = [];
+  private length = 0;
+
+  constructor(private readonly ctor: NumericArrayConstructor<T>) {}
+
+  get size(): number {
+    return this.length;
+  }
+
+  push(value: number): void {
+    const offset = this.length & CHUNK_MASK;
+    if (offset === 0) this.chunkList.push(new this.ctor(CHUNK_SIZE));
+    this.chunkList[this.chunkList.length - 1][offset] = value;
+    this.length++;
+  }
+
+  get(index: number): number {
+    return this.chunkList[index >>> CHUNK_BITS][index & CHUNK_MASK];
+  }
+
+  set(index: number, value: number): void {
+    this.chunkList[index >>> CHUNK_BITS][index & CHUNK_MASK] = value;
+  }
+
+  /** Chunk `c` (values c·CHUNK_SIZE … ); only its first chunkLength(c, n) values are set. */
+  chunk(c: number): T {
+    return this.chunkList[c];
+  }
+
+  /** Number of chunks holding the first `n` values. */
+  static chunkCount(n: number): number {
+    return Math.ceil(n / CHUNK_SIZE);
+  }
+
+  /** How many of the first `n` values lie in chunk `c`. */
+  static chunkLength(c: number, n: number): number {
+    return Math.min(CHUNK_SIZE, n - c * CHUNK_SIZE);
+  }
+
+  /** The first `n` values in one array (for small columns). */
+  toArray(n = this.length): T {
+    const out = new this.ctor(n);
+    for (let c = 0; c < ChunkedColumn.chunkCount(n); c++) {
+      out.set(this.chunkList[c].subarray(0, ChunkedColumn.chunkLength(c, n)) as never, c * CHUNK_SIZE);
+    }
+    return out;
+  }
+}
+
+/**
+ * Id → row number for ids that are usually small and dense (goroutine ids): a direct table up
+ * to DENSE_LIMIT, a map beyond it. Much lighter than a Map when there are millions of ids.
+ */
+export class DenseIdIndex {
+  static readonly DENSE_LIMIT = 1 << 24;
+  private dense = new Int32Array(1024).fill(-1);
+  private readonly sparse = new Map<number, number>();
+
+  /** The row of `id`, or -1. */
+  get(id: number): number {
+    if (id >= 0 && id < DenseIdIndex.DENSE_LIMIT && Number.isInteger(id)) return id < this.dense.length ? this.dense[id] : -1;
+    return this.sparse.get(id) ?? -1;
+  }
+
+  set(id: number, row: number): void {
+    if (id >= 0 && id < DenseIdIndex.DENSE_LIMIT && Number.isInteger(id)) {
+      if (id >= this.dense.length) {
+        let capacity = this.dense.length * 2;
+        while (capacity <= id) capacity *= 2;
+        const bigger = new Int32Array(Math.min(capacity, DenseIdIndex.DENSE_LIMIT)).fill(-1);
+        bigger.set(this.dense);
+        this.dense = bigger;
+      }
+      this.dense[id] = row;
+    } else {
+      this.sparse.set(id, row);
+    }
   }
 }

@@ -15,7 +15,7 @@ import {
 } from '../model/event.ts';
 import type { TraceTables } from '../model/tables.ts';
 import type { Analysis } from './analysis.ts';
-import { GrowableColumn } from './pprof-columns.ts';
+import { ChunkedColumn, DenseIdIndex } from './pprof-columns.ts';
 
 export const BLOCKING_PROFILE_KINDS = ['net', 'sync', 'syscall', 'sched'] as const;
 export type BlockingProfileKind = (typeof BLOCKING_PROFILE_KINDS)[number];
@@ -65,33 +65,50 @@ export function createBlockingProfiles(tables: TraceTables): BlockingProfilesRec
   return new BlockingProfilesRecorder(tables);
 }
 
+/** Finished intervals of one kind, in the order their closing transitions came (Go's order). */
+class IntervalLog {
+  readonly start = new ChunkedColumn(Float64Array);
+  readonly end = new ChunkedColumn(Float64Array);
+  readonly stack = new ChunkedColumn(Uint32Array);
+  /** Index of the goroutine in the goroutine table. */
+  readonly goroutine = new ChunkedColumn(Uint32Array);
+
+  get size(): number {
+    return this.start.size;
+  }
+
+  push(goroutine: number, start: Nanoseconds, end: Nanoseconds, stack: StackID): void {
+    this.goroutine.push(goroutine);
+    this.start.push(start);
+    this.end.push(end);
+    this.stack.push(stack);
+  }
+}
+
+/** No interval open (rowOpenKind). */
+const NO_KIND = 255;
+
 export class BlockingProfilesRecorder implements Analysis<BlockingProfiles> {
-  // Finished intervals, in the order their closing transitions were seen (Go's order).
-  private readonly intervalGoroutine = new GrowableColumn(Float64Array);
-  private readonly intervalKind = new GrowableColumn(Uint8Array);
-  private readonly intervalStart = new GrowableColumn(Float64Array);
-  private readonly intervalEnd = new GrowableColumn(Float64Array);
-  private readonly intervalStack = new GrowableColumn(Uint32Array);
+  private readonly logs = BLOCKING_PROFILE_KINDS.map(() => new IntervalLog());
 
-  // Open intervals: goroutine → slot; a slot holds one start time (NaN = not tracking) and
-  // start stack per kind. Slots are recycled through a free list.
-  private readonly openSlot = new Map<GoID, number>();
-  private openStart = new Float64Array(KIND_COUNT * 64).fill(NaN);
-  private openStack = new Uint32Array(KIND_COUNT * 64);
-  private readonly freeSlots: number[] = [];
-  private slotsUsed = 0;
-
-  // Goroutine windows as the summary computes them: first time running, and exit time.
-  private readonly windowIndex = new Map<GoID, number>();
-  private readonly windowGoroutine = new GrowableColumn(Float64Array);
-  private readonly windowStart = new GrowableColumn(Float64Array);
-  private readonly windowEnd = new GrowableColumn(Float64Array);
+  // The goroutine table: one row per goroutine id.
+  private readonly rowOf = new DenseIdIndex();
+  private readonly rowGoroutine = new ChunkedColumn(Float64Array);
+  // The summary's StartTime / EndTime (NaN: unset), which -pprof uses as each goroutine's window.
+  private readonly rowWindowStart = new ChunkedColumn(Float64Array);
+  private readonly rowWindowEnd = new ChunkedColumn(Float64Array);
+  // The open interval: a goroutine is in one state at a time, so at most one kind tracks it...
+  private readonly rowOpenKind = new ChunkedColumn(Uint8Array);
+  private readonly rowOpenStart = new ChunkedColumn(Float64Array);
+  private readonly rowOpenStack = new ChunkedColumn(Uint32Array);
+  // ...except if a Waiting → Waiting transition named a second tracked reason: row·4+kind → open.
+  private readonly extraOpen = new Map<number, { start: Nanoseconds; stack: StackID }>();
 
   // go tool trace keeps events only up to the last Sync (the last complete generation).
   private eventsSeen = 0;
   private lastEventTime: Nanoseconds = NaN;
   private lastSyncOrdinal = -1;
-  private intervalsAtLastSync = 0;
+  private logSizesAtLastSync: number[] = BLOCKING_PROFILE_KINDS.map(() => 0);
   private lastSyncTime: Nanoseconds = NaN;
 
   constructor(private readonly tables: TraceTables) {}
@@ -101,156 +118,138 @@ export class BlockingProfilesRecorder implements Analysis<BlockingProfiles> {
     this.lastEventTime = ev.time;
     if (ev.kind === EventKind.Sync) {
       this.lastSyncOrdinal = this.eventsSeen - 1;
-      this.intervalsAtLastSync = this.intervalStart.size;
+      this.logSizesAtLastSync = this.logs.map((log) => log.size);
       this.lastSyncTime = ev.time;
       return;
     }
     if (ev.kind !== EventKind.StateTransition || ev.resourceKind !== ResourceKind.Goroutine) return;
     const id = ev.resourceId;
-    const to = ev.newState as GoState;
-    this.trackIntervals(id, to, ev);
-    this.trackWindow(id, ev.oldState as GoState, to, ev);
+    let row = this.rowOf.get(id);
+    if (row < 0) row = this.addRow(id);
+    this.trackIntervals(row, ev.newState as GoState, ev);
+    this.trackWindow(row, ev.oldState as GoState, ev.newState as GoState, ev);
   }
 
-  /** Go's makeComputePprofFunc, for all four kinds at once. */
-  private trackIntervals(id: GoID, to: GoState, ev: TraceEvent): void {
-    let slot = this.openSlot.get(id);
-    for (let kind = 0; kind < KIND_COUNT; kind++) {
-      const state = KIND_STATE[kind];
-      const start = slot === undefined ? NaN : this.openStart[slot * KIND_COUNT + kind];
-      if (Number.isNaN(start)) {
-        if (to === state && KIND_TRACKS_REASON[kind](ev.reason)) {
-          if (slot === undefined) slot = this.allocateSlot(id);
-          this.openStart[slot * KIND_COUNT + kind] = ev.time;
-          this.openStack[slot * KIND_COUNT + kind] = ev.stack;
-        }
-        continue;
-      }
-      // Still in the state (e.g. a generation's status event): the interval goes on.
-      if (to === state) continue;
-      const cell = slot! * KIND_COUNT + kind;
-      // A zero-length interval can never overlap anything by more than 0 ns: Go drops it.
-      if (ev.time > start) this.recordInterval(id, kind, start, ev.time, this.openStack[cell]);
-      this.openStart[cell] = NaN;
-    }
-    if (slot !== undefined && this.slotIsEmpty(slot)) {
-      this.openSlot.delete(id);
-      this.freeSlots.push(slot);
-    }
-  }
-
-  private recordInterval(id: GoID, kind: number, start: Nanoseconds, end: Nanoseconds, stack: StackID): void {
-    this.intervalGoroutine.push(id);
-    this.intervalKind.push(kind);
-    this.intervalStart.push(start);
-    this.intervalEnd.push(end);
-    this.intervalStack.push(stack);
-  }
-
-  private allocateSlot(id: GoID): number {
-    let slot = this.freeSlots.pop();
-    if (slot === undefined) {
-      slot = this.slotsUsed++;
-      if (slot * KIND_COUNT >= this.openStart.length) {
-        const start = new Float64Array(this.openStart.length * 2).fill(NaN);
-        start.set(this.openStart);
-        const stack = new Uint32Array(this.openStack.length * 2);
-        stack.set(this.openStack);
-        this.openStart = start;
-        this.openStack = stack;
-      }
-    }
-    this.openSlot.set(id, slot);
-    return slot;
-  }
-
-  private slotIsEmpty(slot: number): boolean {
-    for (let kind = 0; kind < KIND_COUNT; kind++) {
-      if (!Number.isNaN(this.openStart[slot * KIND_COUNT + kind])) return false;
-    }
-    return true;
+  private addRow(id: GoID): number {
+    const row = this.rowGoroutine.size;
+    this.rowOf.set(id, row);
+    this.rowGoroutine.push(id);
+    this.rowWindowStart.push(NaN);
+    this.rowWindowEnd.push(NaN);
+    this.rowOpenKind.push(NO_KIND);
+    this.rowOpenStart.push(NaN);
+    this.rowOpenStack.push(0);
+    return row;
   }
 
   /**
-   * The summary's StartTime/EndTime (internal/trace/summary.go), which -pprof uses as each
-   * goroutine's window: a goroutine is (re)created when it leaves Undetermined or NotExist,
-   * starts when it first runs, and ends on NotExist or on waiting "forever".
+   * Go's makeComputePprofFunc, for all four kinds at once: an interval opens when the goroutine
+   * enters the kind's state for a tracked reason, and closes at its next transition to another
+   * state (a kind that closes does not reopen on the same event).
    */
-  private trackWindow(id: GoID, from: GoState, to: GoState, ev: TraceEvent): void {
-    if (from === to) return;
-    let index = this.windowIndex.get(id);
-    if (index === undefined || from === GoState.Undetermined || from === GoState.NotExist) {
-      if (index === undefined) {
-        index = this.windowGoroutine.size;
-        this.windowGoroutine.push(id);
-        this.windowStart.push(NaN);
-        this.windowEnd.push(NaN);
-        this.windowIndex.set(id, index);
-      } else {
-        this.windowStart.set(index, NaN);
-        this.windowEnd.set(index, NaN);
+  private trackIntervals(row: number, to: GoState, ev: TraceEvent): void {
+    let trackedBefore = 0;
+    const open = this.rowOpenKind.get(row);
+    if (open !== NO_KIND) {
+      trackedBefore |= 1 << open;
+      if (to !== KIND_STATE[open]) {
+        this.close(open, row, this.rowOpenStart.get(row), ev.time, this.rowOpenStack.get(row));
+        this.rowOpenKind.set(row, NO_KIND);
       }
     }
+    if (this.extraOpen.size > 0) {
+      for (let kind = 0; kind < KIND_COUNT; kind++) {
+        const extra = this.extraOpen.get(row * KIND_COUNT + kind);
+        if (extra === undefined) continue;
+        trackedBefore |= 1 << kind;
+        if (to !== KIND_STATE[kind]) {
+          this.close(kind, row, extra.start, ev.time, extra.stack);
+          this.extraOpen.delete(row * KIND_COUNT + kind);
+        }
+      }
+    }
+    for (let kind = 0; kind < KIND_COUNT; kind++) {
+      if (to !== KIND_STATE[kind] || (trackedBefore & (1 << kind)) !== 0 || !KIND_TRACKS_REASON[kind](ev.reason)) continue;
+      if (this.rowOpenKind.get(row) === NO_KIND) {
+        this.rowOpenKind.set(row, kind);
+        this.rowOpenStart.set(row, ev.time);
+        this.rowOpenStack.set(row, ev.stack);
+      } else {
+        this.extraOpen.set(row * KIND_COUNT + kind, { start: ev.time, stack: ev.stack });
+      }
+    }
+  }
+
+  private close(kind: number, row: number, start: Nanoseconds, end: Nanoseconds, stack: StackID): void {
+    // A zero-length interval never overlaps anything by more than 0 ns: Go drops it.
+    if (end > start) this.logs[kind].push(row, start, end, stack);
+  }
+
+  /**
+   * The summary's StartTime/EndTime (internal/trace/summary.go): a goroutine is (re)created
+   * when it leaves Undetermined or NotExist, starts when it first runs, and ends on NotExist or
+   * on waiting "forever". Same-state transitions are skipped, as there.
+   */
+  private trackWindow(row: number, from: GoState, to: GoState, ev: TraceEvent): void {
+    if (from === to) return;
+    if (from === GoState.Undetermined || from === GoState.NotExist) {
+      this.rowWindowStart.set(row, NaN);
+      this.rowWindowEnd.set(row, NaN);
+    }
     if (to === GoState.Running) {
-      if (Number.isNaN(this.windowStart.get(index))) this.windowStart.set(index, ev.time);
+      if (Number.isNaN(this.rowWindowStart.get(row))) this.rowWindowStart.set(row, ev.time);
     } else if (to === GoState.NotExist || (to === GoState.Waiting && ev.reason === 'forever')) {
-      this.windowEnd.set(index, ev.time);
+      this.rowWindowEnd.set(row, ev.time);
     }
   }
 
   /**
    * `validEvents` (ParseResult.validEvents) drops what followed the last complete generation of
-   * a damaged trace, as go tool trace does; omit it for a good trace.
+   * a damaged trace, as go tool trace does; omit it for a good trace. The interval logs are
+   * shared with the result, not copied.
    */
   finish(validEvents?: number): BlockingProfiles {
     const truncated = validEvents !== undefined && validEvents < this.eventsSeen && validEvents === this.lastSyncOrdinal + 1;
-    const count = truncated ? this.intervalsAtLastSync : this.intervalStart.size;
     const traceEnd = truncated ? this.lastSyncTime : this.lastEventTime;
-    return new BlockingProfiles(this.tables, {
-      goroutine: this.intervalGoroutine.compact(count),
-      kind: this.intervalKind.compact(count),
-      start: this.intervalStart.compact(count),
-      end: this.intervalEnd.compact(count),
-      stack: this.intervalStack.compact(count),
-    }, {
-      goroutine: this.windowGoroutine.compact(),
-      start: this.windowStart.compact(),
-      end: this.windowEnd.compact(),
-    }, traceEnd);
+    const sizes = truncated ? this.logSizesAtLastSync : this.logs.map((log) => log.size);
+    return new BlockingProfiles(
+      this.tables,
+      this.logs.map((log, kind) => ({ log, size: sizes[kind] })),
+      { rowOf: this.rowOf, goroutine: this.rowGoroutine, windowStart: this.rowWindowStart, windowEnd: this.rowWindowEnd },
+      traceEnd,
+    );
   }
 }
 
-interface IntervalColumns {
-  goroutine: Float64Array;
-  kind: Uint8Array;
-  start: Float64Array;
-  end: Float64Array;
-  stack: Uint32Array;
+/** The goroutine table the recorder built (shared, not copied). */
+interface GoroutineTable {
+  rowOf: DenseIdIndex;
+  goroutine: ChunkedColumn<Float64Array>;
+  /** Summary StartTime / EndTime per row; NaN: unset. */
+  windowStart: ChunkedColumn<Float64Array>;
+  windowEnd: ChunkedColumn<Float64Array>;
 }
 
-interface WindowColumns {
-  goroutine: Float64Array;
-  /** NaN: never ran (Go's StartTime 0, i.e. before everything). */
-  start: Float64Array;
-  /** NaN: never exited (Go then uses the trace end). */
-  end: Float64Array;
-}
-
-/** Everything the four profiles need, as typed arrays; profiles are computed per query. */
+/** Everything the four profiles need, in typed arrays; profiles are computed per query. */
 export class BlockingProfiles {
-  // Stack id → dedup group key (Go's first-128-PCs key), computed once per stack.
-  private readonly stackKeys = new Map<StackID, string>();
+  // Stack id → dedup group (Go's first-128-PCs key), filled lazily; -1 = not yet known.
+  private stackGroup = new Int32Array(0);
+  private readonly groupOfKey = new Map<string, number>();
 
   constructor(
     private readonly tables: TraceTables,
-    private readonly intervals: IntervalColumns,
-    private readonly windows: WindowColumns,
+    private readonly logs: readonly { log: IntervalLog; size: number }[],
+    private readonly goroutines: GoroutineTable,
     /** The last (valid) event's time: Go's parsedTrace.endTime(). */
     readonly traceEnd: Nanoseconds,
   ) {}
 
   get intervalCount(): number {
-    return this.intervals.start.length;
+    return this.logs.reduce((sum, l) => sum + l.size, 0);
+  }
+
+  get goroutineCount(): number {
+    return this.goroutines.goroutine.size;
   }
 
   /**
@@ -260,13 +259,20 @@ export class BlockingProfiles {
    */
   allGoroutineWindows(): Map<GoID, TimeInterval[]> {
     const out = new Map<GoID, TimeInterval[]>();
-    const { goroutine, start, end } = this.windows;
-    for (let i = 0; i < goroutine.length; i++) {
-      const s = Number.isNaN(start[i]) ? Number.NEGATIVE_INFINITY : start[i];
-      const e = Number.isNaN(end[i]) ? this.traceEnd : end[i];
-      out.set(goroutine[i], [[s, e]]);
+    for (let row = 0; row < this.goroutineCount; row++) {
+      out.set(this.goroutines.goroutine.get(row), [[this.windowStart(row), this.windowEnd(row)]]);
     }
     return out;
+  }
+
+  private windowStart(row: number): Nanoseconds {
+    const s = this.goroutines.windowStart.get(row);
+    return Number.isNaN(s) ? Number.NEGATIVE_INFINITY : s;
+  }
+
+  private windowEnd(row: number): Nanoseconds {
+    const e = this.goroutines.windowEnd.get(row);
+    return Number.isNaN(e) ? this.traceEnd : e;
   }
 
   /**
@@ -275,42 +281,73 @@ export class BlockingProfiles {
    * goroutine's own window, as -pprof=TYPE). Records come in order of first appearance.
    */
   profile(kind: BlockingProfileKind, goroutineIntervals: GoroutineIntervals | null): ProfileRecord[] {
-    const kindIndex = blockingProfileKindIndex(kind);
-    const filter = toIntervalMap(goroutineIntervals ?? this.allGoroutineWindows());
-    const records: ProfileRecord[] = [];
-    const recordByKey = new Map<string, ProfileRecord>();
-    const { goroutine, kind: kinds, start, end, stack } = this.intervals;
-    for (let i = 0; i < kinds.length; i++) {
-      if (kinds[i] !== kindIndex) continue;
-      const overlapping = overlappingDuration(filter.get(goroutine[i]), start[i], end[i]);
-      if (!(overlapping > 0)) continue;
-      const key = this.stackKey(stack[i]);
-      let record = recordByKey.get(key);
-      if (record === undefined) {
-        record = { stackId: stack[i], count: 0, totalNs: 0 };
-        recordByKey.set(key, record);
-        records.push(record);
+    const { log, size } = this.logs[blockingProfileKindIndex(kind)];
+    // An explicit filter, by goroutine row; most goroutines are usually not in it.
+    let filtered: Map<number, readonly TimeInterval[]> | null = null;
+    if (goroutineIntervals !== null) {
+      filtered = new Map();
+      for (const [id, intervals] of toIntervalMap(goroutineIntervals)) {
+        const row = this.goroutines.rowOf.get(id);
+        if (row >= 0) filtered.set(row, intervals);
       }
-      // Go keeps the newest stack of a group; it has the same first 128 frames.
-      record.stackId = stack[i];
-      record.count++;
-      record.totalNs += overlapping;
     }
-    return records;
+
+    const count: number[] = [];
+    const total: number[] = [];
+    const newest: number[] = [];
+    const order: number[] = [];
+    for (let c = 0; c < ChunkedColumn.chunkCount(size); c++) {
+      const n = ChunkedColumn.chunkLength(c, size);
+      const starts = log.start.chunk(c);
+      const ends = log.end.chunk(c);
+      const stacks = log.stack.chunk(c);
+      const rows = log.goroutine.chunk(c);
+      for (let i = 0; i < n; i++) {
+        const start = starts[i];
+        const end = ends[i];
+        let overlapping: number;
+        if (filtered === null) {
+          const s = this.windowStart(rows[i]);
+          const e = this.windowEnd(rows[i]);
+          overlapping = e < start || end < s ? 0 : Math.min(e, end) - Math.max(s, start);
+        } else {
+          overlapping = overlappingDuration(filtered.get(rows[i]), start, end);
+        }
+        if (!(overlapping > 0)) continue;
+        const group = this.groupOf(stacks[i]);
+        if (count[group] === undefined) {
+          count[group] = 0;
+          total[group] = 0;
+          order.push(group);
+        }
+        count[group]++;
+        total[group] += overlapping;
+        // Go keeps the newest stack of a group; it has the same first 128 frames.
+        newest[group] = stacks[i];
+      }
+    }
+    return order.map((group) => ({ stackId: newest[group], count: count[group], totalNs: total[group] }));
   }
 
   /** Go's stackMap key: the first 128 PCs, zero-padded (so trailing zero PCs do not count). */
-  private stackKey(id: StackID): string {
-    let key = this.stackKeys.get(id);
-    if (key === undefined) {
+  private groupOf(id: StackID): number {
+    if (id >= this.stackGroup.length) {
+      const bigger = new Int32Array(Math.max(id + 1, this.tables.stackCount)).fill(-1);
+      bigger.set(this.stackGroup);
+      this.stackGroup = bigger;
+    }
+    let group = this.stackGroup[id];
+    if (group < 0) {
       const frameIds = this.tables.stackFrameIds(id);
       const pcs: number[] = [];
       for (let i = 0; i < frameIds.length && i < PPROF_MAX_STACK; i++) pcs.push(this.tables.framePC[frameIds[i]]);
       while (pcs.length > 0 && pcs[pcs.length - 1] === 0) pcs.pop();
-      key = pcs.join(',');
-      this.stackKeys.set(id, key);
+      const key = pcs.join(',');
+      group = this.groupOfKey.get(key) ?? this.groupOfKey.size;
+      this.groupOfKey.set(key, group);
+      this.stackGroup[id] = group;
     }
-    return key;
+    return group;
   }
 }
 

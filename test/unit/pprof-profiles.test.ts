@@ -123,6 +123,25 @@ describe('blocking profiles', () => {
     expect(sync).toEqual([{ stackId: chanRecv, count: 2, totalNs: 110 }]);
   });
 
+  it('tracks two kinds at once if a Waiting → Waiting transition names a second tracked reason', () => {
+    const { tables, chanRecv, netRead } = tablesWithStacks();
+    const rec = createBlockingProfiles(tables);
+    new Feed(rec)
+      .sync(0, 1)
+      .go(1, 4, GoState.NotExist, GoState.Running)
+      .go(10, 4, GoState.Running, GoState.Waiting, { reason: 'network', stack: netRead })
+      // Go's net tracker keeps going (still Waiting); its sync tracker starts here.
+      .go(20, 4, GoState.Waiting, GoState.Waiting, { reason: 'chan receive', stack: chanRecv })
+      // Both close on the way out of Waiting.
+      .go(50, 4, GoState.Waiting, GoState.Runnable)
+      .go(60, 4, GoState.Runnable, GoState.Running)
+      .sync(100, 2);
+    const profiles = rec.finish();
+    expect(profiles.profile('net', null)).toEqual([{ stackId: netRead, count: 1, totalNs: 40 }]);
+    expect(profiles.profile('sync', null)).toEqual([{ stackId: chanRecv, count: 1, totalNs: 30 }]);
+    expect(profiles.profile('sched', null)).toEqual([{ stackId: 0, count: 1, totalNs: 10 }]);
+  });
+
   it('clips intervals to the goroutine windows: first run .. exit, or trace end', () => {
     const { tables, chanRecv } = tablesWithStacks();
     const rec = createBlockingProfiles(tables);

@@ -55,7 +55,7 @@ export interface Finding {
 export interface FuzzOptions {
   runSeed: number;
   inputs: number;
-  /** Slow = over max(slowMinMs, slowMsPerKiB × KiB of input); a finding, not a kill. */
+  /** Slow = CPU time over max(slowMinMs, slowMsPerKiB × KiB of input); a finding, not a kill. */
   slowMinMs?: number;
   slowMsPerKiB?: number;
   /** Kill limits enforced by the watchdog thread (0 = no watchdog). */
@@ -104,10 +104,10 @@ export async function runFuzz(options: FuzzOptions, corpus: Corpus = loadCorpus(
       let outcome = await checkInput(input.bytes, input.chunkSize, input.otherChunkSize);
       watchdog?.end();
       const limit = Math.max(slowMinMs, (slowMsPerKiB * input.bytes.length) / 1024);
-      if (outcome.kind !== 'finding' && outcome.ms > limit) {
-        outcome = { ...outcome, kind: 'finding', finding: 'slow', message: `${outcome.ms.toFixed(0)} ms (limit ${limit.toFixed(0)} ms): ${outcome.message}` };
+      if (outcome.kind !== 'finding' && outcome.cpuMs > limit) {
+        outcome = { ...outcome, kind: 'finding', finding: 'slow', message: `${outcome.cpuMs.toFixed(0)} ms of CPU (limit ${limit.toFixed(0)} ms): ${outcome.message}` };
       }
-      if (outcome.ms > slowest.ms) Object.assign(slowest, { index: i, ms: outcome.ms, bytes: input.bytes.length });
+      if (outcome.cpuMs > slowest.ms) Object.assign(slowest, { index: i, ms: outcome.cpuMs, bytes: input.bytes.length });
       if ((i & 63) === 0) {
         const rss = process.memoryUsage.rss();
         if (rss > peakRss) peakRss = rss;
@@ -166,7 +166,7 @@ export function formatStats(s: FuzzStats): string {
     `fuzz seed ${s.runSeed}: ${s.inputs} inputs in ${s.seconds.toFixed(1)} s = ${s.inputsPerSecond.toFixed(0)} inputs/s`,
     `outcomes: ${Object.entries(s.outcomes).map(([k, n]) => `${k} ${n}`).join(', ')}`,
     `mutations: ${Object.entries(s.mutations).map(([k, n]) => `${k} ${n}`).join(', ')}`,
-    `slowest: input ${s.slowest.index} (${s.slowest.bytes} bytes) ${s.slowest.ms.toFixed(0)} ms; peak rss ${(s.peakRss / 2 ** 20).toFixed(0)} MiB`,
+    `slowest: input ${s.slowest.index} (${s.slowest.bytes} bytes) ${s.slowest.ms.toFixed(0)} ms of CPU; peak rss ${(s.peakRss / 2 ** 20).toFixed(0)} MiB`,
     `findings: ${s.findings.length} distinct`,
     ...s.findings.map((f) => `  [${f.hits}×] ${f.signature}  (input ${f.index}, ${f.seedId}, ${f.mutations.join('+')}, ${f.bytes.length} bytes)`),
   ];

@@ -53,6 +53,8 @@ function crafted(): Record<string, [Uint8Array, string]> {
     out[`${tag}-goroutine-id-2^63-1.trace`] = [editBatch(t, m, (d) => insertBytes(d, 0, goStatus(2n ** 63n - 1n))), `${path} with a waiting goroutine of id 2^63-1 added to its first M batch`];
     out[`${tag}-thread-id-2^62.trace`] = [setBatchField(t, m, 1, 2n ** 62n), `${path} with its first M batch's thread id set to 2^62`];
     out[`${tag}-batch-time-2^64-1.trace`] = [setBatchField(t, m, 2, 2n ** 64n - 1n), `${path} with its first M batch's base time set to 2^64-1`];
+    // Go's message lists both stacks one frame per line: thrown, ours must still be one line.
+    out[`${tag}-stacks-batch-twice.trace`] = [join3(t.subarray(0, stacks.end), t.subarray(stacks.start, stacks.end), t.subarray(stacks.end)), `${path} with its first stacks batch written twice (duplicate stack ids)`];
     const freqAt = tag === 'go126' ? 2 : 1;
     out[`${tag}-frequency-0.trace`] = [editBatch(t, sync, (d) => replaceVarint(d, freqAt, 0n)), `${path} with its frequency set to 0 ticks per second`];
   }

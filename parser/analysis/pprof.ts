@@ -279,9 +279,12 @@ export class BlockingProfiles {
    * Go's computePprof{IO,Block,Syscall,Sched}: the time goroutines spent in the kind's state,
    * per stack where the state was entered, clipped to `goroutineIntervals` (null: every
    * goroutine's own window, as -pprof=TYPE). Records come in order of first appearance.
+   * Throws Go's error when `goroutineIntervals` is null and the trace has no goroutine.
    */
   profile(kind: BlockingProfileKind, goroutineIntervals: GoroutineIntervals | null): ProfileRecord[] {
     const { log, size } = this.logs[blockingProfileKindIndex(kind)];
+    // Go's pprofMatchingGoroutines fails when no goroutine matches, even for "all".
+    if (goroutineIntervals === null && this.goroutineCount === 0) throw new Error('failed to find matching goroutines for name: ');
     // An explicit filter, by goroutine row; most goroutines are usually not in it.
     let filtered: Map<number, readonly TimeInterval[]> | null = null;
     if (goroutineIntervals !== null) {

@@ -6,7 +6,7 @@
 // through our encoder, and, when Go is installed, `go tool pprof -traces` reads our files and
 // prints the same traces as for Go's.
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import {
 import {
   buildPprofProfile, decodePprof, encodePprofProfile, resolvePprofSamples, writePprof, type PprofProfile,
 } from '../../server/encode/pprof.ts';
-import { hasGolden, listFixtures, loadGolden, type Fixture } from '../helpers/fixtures.ts';
+import { hasGolden, listFixtures, listInvalidFiles, loadGolden, type Fixture } from '../helpers/fixtures.ts';
 
 const goBinary = '/usr/lib/go-1.27/bin/go';
 const haveGo = existsSync(goBinary);
@@ -33,7 +33,7 @@ interface Parsed {
   summary: Summary;
 }
 
-async function parseFixture(fixture: Fixture): Promise<Parsed | Error> {
+async function parseFixture(fixture: Pick<Fixture, 'tracePath'>): Promise<Parsed | Error> {
   const tables = new TraceTables();
   const recorder = createBlockingProfiles(tables);
   const summarizer = createSummarizer(tables);
@@ -185,6 +185,29 @@ describe.skipIf(!haveGo)('go tool pprof reads what we write', () => {
           stdio: ['ignore', 'pipe', 'pipe'],
         }).toString('utf8');
         expect(tracesText(text), `${fixture.id} ${kind}`).toEqual(tracesText(loadGolden(fixture, entry.text)));
+      }
+    });
+  }
+});
+
+// Damaged traces that go tool trace still reads in part: it keeps the events up to the last
+// complete generation. No goldens exist for these, so go tool trace is asked directly.
+describe.skipIf(!haveGo)('profiles of damaged traces, against go tool trace run now', () => {
+  for (const damaged of listInvalidFiles().filter((f) => f.expected.partial)) {
+    it(damaged.name, async () => {
+      const parsed = await parseFixture({ tracePath: damaged.path });
+      for (const kind of ['net', 'sync', 'syscall', 'sched'] as const) {
+        const go = spawnSync(goBinary, ['tool', 'trace', `-pprof=${kind}`, damaged.path], { env: { ...process.env, GOROOT: '/usr/lib/go-1.27' } });
+        const ours = () => {
+          if (parsed instanceof Error) throw parsed;
+          return buildPprofProfile(parsed.profiles.profile(kind, null), parsed.tables);
+        };
+        if (go.status !== 0) {
+          // e.g. nothing but the closing Sync survived: "failed to find matching goroutines".
+          expect(ours, `go tool trace failed: ${go.stderr.toString().trim()}`).toThrow();
+          continue;
+        }
+        expectSameProfile(ours(), decodePprof(go.stdout), `${damaged.name} ${kind}`);
       }
     });
   }

@@ -18,7 +18,7 @@ const supported: Record<number, 'v1' | 'v2'> = { 11: 'v1', 19: 'v1', 21: 'v1', 2
  * How far Go's header scan (fmt.Fscanf "go 1.%d trace\0\0\0") can reach: the version number is
  * any run of digits that fits a uint32, so unknown versions may be shorter or longer than 2 digits.
  */
-const HEADER_PROBE = 64;
+export const HEADER_PROBE = 64;
 const HEADER_PATTERN = /^go 1\.(\d+) trace\0\0\0/;
 
 /**

@@ -10,11 +10,19 @@
 //   validate.ts  Go's consistency checks, run to the end before any event is delivered
 //   convert.ts   the conversion to TraceEvent, with Sync events first and last
 //
-// MEMORY_BOUND
-// Peak memory is the raw body (1× the file, released once decoded) plus, per event:
-// 29 bytes of columns (type 1, P 4, time 8, G 4, stack 4, argument offset 4, order 4) and 8 per
-// stored argument (0–4 by type). Measured on real traces (see the report in
-// test/golden/v1-traces.test.ts): MEMORY_FIGURES
+// Memory bound. Everything is held at once, so memory grows with the trace:
+//   peak ≈ file size (the raw body, dropped once decoded)
+//        + 29 bytes per event (columns: type 1, P 4, time 8, G 4, stack 4, argument offset 4;
+//          plus the order permutation 4)
+//        + 8 bytes per stored argument (0–4 by event type, ~1.5 on average)
+//        + a second order permutation (4 bytes per event) while syscall exits are re-sorted.
+// Real v1 traces spend 3–7.5 bytes per event and 33–42 bytes of columns, so the columns, order
+// and body come to 6–12× the file (go1.21/gc.trace, 3.07 B/event: 11.75×; Go's stress
+// testdata: 10.3–10.7×; go1.19/demo: 5.9×; test/golden/v1-traces.test.ts holds every v1 fixture
+// to ≤ 45 B/event and < 14× the file). Measured on a 38.8 MB Go 1.21 trace (16 busy goroutines for 5 s,
+// 8.05 M events, 4.82 file bytes/event): columns + order 333 MB (41.4 B/event), peak RSS of the
+// whole parse 483 MB = 12.5× the file, of which 81 MB is Node's own baseline (10.4× above it).
+// go tool trace 1.27 -d=parsed peaks at 1.06 GB on the same file.
 
 import { TraceTables } from '../model/tables.ts';
 import { TraceParseError, type ByteSource, type ParseOptions, type ParseResult } from '../types.ts';

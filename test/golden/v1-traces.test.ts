@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseTrace, TraceParseError } from '../../parser/index.ts';
+import { prepareV1 } from '../../parser/v1/reader.ts';
 import { hasGolden, listFixtures, listInvalidFiles, loadGolden } from '../helpers/fixtures.ts';
 import { compareParsed, goParsed, haveGo, ourParsed } from './v1-compare.ts';
 
@@ -55,6 +56,16 @@ describe('v1 traces read like go tool trace 1.27 reads them', () => {
       expect(compareParsed(ours.text, go.text)).toBeNull();
     });
   }
+
+  it('stays within the memory bound documented in parser/v1/reader.ts', () => {
+    for (const fixture of v1Fixtures.filter((f) => f.scenario !== 'cgo')) {
+      const body = new Uint8Array(readFileSync(fixture.tracePath)).subarray(16);
+      const { breakdown } = prepareV1(body, Number(fixture.headerVersion.slice(5)));
+      const held = breakdown.columnBytes + breakdown.orderBytes;
+      expect(held / breakdown.events, fixture.id).toBeLessThanOrEqual(45);
+      expect((held + breakdown.bodyBytes) / breakdown.bodyBytes, fixture.id).toBeLessThan(14);
+    }
+  });
 
   it('keeps the goldens honest: every v1 fixture has parsed-counts.json', () => {
     expect(v1Fixtures.filter((f) => !hasGolden(f, 'parsed-counts.json')).map((f) => f.id)).toEqual([]);

@@ -2,39 +2,11 @@
 // fixtures/golden/<folder>/<scenario>/goroutines.json and goroutine-groups/*.json: every group,
 // count and execution time, and every goroutine's every column, within max(1µs, 0.1%).
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTraceFile, TraceTables } from '../../parser/index.ts';
-import { createSummarizer, goroutineGroup, goroutineGroups, type Summary } from '../../parser/analysis/summary.ts';
-
-const root = new URL('../../fixtures/', import.meta.url).pathname;
-
-/** Every (folder, scenario) with a goroutines golden and its trace. */
-function fixturesWith(golden: string): Array<{ id: string; trace: string; dir: string }> {
-  const out: Array<{ id: string; trace: string; dir: string }> = [];
-  const goldenRoot = join(root, 'golden');
-  if (!existsSync(goldenRoot)) return out;
-  for (const folder of readdirSync(goldenRoot).sort()) {
-    for (const scenario of readdirSync(join(goldenRoot, folder)).sort()) {
-      const dir = join(goldenRoot, folder, scenario);
-      const trace = join(root, folder, `${scenario}.trace`);
-      if (existsSync(join(dir, golden)) && existsSync(trace)) out.push({ id: `${folder}/${scenario}`, trace, dir });
-    }
-  }
-  return out;
-}
-
-export async function summarizeFile(path: string): Promise<Summary | string> {
-  const tables = new TraceTables();
-  const summarizer = createSummarizer(tables);
-  try {
-    await parseTraceFile(path, { tables, onEvent: (ev) => summarizer.handleEvent(ev) });
-  } catch (err) {
-    return (err as Error).message;
-  }
-  return summarizer.finish();
-}
+import { fixturesWithGolden, summarizeFile } from '../helpers/summary.ts';
+import { goroutineGroup, goroutineGroups } from '../../parser/analysis/summary.ts';
 
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 /** go tool trace's value agrees within max(1µs, 0.1%). */
@@ -47,7 +19,7 @@ interface Cell { text: string; ns: number }
 /** The golden page a row links to ("detailFile"; older goldens called it "file"). */
 const detailFile = (row: { detailFile?: string; file?: string }) => row.detailFile ?? row.file!;
 
-const fixtures = fixturesWith('goroutines.json');
+const fixtures = fixturesWithGolden('goroutines.json');
 
 describe('goroutine pages equal go tool trace 1.27', () => {
   it('has fixtures with goroutine goldens', () => {
@@ -58,8 +30,6 @@ describe('goroutine pages equal go tool trace 1.27', () => {
     it(f.id, async (ctx) => {
       const summary = await summarizeFile(f.trace);
       if (typeof summary === 'string') {
-        // The parser for this format has not landed yet (v1 comes later).
-        if (/not supported yet/.test(summary)) ctx.skip();
         throw new Error(summary);
       }
       const golden = json(join(f.dir, 'goroutines.json'));

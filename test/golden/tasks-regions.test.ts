@@ -3,40 +3,13 @@
 // histograms; each task's times and events; region rows, histograms and breakdowns, within
 // max(1µs, 0.1%).
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTraceFile, TraceTables } from '../../parser/index.ts';
+import { fixturesWithGolden, summarizeFile } from '../helpers/summary.ts';
 import {
-  createSummarizer, userRegions, userRegionsOf, userTasks, userTasksOfType, type Summary, type TimeHistogram,
+  userRegions, userRegionsOf, userTasks, userTasksOfType, type Summary, type TimeHistogram,
 } from '../../parser/analysis/summary.ts';
-
-const root = new URL('../../fixtures/', import.meta.url).pathname;
-
-function fixturesWith(golden: string): Array<{ id: string; trace: string; dir: string }> {
-  const out: Array<{ id: string; trace: string; dir: string }> = [];
-  const goldenRoot = join(root, 'golden');
-  if (!existsSync(goldenRoot)) return out;
-  for (const folder of readdirSync(goldenRoot).sort()) {
-    for (const scenario of readdirSync(join(goldenRoot, folder)).sort()) {
-      const dir = join(goldenRoot, folder, scenario);
-      const trace = join(root, folder, `${scenario}.trace`);
-      if (existsSync(join(dir, golden)) && existsSync(trace)) out.push({ id: `${folder}/${scenario}`, trace, dir });
-    }
-  }
-  return out;
-}
-
-async function summarizeFile(path: string): Promise<Summary | string> {
-  const tables = new TraceTables();
-  const summarizer = createSummarizer(tables);
-  try {
-    await parseTraceFile(path, { tables, onEvent: (ev) => summarizer.handleEvent(ev) });
-  } catch (err) {
-    return (err as Error).message;
-  }
-  return summarizer.finish();
-}
 
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 function close(ours: number, theirs: number, what: string): void {
@@ -59,22 +32,19 @@ function sameHistogram(ours: TimeHistogram, golden: GoldenHistogram | null, what
   expect(ours.buckets[ours.buckets.length - 1].max, what).toBe(golden.upperBound.ns);
 }
 
-async function load(f: { trace: string }, ctx: { skip: () => void }): Promise<Summary> {
+async function load(f: { trace: string }): Promise<Summary> {
   const summary = await summarizeFile(f.trace);
-  if (typeof summary === 'string') {
-    if (/not supported yet/.test(summary)) ctx.skip();
-    throw new Error(summary);
-  }
+  if (typeof summary === 'string') throw new Error(summary);
   return summary;
 }
 
 describe('task pages equal go tool trace 1.27', () => {
-  const fixtures = fixturesWith('usertasks.json');
+  const fixtures = fixturesWithGolden('usertasks.json');
   it('has fixtures with task goldens', () => expect(fixtures.length).toBeGreaterThan(0));
 
   for (const f of fixtures) {
-    it(f.id, async (ctx) => {
-      const summary = await load(f, ctx);
+    it(f.id, async () => {
+      const summary = await load(f);
       const golden = json(join(f.dir, 'usertasks.json'));
       const rows = userTasks(summary);
       expect(rows.map((r) => r.type)).toEqual(golden.types.map((t: { type: string }) => t.type));
@@ -105,12 +75,12 @@ describe('task pages equal go tool trace 1.27', () => {
 });
 
 describe('region pages equal go tool trace 1.27', () => {
-  const fixtures = fixturesWith('userregions.json');
+  const fixtures = fixturesWithGolden('userregions.json');
   it('has fixtures with region goldens', () => expect(fixtures.length).toBeGreaterThan(0));
 
   for (const f of fixtures) {
-    it(f.id, async (ctx) => {
-      const summary = await load(f, ctx);
+    it(f.id, async () => {
+      const summary = await load(f);
       const golden = json(join(f.dir, 'userregions.json'));
       const rows = userRegions(summary);
       const key = (type: string, pc: number) => `${JSON.stringify(type)}@${pc.toString(16)}`;

@@ -15,7 +15,7 @@ import {
 } from '../model/event.ts';
 import type { TraceTables } from '../model/tables.ts';
 import type { Analysis } from './analysis.ts';
-import { ChunkedColumn, DenseIdIndex } from './pprof-columns.ts';
+import { CHUNK_SIZE, ChunkedColumn, DenseIdIndex } from './pprof-columns.ts';
 
 export const BLOCKING_PROFILE_KINDS = ['net', 'sync', 'syscall', 'sched'] as const;
 export type BlockingProfileKind = (typeof BLOCKING_PROFILE_KINDS)[number];
@@ -53,6 +53,10 @@ const KIND_TRACKS_REASON: readonly ((reason: string) => boolean)[] = [
   () => true,
 ];
 const KIND_COUNT = BLOCKING_PROFILE_KINDS.length;
+const KIND_NET = 0;
+const KIND_SYNC = 1;
+const KIND_SYSCALL = 2;
+const KIND_SCHED = 3;
 
 export function blockingProfileKindIndex(kind: BlockingProfileKind): number {
   const index = BLOCKING_PROFILE_KINDS.indexOf(kind);
@@ -60,15 +64,25 @@ export function blockingProfileKindIndex(kind: BlockingProfileKind): number {
   return index;
 }
 
-/** Creates the one-pass recorder; `tables` resolves stacks when profiles are grouped. */
-export function createBlockingProfiles(tables: TraceTables): BlockingProfilesRecorder {
-  return new BlockingProfilesRecorder(tables);
+/**
+ * Creates the one-pass recorder; `tables` resolves stacks when profiles are grouped. `kinds`
+ * limits what is recorded (each kind is tracked on its own, as Go's computePprof* functions
+ * do, so recording fewer kinds changes none of their results): `tstrace -pprof=KIND` needs one.
+ */
+export function createBlockingProfiles(tables: TraceTables, kinds: readonly BlockingProfileKind[] = BLOCKING_PROFILE_KINDS): BlockingProfilesRecorder {
+  return new BlockingProfilesRecorder(tables, kinds);
 }
 
-/** Finished intervals of one kind, in the order their closing transitions came (Go's order). */
-class IntervalLog {
+/**
+ * Finished intervals of one kind, in the order their closing transitions came (Go's order):
+ * 20 bytes each (start, 32-bit duration, stack, goroutine row); durations of 2^32 ns (4.3 s) or
+ * more go to a map.
+ */
+export class IntervalLog {
   readonly start = new ChunkedColumn(Float64Array);
-  readonly end = new ChunkedColumn(Float64Array);
+  readonly duration = new ChunkedColumn(Uint32Array);
+  /** Index → exact duration, for the few that do not fit 32 bits (stored there as 0). */
+  readonly longDurations = new Map<number, Nanoseconds>();
   readonly stack = new ChunkedColumn(Uint32Array);
   /** Index of the goroutine in the goroutine table. */
   readonly goroutine = new ChunkedColumn(Uint32Array);
@@ -78,9 +92,13 @@ class IntervalLog {
   }
 
   push(goroutine: number, start: Nanoseconds, end: Nanoseconds, stack: StackID): void {
+    const duration = end - start;
+    // Whole ns below 2^32 fit the column; anything else (long, or fractional) is kept exactly.
+    const fits = duration >>> 0 === duration;
+    if (!fits) this.longDurations.set(this.start.size, duration);
     this.goroutine.push(goroutine);
     this.start.push(start);
-    this.end.push(end);
+    this.duration.push(fits ? duration : 0);
     this.stack.push(stack);
   }
 }
@@ -88,20 +106,27 @@ class IntervalLog {
 /** No interval open (rowOpenKind). */
 const NO_KIND = 255;
 
+/** Which of the Waiting kinds (net, sync) track a transition reason. */
+function waitingReasonKinds(reason: string): number {
+  let kinds = 0;
+  if (KIND_TRACKS_REASON[KIND_NET](reason)) kinds |= 1 << KIND_NET;
+  if (KIND_TRACKS_REASON[KIND_SYNC](reason)) kinds |= 1 << KIND_SYNC;
+  return kinds;
+}
+
 export class BlockingProfilesRecorder implements Analysis<BlockingProfiles> {
   private readonly logs = BLOCKING_PROFILE_KINDS.map(() => new IntervalLog());
+  /** Bit per kind index: the kinds being recorded. */
+  private readonly recorded: number;
+  // Kinds a Waiting transition opens, per reason: the reason strings are few and repeat.
+  private readonly reasonKinds = new Map<string, number>();
+  private lastReason = '';
+  private lastReasonKinds = 0;
 
-  // The goroutine table: one row per goroutine id.
+  // The goroutine table: one row per goroutine id, in chunked typed arrays (millions of rows).
   private readonly rowOf = new DenseIdIndex();
-  private readonly rowGoroutine = new ChunkedColumn(Float64Array);
-  // The summary's StartTime / EndTime (NaN: unset), which -pprof uses as each goroutine's window.
-  private readonly rowWindowStart = new ChunkedColumn(Float64Array);
-  private readonly rowWindowEnd = new ChunkedColumn(Float64Array);
-  // The open interval: a goroutine is in one state at a time, so at most one kind tracks it...
-  private readonly rowOpenKind = new ChunkedColumn(Uint8Array);
-  private readonly rowOpenStart = new ChunkedColumn(Float64Array);
-  private readonly rowOpenStack = new ChunkedColumn(Uint32Array);
-  // ...except if a Waiting → Waiting transition named a second tracked reason: row·4+kind → open.
+  private readonly rows = new GoroutineRows();
+  // ...and a Waiting → Waiting transition that names a second tracked reason: row·4+kind → open.
   private readonly extraOpen = new Map<number, { start: Nanoseconds; stack: StackID }>();
 
   // go tool trace keeps events only up to the last Sync (the last complete generation).
@@ -111,7 +136,12 @@ export class BlockingProfilesRecorder implements Analysis<BlockingProfiles> {
   private logSizesAtLastSync: number[] = BLOCKING_PROFILE_KINDS.map(() => 0);
   private lastSyncTime: Nanoseconds = NaN;
 
-  constructor(private readonly tables: TraceTables) {}
+  constructor(private readonly tables: TraceTables, kinds: readonly BlockingProfileKind[] = BLOCKING_PROFILE_KINDS) {
+    let recorded = 0;
+    for (const kind of kinds) recorded |= 1 << blockingProfileKindIndex(kind);
+    this.recorded = recorded;
+    this.lastReasonKinds = waitingReasonKinds('') & recorded;
+  }
 
   handleEvent(ev: TraceEvent): void {
     this.eventsSeen++;
@@ -125,59 +155,76 @@ export class BlockingProfilesRecorder implements Analysis<BlockingProfiles> {
     if (ev.kind !== EventKind.StateTransition || ev.resourceKind !== ResourceKind.Goroutine) return;
     const id = ev.resourceId;
     let row = this.rowOf.get(id);
-    if (row < 0) row = this.addRow(id);
+    if (row < 0) {
+      row = this.rows.add(id);
+      this.rowOf.set(id, row);
+    }
     this.trackIntervals(row, ev.newState as GoState, ev);
     this.trackWindow(row, ev.oldState as GoState, ev.newState as GoState, ev);
   }
 
-  private addRow(id: GoID): number {
-    const row = this.rowGoroutine.size;
-    this.rowOf.set(id, row);
-    this.rowGoroutine.push(id);
-    this.rowWindowStart.push(NaN);
-    this.rowWindowEnd.push(NaN);
-    this.rowOpenKind.push(NO_KIND);
-    this.rowOpenStart.push(NaN);
-    this.rowOpenStack.push(0);
-    return row;
+  /** The recorded kinds that start tracking a goroutine entering `to` for `reason`. */
+  private kindsOpenedBy(to: GoState, reason: string): number {
+    switch (to) {
+      case GoState.Waiting: {
+        if (reason === this.lastReason) return this.lastReasonKinds;
+        let kinds = this.reasonKinds.get(reason);
+        if (kinds === undefined) {
+          kinds = waitingReasonKinds(reason) & this.recorded;
+          this.reasonKinds.set(reason, kinds);
+        }
+        this.lastReason = reason;
+        this.lastReasonKinds = kinds;
+        return kinds;
+      }
+      case GoState.Syscall:
+        return this.recorded & (1 << KIND_SYSCALL);
+      case GoState.Runnable:
+        return this.recorded & (1 << KIND_SCHED);
+      default:
+        return 0;
+    }
   }
 
   /**
-   * Go's makeComputePprofFunc, for all four kinds at once: an interval opens when the goroutine
-   * enters the kind's state for a tracked reason, and closes at its next transition to another
-   * state (a kind that closes does not reopen on the same event).
+   * Go's makeComputePprofFunc, for every recorded kind at once: an interval opens when the
+   * goroutine enters the kind's state for a tracked reason, and closes at its next transition
+   * to another state (a kind that closes does not reopen on the same event).
    */
   private trackIntervals(row: number, to: GoState, ev: TraceEvent): void {
+    const rows = this.rows;
     let trackedBefore = 0;
-    const open = this.rowOpenKind.get(row);
+    const open = rows.openKind(row);
     if (open !== NO_KIND) {
-      trackedBefore |= 1 << open;
+      trackedBefore = 1 << open;
       if (to !== KIND_STATE[open]) {
-        this.close(open, row, this.rowOpenStart.get(row), ev.time, this.rowOpenStack.get(row));
-        this.rowOpenKind.set(row, NO_KIND);
+        this.close(open, row, rows.openStart(row), ev.time, rows.openStack(row));
+        rows.setOpenKind(row, NO_KIND);
       }
     }
-    if (this.extraOpen.size > 0) {
-      for (let kind = 0; kind < KIND_COUNT; kind++) {
-        const extra = this.extraOpen.get(row * KIND_COUNT + kind);
-        if (extra === undefined) continue;
-        trackedBefore |= 1 << kind;
-        if (to !== KIND_STATE[kind]) {
-          this.close(kind, row, extra.start, ev.time, extra.stack);
-          this.extraOpen.delete(row * KIND_COUNT + kind);
-        }
-      }
-    }
+    if (this.extraOpen.size > 0) trackedBefore |= this.trackExtra(row, to, ev.time);
+    const opening = this.kindsOpenedBy(to, ev.reason) & ~trackedBefore;
+    if (opening === 0) return;
     for (let kind = 0; kind < KIND_COUNT; kind++) {
-      if (to !== KIND_STATE[kind] || (trackedBefore & (1 << kind)) !== 0 || !KIND_TRACKS_REASON[kind](ev.reason)) continue;
-      if (this.rowOpenKind.get(row) === NO_KIND) {
-        this.rowOpenKind.set(row, kind);
-        this.rowOpenStart.set(row, ev.time);
-        this.rowOpenStack.set(row, ev.stack);
-      } else {
-        this.extraOpen.set(row * KIND_COUNT + kind, { start: ev.time, stack: ev.stack });
+      if ((opening & (1 << kind)) === 0) continue;
+      if (rows.openKind(row) === NO_KIND) rows.open(row, kind, ev.time, ev.stack);
+      else this.extraOpen.set(row * KIND_COUNT + kind, { start: ev.time, stack: ev.stack });
+    }
+  }
+
+  /** The second open interval (rare): closes it if `to` leaves its state; returns its kind bit. */
+  private trackExtra(row: number, to: GoState, time: Nanoseconds): number {
+    let tracked = 0;
+    for (let kind = 0; kind < KIND_COUNT; kind++) {
+      const extra = this.extraOpen.get(row * KIND_COUNT + kind);
+      if (extra === undefined) continue;
+      tracked |= 1 << kind;
+      if (to !== KIND_STATE[kind]) {
+        this.close(kind, row, extra.start, time, extra.stack);
+        this.extraOpen.delete(row * KIND_COUNT + kind);
       }
     }
+    return tracked;
   }
 
   private close(kind: number, row: number, start: Nanoseconds, end: Nanoseconds, stack: StackID): void {
@@ -192,14 +239,15 @@ export class BlockingProfilesRecorder implements Analysis<BlockingProfiles> {
    */
   private trackWindow(row: number, from: GoState, to: GoState, ev: TraceEvent): void {
     if (from === to) return;
+    const rows = this.rows;
     if (from === GoState.Undetermined || from === GoState.NotExist) {
-      this.rowWindowStart.set(row, NaN);
-      this.rowWindowEnd.set(row, NaN);
+      rows.setWindowStart(row, NaN);
+      rows.setWindowEnd(row, NaN);
     }
     if (to === GoState.Running) {
-      if (Number.isNaN(this.rowWindowStart.get(row))) this.rowWindowStart.set(row, ev.time);
+      if (Number.isNaN(rows.windowStart(row))) rows.setWindowStart(row, ev.time);
     } else if (to === GoState.NotExist || (to === GoState.Waiting && ev.reason === 'forever')) {
-      this.rowWindowEnd.set(row, ev.time);
+      rows.setWindowEnd(row, ev.time);
     }
   }
 
@@ -214,20 +262,108 @@ export class BlockingProfilesRecorder implements Analysis<BlockingProfiles> {
     const sizes = truncated ? this.logSizesAtLastSync : this.logs.map((log) => log.size);
     return new BlockingProfiles(
       this.tables,
-      this.logs.map((log, kind) => ({ log, size: sizes[kind] })),
-      { rowOf: this.rowOf, goroutine: this.rowGoroutine, windowStart: this.rowWindowStart, windowEnd: this.rowWindowEnd },
+      this.logs.map((log, kind) => ({ log, size: sizes[kind], recorded: (this.recorded & (1 << kind)) !== 0 })),
+      { rowOf: this.rowOf, rows: this.rows },
       traceEnd,
     );
+  }
+}
+
+const ROW_CHUNK_BITS = 16;
+const ROW_CHUNK = 1 << ROW_CHUNK_BITS;
+const ROW_MASK = ROW_CHUNK - 1;
+
+/**
+ * Per-goroutine state, one typed-array chunk per column: 37 bytes a goroutine, no objects.
+ * Each column has its own accessor so every load site sees one array type (V8 keeps them fast).
+ */
+class GoroutineRows {
+  private count = 0;
+  private readonly ids: Float64Array[] = [];
+  // The summary's StartTime / EndTime (NaN: unset), which -pprof uses as each goroutine's window.
+  private readonly windowStarts: Float64Array[] = [];
+  private readonly windowEnds: Float64Array[] = [];
+  // The open interval: a goroutine is in one state at a time, so at most one kind tracks it.
+  private readonly openKinds: Uint8Array[] = [];
+  private readonly openStarts: Float64Array[] = [];
+  private readonly openStacks: Uint32Array[] = [];
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(id: number): number {
+    const row = this.count++;
+    const i = row & ROW_MASK;
+    if (i === 0) {
+      this.ids.push(new Float64Array(ROW_CHUNK));
+      this.windowStarts.push(new Float64Array(ROW_CHUNK).fill(NaN));
+      this.windowEnds.push(new Float64Array(ROW_CHUNK).fill(NaN));
+      this.openKinds.push(new Uint8Array(ROW_CHUNK).fill(NO_KIND));
+      this.openStarts.push(new Float64Array(ROW_CHUNK));
+      this.openStacks.push(new Uint32Array(ROW_CHUNK));
+    }
+    this.ids[row >>> ROW_CHUNK_BITS][i] = id;
+    return row;
+  }
+
+  id(row: number): number {
+    return this.ids[row >>> ROW_CHUNK_BITS][row & ROW_MASK];
+  }
+
+  windowStart(row: number): Nanoseconds {
+    return this.windowStarts[row >>> ROW_CHUNK_BITS][row & ROW_MASK];
+  }
+
+  setWindowStart(row: number, t: Nanoseconds): void {
+    this.windowStarts[row >>> ROW_CHUNK_BITS][row & ROW_MASK] = t;
+  }
+
+  windowEnd(row: number): Nanoseconds {
+    return this.windowEnds[row >>> ROW_CHUNK_BITS][row & ROW_MASK];
+  }
+
+  setWindowEnd(row: number, t: Nanoseconds): void {
+    this.windowEnds[row >>> ROW_CHUNK_BITS][row & ROW_MASK] = t;
+  }
+
+  openKind(row: number): number {
+    return this.openKinds[row >>> ROW_CHUNK_BITS][row & ROW_MASK];
+  }
+
+  setOpenKind(row: number, kind: number): void {
+    this.openKinds[row >>> ROW_CHUNK_BITS][row & ROW_MASK] = kind;
+  }
+
+  openStart(row: number): Nanoseconds {
+    return this.openStarts[row >>> ROW_CHUNK_BITS][row & ROW_MASK];
+  }
+
+  openStack(row: number): StackID {
+    return this.openStacks[row >>> ROW_CHUNK_BITS][row & ROW_MASK];
+  }
+
+  open(row: number, kind: number, start: Nanoseconds, stack: StackID): void {
+    const c = row >>> ROW_CHUNK_BITS;
+    const i = row & ROW_MASK;
+    this.openKinds[c][i] = kind;
+    this.openStarts[c][i] = start;
+    this.openStacks[c][i] = stack;
   }
 }
 
 /** The goroutine table the recorder built (shared, not copied). */
 interface GoroutineTable {
   rowOf: DenseIdIndex;
-  goroutine: ChunkedColumn<Float64Array>;
-  /** Summary StartTime / EndTime per row; NaN: unset. */
-  windowStart: ChunkedColumn<Float64Array>;
-  windowEnd: ChunkedColumn<Float64Array>;
+  rows: GoroutineRows;
+}
+
+/** One kind's log as finish() saw it. */
+interface RecordedLog {
+  log: IntervalLog;
+  /** Intervals that count (fewer than log.size when a damaged tail is dropped). */
+  size: number;
+  recorded: boolean;
 }
 
 /** Everything the four profiles need, in typed arrays; profiles are computed per query. */
@@ -238,7 +374,7 @@ export class BlockingProfiles {
 
   constructor(
     private readonly tables: TraceTables,
-    private readonly logs: readonly { log: IntervalLog; size: number }[],
+    private readonly logs: readonly RecordedLog[],
     private readonly goroutines: GoroutineTable,
     /** The last (valid) event's time: Go's parsedTrace.endTime(). */
     readonly traceEnd: Nanoseconds,
@@ -249,7 +385,7 @@ export class BlockingProfiles {
   }
 
   get goroutineCount(): number {
-    return this.goroutines.goroutine.size;
+    return this.goroutines.rows.size;
   }
 
   /**
@@ -260,18 +396,18 @@ export class BlockingProfiles {
   allGoroutineWindows(): Map<GoID, TimeInterval[]> {
     const out = new Map<GoID, TimeInterval[]>();
     for (let row = 0; row < this.goroutineCount; row++) {
-      out.set(this.goroutines.goroutine.get(row), [[this.windowStart(row), this.windowEnd(row)]]);
+      out.set(this.goroutines.rows.id(row), [[this.windowStart(row), this.windowEnd(row)]]);
     }
     return out;
   }
 
   private windowStart(row: number): Nanoseconds {
-    const s = this.goroutines.windowStart.get(row);
+    const s = this.goroutines.rows.windowStart(row);
     return Number.isNaN(s) ? Number.NEGATIVE_INFINITY : s;
   }
 
   private windowEnd(row: number): Nanoseconds {
-    const e = this.goroutines.windowEnd.get(row);
+    const e = this.goroutines.rows.windowEnd(row);
     return Number.isNaN(e) ? this.traceEnd : e;
   }
 
@@ -282,7 +418,8 @@ export class BlockingProfiles {
    * Throws Go's error when `goroutineIntervals` is null and the trace has no goroutine.
    */
   profile(kind: BlockingProfileKind, goroutineIntervals: GoroutineIntervals | null): ProfileRecord[] {
-    const { log, size } = this.logs[blockingProfileKindIndex(kind)];
+    const { log, size, recorded } = this.logs[blockingProfileKindIndex(kind)];
+    if (!recorded) throw new Error(`the ${kind} blocking profile was not recorded`);
     // Go's pprofMatchingGoroutines fails when no goroutine matches, even for "all".
     if (goroutineIntervals === null && this.goroutineCount === 0) throw new Error('failed to find matching goroutines for name: ');
     // An explicit filter, by goroutine row; most goroutines are usually not in it.
@@ -302,12 +439,15 @@ export class BlockingProfiles {
     for (let c = 0; c < ChunkedColumn.chunkCount(size); c++) {
       const n = ChunkedColumn.chunkLength(c, size);
       const starts = log.start.chunk(c);
-      const ends = log.end.chunk(c);
+      const durations = log.duration.chunk(c);
       const stacks = log.stack.chunk(c);
       const rows = log.goroutine.chunk(c);
+      const first = c * CHUNK_SIZE;
       for (let i = 0; i < n; i++) {
         const start = starts[i];
-        const end = ends[i];
+        const duration = durations[i];
+        // Recorded intervals are never empty: a 0 here stands for a long one.
+        const end = start + (duration !== 0 ? duration : log.longDurations.get(first + i)!);
         let overlapping: number;
         if (filtered === null) {
           const s = this.windowStart(rows[i]);

@@ -2,7 +2,8 @@
 // for ids below a bound (they are small and dense in practice), a Map for the rest. Lookups
 // happen several times per event, and an array index is much cheaper than hashing.
 
-const DENSE_LIMIT = 1 << 22;
+// Goroutine ids pass 4 M in a few seconds of a busy program; 8 bytes a slot up to 16 M ids.
+const DENSE_LIMIT = 1 << 24;
 
 export class IdMap<V> {
   private readonly dense: (V | undefined)[] = [];

@@ -63,20 +63,28 @@ const rangeKey = (typ: number, desc: number): RangeKey => {
 };
 const rangeKeyText = (k: RangeKey) => `{${k % 256} ${Math.floor(k / 256)}}`;
 
+/** Shared by every resource with no range in flight (most of them): no array per goroutine. */
+const NO_RANGES: readonly RangeKey[] = Object.freeze([]);
+
 class RangeState {
-  inFlight: RangeKey[] = [];
+  inFlight: readonly RangeKey[] = NO_RANGES;
+
+  private mutableRanges(): RangeKey[] {
+    if (this.inFlight === NO_RANGES) this.inFlight = [];
+    return this.inFlight as RangeKey[];
+  }
 
   beginRange(key: RangeKey): void {
     if (this.inFlight.includes(key)) {
       throw new OrderError(`discovered event already in-flight for when starting event ${specs[key % 256].name}`);
     }
-    this.inFlight.push(key);
+    this.mutableRanges().push(key);
   }
 
   activeRange(key: RangeKey, isInitialGen: boolean): void {
     if (isInitialGen) {
       if (this.inFlight.includes(key)) throw new OrderError(`found named active range already in first gen: ${rangeKeyText(key)}`);
-      this.inFlight.push(key);
+      this.mutableRanges().push(key);
     } else if (!this.inFlight.includes(key)) {
       throw new OrderError(`resource is missing active range: ${specs[key % 256].name} [${this.inFlight.map(rangeKeyText).join(' ')}]`);
     }
@@ -87,22 +95,51 @@ class RangeState {
     const start = specs[typ].startEv;
     const idx = this.inFlight.findIndex((k) => k % 256 === start);
     if (idx < 0) throw new OrderError(`tried to end event ${specs[start].name}, but not in-flight`);
-    const desc = Math.floor(this.inFlight[idx] / 256);
-    this.inFlight[idx] = this.inFlight[this.inFlight.length - 1];
-    this.inFlight.pop();
+    const inFlight = this.mutableRanges();
+    const desc = Math.floor(inFlight[idx] / 256);
+    inFlight[idx] = inFlight[inFlight.length - 1];
+    inFlight.pop();
     return desc;
   }
 }
 
+interface RegionFrame { task: number; name: string }
+const NO_REGIONS: readonly RegionFrame[] = Object.freeze([]);
+
+/**
+ * A goroutine's ordering state. Millions of goroutines come and go in a big trace, so states
+ * of destroyed goroutines are recycled (see Ordering.newGState) rather than left to the GC.
+ */
 class GState extends RangeState {
+  id = 0;
+  status: GoStatus = GoStatus.Bad;
   seqGen = 0;
   seq = 0;
-  regions: { task: number; name: string }[] = [];
-  constructor(readonly id: number, public status: GoStatus, gen: number) {
-    super();
+  /** Active user regions, innermost last. */
+  regions: readonly RegionFrame[] = NO_REGIONS;
+
+  init(id: number, status: GoStatus, gen: number): this {
+    this.id = id;
+    this.status = status;
     this.seqGen = gen;
+    this.seq = 0;
+    this.inFlight = NO_RANGES;
+    this.regions = NO_REGIONS;
+    return this;
+  }
+
+  pushRegion(region: RegionFrame): void {
+    if (this.regions === NO_REGIONS) this.regions = [];
+    (this.regions as RegionFrame[]).push(region);
+  }
+
+  popRegion(): void {
+    (this.regions as RegionFrame[]).pop();
   }
 }
+
+/** Recycled goroutine states kept at most (enough for bursts of exits; the rest is garbage). */
+const MAX_FREE_GSTATES = 4096;
 
 class PState extends RangeState {
   seqGen = 0;
@@ -124,6 +161,7 @@ export class Ordering {
   private lastM = NONE;
   private lastMState: MState | undefined = undefined;
   private readonly activeTasks = new Map<number, { name: string; parentId: number }>();
+  private readonly freeGStates: GState[] = [];
   private gcSeq = 0;
   private gcState = GcState.Undetermined;
   private initialGen = 0;
@@ -137,6 +175,17 @@ export class Ordering {
   private newP = NONE;
 
   constructor(private readonly goMinor: number) {}
+
+  private newGState(id: number, status: GoStatus, gen: number): GState {
+    return (this.freeGStates.pop() ?? new GState()).init(id, status, gen);
+  }
+
+  /** Drops a goroutine's state (it was destroyed) and keeps the object for the next one. */
+  private destroyGState(id: number): void {
+    const state = this.gStates.get(id);
+    this.gStates.delete(id);
+    if (state !== undefined && this.freeGStates.length < MAX_FREE_GSTATES) this.freeGStates.push(state);
+  }
 
   private evName(typ: number): string {
     return eventName(this.goMinor, typ);
@@ -355,7 +404,7 @@ export class Ordering {
       s.seqGen = gen;
       s.seq = 0;
     } else if (gen === this.initialGen) {
-      this.gStates.set(gid, new GState(gid, status, gen));
+      this.gStates.set(gid, this.newGState(gid, status, gen));
       oldState = GoUndetermined;
     } else {
       throw new OrderError(`found goroutine status for new goroutine after the first generation: id=${gid} status=${goStatusName(status)}`);
@@ -398,7 +447,7 @@ export class Ordering {
     const newgid = ev.args[0];
     if (this.gStates.has(newgid)) throw new OrderError(`tried to create goroutine (${newgid}) that already exists`);
     const status = ev.typ === Ev.GoCreateBlocked ? GoStatus.Waiting : GoStatus.Runnable;
-    this.gStates.set(newgid, new GState(newgid, status, gen));
+    this.gStates.set(newgid, this.newGState(newgid, status, gen));
     this.emit(ev);
     return true;
   }
@@ -415,7 +464,7 @@ export class Ordering {
     const state = this.runningG(ev);
     switch (ev.typ) {
       case Ev.GoDestroy:
-        this.gStates.delete(this.curG);
+        this.destroyGState(this.curG);
         break;
       case Ev.GoStop:
         state.status = GoStatus.Runnable;
@@ -472,7 +521,7 @@ export class Ordering {
       // Go emits the block without a reason or stack.
       this.queue.push(Ev.GoBlock, ev.time, this.curG, this.curP, this.curM);
     } else {
-      this.gStates.delete(this.curG);
+      this.destroyGState(this.curG);
       this.queue.push(Ev.GoDestroy, ev.time, this.curG, this.curP, this.curM);
     }
     next.status = GoStatus.Running;
@@ -540,7 +589,7 @@ export class Ordering {
     this.validate(Need.Must, Need.May, Need.Not);
     const newgid = ev.args[0];
     if (this.gStates.has(newgid)) throw new OrderError(`tried to create goroutine (${newgid}) in syscall that already exists`);
-    this.gStates.set(newgid, new GState(newgid, GoStatus.Syscall, gen));
+    this.gStates.set(newgid, this.newGState(newgid, GoStatus.Syscall, gen));
     this.newG = newgid;
     this.emit(ev);
     return true;
@@ -551,7 +600,7 @@ export class Ordering {
     const state = this.gStates.get(this.curG);
     if (state === undefined) throw new OrderError(`event ${this.evName(ev.typ)} for goroutine (${this.curG}) that doesn't exist`);
     if (state.status !== GoStatus.Syscall) throw new OrderError(`${this.evName(ev.typ)} event for goroutine that's not Syscall`);
-    this.gStates.delete(this.curG);
+    this.destroyGState(this.curG);
     this.newG = NONE;
     // The thread id may be reused by the OS: drop the P now (as a self-steal), or a later M
     // with the same id could end up stealing it from itself.
@@ -620,14 +669,14 @@ export class Ordering {
       throw new OrderError(`encountered ${begin ? 'EvUserRegionBegin' : 'EvUserRegionEnd'} without known state for current goroutine ${this.curG}`);
     }
     if (begin) {
-      g.regions.push({ task, name });
+      g.pushRegion({ task, name });
     } else if (g.regions.length > 0) {
       // Regions begun before tracing started are unknown; only check what we saw begin.
       const top = g.regions[g.regions.length - 1];
       if (top.task !== task || top.name !== name) {
         throw new OrderError(`misuse of region in goroutine ${g.id}: region end {${task} ${name}} when the inner-most active region start event is {${top.task} ${top.name}}`);
       }
-      g.regions.pop();
+      g.popRegion();
     }
     this.emit(ev);
     return true;

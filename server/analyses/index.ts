@@ -7,7 +7,7 @@
 import type { ParseResult } from '../../parser/types.ts';
 import type { TraceTables } from '../../parser/model/tables.ts';
 import { createSummarizer, type Summary } from '../../parser/analysis/summary.ts';
-import { createBlockingProfiles, type BlockingProfiles } from '../../parser/analysis/pprof.ts';
+import { createBlockingProfiles, type BlockingProfileKind, type BlockingProfiles } from '../../parser/analysis/pprof.ts';
 import { createMmuRecorder, type MmuData } from '../../parser/analysis/mmu.ts';
 import { createTimelineModel } from '../../parser/model/timeline-builder.ts';
 import type { TimelineModel } from '../../parser/model/timeline.ts';
@@ -45,9 +45,15 @@ export function createServedAnalyses(tables: TraceTables): SessionAnalyses<Trace
   };
 }
 
-/** Only what `tstrace -pprof=KIND` needs: the blocking profiles over every goroutine. */
-export function createProfileAnalyses(tables: TraceTables): SessionAnalyses<{ tables: TraceTables; profiles: BlockingProfiles }> {
-  const profiles = createBlockingProfiles(tables);
+/**
+ * Only what `tstrace -pprof=KIND` needs: the blocking profiles over every goroutine, for the
+ * kinds asked for (each kind is computed on its own, so recording one costs a quarter).
+ */
+export function createProfileAnalyses(
+  tables: TraceTables,
+  kinds?: readonly BlockingProfileKind[],
+): SessionAnalyses<{ tables: TraceTables; profiles: BlockingProfiles }> {
+  const profiles = createBlockingProfiles(tables, kinds);
   return {
     handleEvent: (event) => profiles.handleEvent(event),
     finish: (parse: ParseResult) => ({ tables, profiles: profiles.finish(parse.validEvents) }),

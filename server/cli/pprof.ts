@@ -9,7 +9,7 @@ import type { CliIo } from './io.ts';
 
 export async function writePprof(kind: ProfileKind, path: string, _size: number, io: CliIo): Promise<void> {
   const tables = new TraceTables();
-  const analyses = createProfileAnalyses(tables);
+  const analyses = createProfileAnalyses(tables, [kind]);
   const parsed = await parseTraceFile(path, { tables, onEvent: analyses.handleEvent });
   // Like go tool trace, a damaged trace still yields the profile of its complete generations.
   const { profiles } = analyses.finish(parsed);

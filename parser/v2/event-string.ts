@@ -48,8 +48,12 @@ function rfc3339Nano(sec: number, nsec: number): string {
   return `${base}${frac}Z`;
 }
 
-/** The text Go's Event.String() produces for this event (go tool trace -d=parsed adds a newline). */
-export function formatEventLikeGo(ev: TraceEvent, tables: TraceTables): string {
+/**
+ * The text Go's Event.String() produces for this event (go tool trace -d=parsed adds a newline).
+ * `format` says how to read ev.wireType: only v2 wire types mark the GoCreate transitions whose
+ * empty stack Go still prints; v1 events carry v1 type numbers, which must not be mistaken for them.
+ */
+export function formatEventLikeGo(ev: TraceEvent, tables: TraceTables, format: 'v1' | 'v2' = 'v2'): string {
   let s = `M=${ev.m} P=${ev.p} G=${ev.g} ${eventKindNames[ev.kind] === 'Invalid' ? 'Bad' : eventKindNames[ev.kind]} Time=${ev.time}`;
   switch (ev.kind) {
     case EventKind.Metric:
@@ -85,7 +89,7 @@ export function formatEventLikeGo(ev: TraceEvent, tables: TraceTables): string {
       }
       s += ` Reason=${goQuote(ev.reason)}`;
       // Go's GoCreate transition carries a stack handle even when its id is 0.
-      const creates = ev.wireType === Ev.GoCreate || ev.wireType === Ev.GoCreateBlocked;
+      const creates = format === 'v2' && (ev.wireType === Ev.GoCreate || ev.wireType === Ev.GoCreateBlocked);
       if (ev.transitionStack !== 0 || creates) s += `\nTransitionStack=\n${stackText(tables, ev.transitionStack, '\t')}`;
       break;
     }

@@ -21,7 +21,7 @@ async function* throttledFile(path: string, out: Writable): ByteSource {
   }
 }
 
-export async function runDebugDump(mode: DebugMode, path: string, size: number, out: Writable): Promise<void> {
+export async function runDebugDump(mode: DebugMode, path: string, size: number, format: 'v1' | 'v2', out: Writable): Promise<void> {
   if (mode === 'wire') {
     throw new CliError('-d=wire is not supported: the parser does not expose raw wire batches (try -d=parsed or -d=footprint)');
   }
@@ -36,7 +36,7 @@ export async function runDebugDump(mode: DebugMode, path: string, size: number, 
       tables,
       totalBytes: size,
       onEvent: (ev) => {
-        pending += formatEventLikeGo(ev, tables) + '\n';
+        pending += formatEventLikeGo(ev, tables, format) + '\n';
         if (pending.length > 1 << 16) flush();
       },
     }).finally(flush);

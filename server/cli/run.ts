@@ -34,7 +34,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOut
         command.traceFile = await resolveTraceSource(command.traceFile, command.seconds, io);
         const file = checkTraceFile(command.traceFile);
         const { runDebugDump } = await import('./debug.ts');
-        await runDebugDump(command.mode, command.traceFile, file.size, io.stdout);
+        await runDebugDump(command.mode, command.traceFile, file.size, file.header.format, io.stdout);
         return { exitCode: 0 };
       }
       case 'serve': {

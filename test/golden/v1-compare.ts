@@ -7,78 +7,13 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseTraceBytes, TraceTables, type ParseResult } from '../../parser/index.ts';
 import { EventKind, GoState, ProcState, ResourceKind, eventKindNames, goStateNames, procStateNames, type StackID, type TraceEvent } from '../../parser/model/event.ts';
+import { formatEventLikeGo, goQuote } from '../../parser/v2/event-string.ts';
 
 export const goTool = '/usr/lib/go-1.27/bin/go';
 export const haveGo = existsSync(goTool);
 
-/** strconv.Quote for the text traces hold (printable ASCII plus Go's short escapes). */
-function goQuote(text: string): string {
-  const escapes: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\t': '\\t', '\r': '\\r' };
-  let out = '"';
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    if (escapes[ch]) out += escapes[ch];
-    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return out + '"';
-}
-
-const resourceNames = ['None', 'Goroutine', 'Proc', 'Thread'];
-const resource = (kind: ResourceKind, id: number) => (kind === ResourceKind.None ? 'None' : `${resourceNames[kind]}(${id})`);
-const value = (v: number | bigint | string) => (typeof v === 'string' ? v : `Value{Uint64(${v})}`);
-/** Go prints NoTask as ^uint64(0). */
-const taskId = (id: number) => (id < 0 ? '18446744073709551615' : String(id));
-
-function printStack(tables: TraceTables, stack: StackID): string {
-  return tables.frames(stack).map((f) => `\t${f.func} @ 0x${f.pc.toString(16)}\n\t\t${f.file}:${f.line}\n`).join('');
-}
-
-/** Go's Event.String() (internal/trace/event.go), for the fields the v1 reader produces. */
-export function formatLikeGo(ev: TraceEvent, tables: TraceTables): string {
-  let s = `M=${ev.m} P=${ev.p} G=${ev.g} ${eventKindNames[ev.kind]} Time=${ev.time}`;
-  switch (ev.kind) {
-    case EventKind.Metric:
-      s += ` Name=${goQuote(ev.name)} Value=${value(ev.value)}`;
-      break;
-    case EventKind.Label:
-      s += ` Label=${goQuote(ev.name)} Resource=${resource(ev.resourceKind, ev.resourceId)}`;
-      break;
-    case EventKind.RangeBegin:
-    case EventKind.RangeActive:
-    case EventKind.RangeEnd:
-      s += ` Name=${goQuote(ev.name)} Scope=${resource(ev.resourceKind, ev.resourceId)}`;
-      if (ev.kind === EventKind.RangeEnd) {
-        s += ` Attributes=[${(ev.rangeAttributes ?? []).map((a) => `${goQuote(a.name)}=${value(a.value)}`).join(' ')}]`;
-      }
-      break;
-    case EventKind.TaskBegin:
-    case EventKind.TaskEnd:
-      s += ` ID=${taskId(ev.taskId)} Parent=${taskId(ev.parentTaskId)} Type=${goQuote(ev.name)}`;
-      break;
-    case EventKind.RegionBegin:
-    case EventKind.RegionEnd:
-      s += ` Task=${taskId(ev.taskId)} Type=${goQuote(ev.name)}`;
-      break;
-    case EventKind.Log:
-      s += ` Task=${taskId(ev.taskId)} Category=${goQuote(ev.category)} Message=${goQuote(ev.message)}`;
-      break;
-    case EventKind.StateTransition:
-      if (ev.resourceKind === ResourceKind.Goroutine) {
-        s += ` GoID=${ev.resourceId} ${goStateNames[ev.oldState as GoState]}->${goStateNames[ev.newState as GoState]}`;
-      } else {
-        s += ` ProcID=${ev.resourceId} ${procStateNames[ev.oldState as ProcState]}->${procStateNames[ev.newState as ProcState]}`;
-      }
-      s += ` Reason=${goQuote(ev.reason)}`;
-      if (ev.transitionStack !== 0) s += `\nTransitionStack=\n${printStack(tables, ev.transitionStack)}`;
-      break;
-    case EventKind.Sync:
-      s += ` N=${ev.syncN}`;
-      break;
-  }
-  if (ev.stack !== 0) s += `\nStack=\n${printStack(tables, ev.stack)}`;
-  return s;
-}
+/** Go's Event.String(): the same formatter `tstrace -d=parsed` uses, for either format. */
+export const formatLikeGo = (ev: TraceEvent, tables: TraceTables): string => formatEventLikeGo(ev, tables, 'v1');
 
 /**
  * `go tool trace -d=parsed` of a file: its stdout, and its stderr when it failed. Asynchronous,

@@ -15,6 +15,8 @@ export class BatchCursor {
   private dataOff = 0;
   private lastTs = 0;
   private readonly varint = new VarintCursor();
+  /** Read position while decoding an event. */
+  private pos = 0;
   // The current event (Go's baseEvent): what ordering inspects and may rewrite.
   typ = 0;
   time = 0;
@@ -41,44 +43,42 @@ export class BatchCursor {
     if (typ >= specs.length) throw new BatchDecodeError(`found invalid event type: ${typ}`);
     const nargs = timedArgCount[typ];
     if (nargs === NOT_TIMED) throw new BatchDecodeError(`found event without a timestamp: type=${typ}`);
-    pos++;
-    // Varints are decoded inline for up to 4 bytes (nearly all of them); longer ones and
-    // malformed ones go through VarintCursor, which also reports the error kind.
-    const v = this.varint;
-    let tsdiff: number;
-    let b = pos < end ? data[pos] : 0x80;
-    if (b < 0x80) {
-      tsdiff = b;
-      pos++;
-    } else {
-      tsdiff = v.decode(data, pos, end);
-      if (v.n === 0 || v.status !== VarintStatus.Ok) throw new BatchDecodeError('found invalid uvarint for timestamp');
-      pos += v.n;
-    }
+    this.pos = pos + 1;
+    const tsdiff = this.uvarint(data, end, 'found invalid uvarint for timestamp');
     const args = this.args;
-    for (let i = 0; i < nargs; i++) {
-      b = pos < end ? data[pos] : 0x80;
-      if (b < 0x80) {
-        args[i] = b;
-        pos++;
-        continue;
-      }
-      if (pos + 1 < end && data[pos + 1] < 0x80) {
-        args[i] = (b & 0x7f) + data[pos + 1] * 128;
-        pos += 2;
-        continue;
-      }
-      const arg = v.decode(data, pos, end);
-      if (v.n === 0 || v.status !== VarintStatus.Ok) throw new BatchDecodeError('found invalid uvarint');
-      args[i] = arg;
-      pos += v.n;
-    }
+    for (let i = 0; i < nargs; i++) args[i] = this.uvarint(data, end, 'found invalid uvarint');
+    pos = this.pos;
     // Go reuses the event's args array: arguments beyond this type's count keep old values.
     this.typ = typ;
     this.time = ticksToNs(tsdiff, freq) + this.lastTs;
     this.lastTs = this.time;
     this.dataOff = pos;
     return true;
+  }
+
+  /**
+   * Reads a varint at this.pos. Up to 7 bytes (< 2^49, exact in a double: every real value) are
+   * decoded here; longer, malformed or cut-off ones go through VarintCursor, which has Go's rules.
+   */
+  private uvarint(data: Uint8Array, end: number, failure: string): number {
+    const pos = this.pos;
+    const fastEnd = pos + 7 < end ? pos + 7 : end;
+    let value = 0;
+    let scale = 1;
+    for (let i = pos; i < fastEnd; i++) {
+      const b = data[i];
+      if (b < 0x80) {
+        this.pos = i + 1;
+        return value + b * scale;
+      }
+      value += (b & 0x7f) * scale;
+      scale *= 128;
+    }
+    const v = this.varint;
+    const result = v.decode(data, pos, end);
+    if (v.n === 0 || v.status !== VarintStatus.Ok) throw new BatchDecodeError(failure);
+    this.pos = pos + v.n;
+    return result;
   }
 }
 

@@ -15,7 +15,22 @@ const MAX_STRING_SIZE = 1 << 10; // tracev2.MaxEventTrailerDataSize
 const MAX_FRAMES_PER_STACK = 128;
 
 /** One stack frame as the generation's stack table records it (string ids, not strings). */
-interface RawFrame { funcId: number; fileId: number; line: number }
+export interface RawFrame { funcId: number; fileId: number; line: number }
+
+/** A generation's tables and clock data, as plain data (Maps clone across threads). */
+export interface GenerationTables {
+  gen: number;
+  minTs: number;
+  freq: number;
+  hasClockSnapshot: boolean;
+  snapTime: number;
+  snapMono: number;
+  snapSec: number;
+  snapNsec: number;
+  strings: ReadonlyMap<number, string>;
+  stacks: ReadonlyMap<number, number[]>;
+  pcs: ReadonlyMap<number, RawFrame>;
+}
 
 /** A CPU profile sample, with its time already converted to ns. */
 export interface CpuSample { time: number; m: number; p: number; g: number; stack: number }
@@ -72,6 +87,33 @@ export class Generation implements StringLookup {
     const dense = this.denseStacks;
     if (dense !== null && id < dense.length) return dense[id] === 1;
     return this.stacks.has(id);
+  }
+
+  /** What the consumer of ordered events needs (not the batches): for a worker to post. */
+  tables(): GenerationTables {
+    return {
+      gen: this.gen, minTs: this.minTs, freq: this.freq, hasClockSnapshot: this.hasClockSnapshot,
+      snapTime: this.snapTime, snapMono: this.snapMono, snapSec: this.snapSec, snapNsec: this.snapNsec,
+      strings: this.strings, stacks: this.stacks, pcs: this.pcs,
+    };
+  }
+
+  /** A batch-less generation from tables() (after a structured clone). */
+  static fromTables(t: GenerationTables): Generation {
+    const g = new Generation();
+    g.gen = t.gen;
+    g.minTs = t.minTs;
+    g.freq = t.freq;
+    g.hasClockSnapshot = t.hasClockSnapshot;
+    g.snapTime = t.snapTime;
+    g.snapMono = t.snapMono;
+    g.snapSec = t.snapSec;
+    g.snapNsec = t.snapNsec;
+    for (const [id, s] of t.strings) g.strings.set(id, s);
+    for (const [id, pcs] of t.stacks) g.stacks.set(id, pcs);
+    for (const [pc, frame] of t.pcs) g.pcs.set(pc, frame);
+    g.compactify();
+    return g;
   }
 
   /** Builds dense lookups when ids are compact (they are: the runtime numbers them from 1). */

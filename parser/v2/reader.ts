@@ -3,6 +3,11 @@
 // through the ordering state machine, interleave CPU samples, bracket with Sync events, and
 // drop the generation before reading the next. Events are pushed to options.onEvent in the
 // exact order Go's reader returns them.
+//
+// Two stages, so that a worker thread can run the first (parser/worker/): the producer reads
+// and orders (bytes → ordered wire events, Syncs, CPU samples), the consumer turns those into
+// TraceEvents for the sink and keeps the counts the ParseResult reports. In one thread the
+// producer calls the consumer directly.
 
 import { TraceEvent } from '../model/event.ts';
 import { TraceTables } from '../model/tables.ts';
@@ -14,64 +19,226 @@ import type { OrderedEvent } from '../order/queue.ts';
 import { WireError } from './batch.ts';
 import { BatchCursor, BatchDecodeError, heapInsert, heapRemove, heapUpdate } from './batch-cursor.ts';
 import { fillCpuSample, fillEvent, fillSync, StackResolver, TableIdError, validateTableIds } from './event-fill.ts';
-import { type Generation, GenerationReader, type GenerationRead, ticksToNs } from './generation.ts';
+import { type CpuSample, type Generation, GenerationReader, type GenerationRead, ticksToNs } from './generation.ts';
 import { specs } from './specs.ts';
 
 /** Reads a v2 trace whose header has been consumed; see parser/types.ts for the contract. */
 export async function readV2Trace(source: ByteSource, header: TraceHeader, options: ParseOptions): Promise<ParseResult> {
-  const session = new V2Session(source, header, options);
-  return session.run();
+  const consumer = new V2Consumer(header, options);
+  const outcome = await new V2Producer(source, header, consumer).run();
+  return consumer.finish(outcome);
 }
 
-class V2Session {
-  private readonly tables: TraceTables;
+/** What the producer hands on, in stream order. */
+export interface OrderedSink {
+  /** A generation was read and installed: emit its Sync (consumed = file bytes read so far). */
+  generation(gen: Generation, consumed: number): void;
+  /** The Sync that ends the trace or precedes an error. */
+  endSync(consumed: number): void;
+  /** An ordered wire event of generation `gen`, its table ids already validated. */
+  event(rec: OrderedEvent, gen: Generation): void;
+  cpuSample(sample: CpuSample): void;
+  /** File offset read so far (after each generation). */
+  progress(offset: number): void;
+}
+
+/** A failure that ends the trace where it is (Go's reader errors); anything else is a bug. */
+export type TraceDataError = WireError | OrderError | BatchDecodeError | TableIdError;
+
+export function isTraceDataError(err: unknown): err is TraceDataError {
+  return err instanceof WireError || err instanceof OrderError || err instanceof BatchDecodeError || err instanceof TableIdError;
+}
+
+/** How the producer ended: what the ParseResult needs from the reading side. */
+export interface ProducerOutcome {
+  error: TraceDataError | null;
+  generationCount: number;
+  /** Generations read without a read error and ordered to their end. */
+  completeGenerations: number;
+  /** File offset of the read position at the end. */
+  offset: number;
+  /** Bytes pulled from the source (after the header). */
+  pulled: number;
+}
+
+/** Stage 1: bytes → generations → ordered wire events (Go's ReadEvent steps 1–8). */
+export class V2Producer {
   private readonly reader: ChunkReader;
   private readonly generations: GenerationReader;
   private readonly ordering: Ordering;
+  private frontier: BatchCursor[] = [];
+  private generationCount = 0;
+  private completeGenerations = 0;
+
+  constructor(source: ByteSource, private readonly header: TraceHeader, private readonly sink: OrderedSink) {
+    this.reader = new ChunkReader(source);
+    this.generations = new GenerationReader(this.reader, header.goMinor, HEADER_SIZE);
+    this.ordering = new Ordering(header.goMinor);
+  }
+
+  /** Reads to the end or to the first data error; throws only for bugs and I/O failures. */
+  async run(): Promise<ProducerOutcome> {
+    let error: TraceDataError | null = null;
+    try {
+      await this.readAll();
+    } catch (err) {
+      if (!isTraceDataError(err)) throw err;
+      error = err;
+    }
+    return {
+      error,
+      generationCount: this.generationCount,
+      completeGenerations: this.completeGenerations,
+      offset: this.generations.offset,
+      pulled: this.reader.pulled,
+    };
+  }
+
+  private async readAll(): Promise<void> {
+    const spill = this.header.goMinor < 26;
+    for (;;) {
+      const read: GenerationRead = spill ? await this.generations.readGenerationWithSpill() : await this.generations.readGeneration();
+      this.sink.progress(this.generations.offset);
+      if (read.gen === null) {
+        // Go emits a Sync before returning the error (or to end the trace) — but only once a
+        // generation was read, or the trace is empty.
+        if (read.error !== null) {
+          if (this.generationCount > 0) this.sink.endSync(read.error.offset);
+          throw read.error;
+        }
+        if (this.generationCount > 0) this.sink.endSync(this.generations.offset);
+        return;
+      }
+      // Before Go 1.26 a generation followed by a read error is still delivered, as Go does (the
+      // error may belong to the next generation's first batch), but it does not count as complete.
+      // Like Go's counting reader, what was read before the error counts as consumed.
+      this.install(read.gen, read.error?.offset ?? this.generations.offset);
+      this.orderGeneration(read.gen);
+      if (read.error === null) this.completeGenerations++;
+      if (read.error !== null) {
+        this.sink.endSync(read.error.offset);
+        throw read.error;
+      }
+      if (spill && !this.generations.hasSpill) {
+        // No further generation: the trace ends here.
+        this.sink.endSync(this.generations.offset);
+        return;
+      }
+    }
+  }
+
+  /** Go's installGen: builds the frontier, then emits the generation's Sync event. */
+  private install(gen: Generation, consumed: number): void {
+    this.frontier = [];
+    for (const m of gen.batchMs) {
+      const bc = new BatchCursor(m, gen.batches.get(m)!);
+      if (!bc.nextEvent(gen.freq)) continue;
+      heapInsert(this.frontier, bc);
+    }
+    this.generationCount++;
+    this.sink.generation(gen, consumed);
+  }
+
+  /** Merges the generation's Ms (Go's ReadEvent steps 5–8) until they and its samples run out. */
+  private orderGeneration(gen: Generation): void {
+    const frontier = this.frontier;
+    const samples = gen.cpuSamples;
+    const ordering = this.ordering;
+    const sink = this.sink;
+    let cpuIndex = 0;
+    for (;;) {
+      if (frontier.length === 0 && cpuIndex === samples.length) return;
+      if (cpuIndex < samples.length && (frontier.length === 0 || samples[cpuIndex].time < frontier[0].time)) {
+        sink.cpuSample(samples[cpuIndex++]);
+        continue;
+      }
+      if (!this.tryAdvance(gen, 0)) {
+        // Rare: sort the frontier by time and try the other Ms in order.
+        sortFrontier(frontier);
+        let success = false;
+        for (let i = 1; i < frontier.length; i++) {
+          if (this.tryAdvance(gen, i)) {
+            success = true;
+            break;
+          }
+        }
+        if (!success) {
+          throw new OrderError(`broken trace: failed to advance: frontier:\n[gen=${gen.gen}]\n\n${dumpFrontier(frontier)}`);
+        }
+      }
+      for (let rec = ordering.queue.shift(); rec !== undefined; rec = ordering.queue.shift()) {
+        validateTableIds(rec, gen);
+        sink.event(rec, gen);
+      }
+    }
+  }
+
+  private tryAdvance(gen: Generation, i: number): boolean {
+    const bc = this.frontier[i];
+    if (!this.ordering.advance(bc, gen, bc.m, gen.gen)) return false;
+    if (bc.nextEvent(gen.freq)) heapUpdate(this.frontier, i);
+    else heapRemove(this.frontier, i);
+    return true;
+  }
+}
+
+/** Stage 2: ordered wire events → TraceEvents for options.onEvent, and the ParseResult. */
+export class V2Consumer implements OrderedSink {
+  private readonly tables: TraceTables;
   private readonly stacks: StackResolver;
-  private readonly event = new TraceEvent();
+  private readonly ev = new TraceEvent();
   private readonly emit: (ev: TraceEvent) => void;
 
-  private gen: Generation | null = null;
-  private frontier: BatchCursor[] = [];
-  private cpuIndex = 0;
   private lastTs = 0;
   private syncs = 0;
-
   private events = 0;
   private validEvents = 0;
   private validBytes = 0;
-  private generationCount = 0;
-  /** Generations read without a read error and ordered to their end. */
-  private completeGenerations = 0;
   private startTime = NaN;
   private endTime = NaN;
   private validEndTime = NaN;
 
-  constructor(source: ByteSource, private readonly header: TraceHeader, private readonly options: ParseOptions) {
+  constructor(private readonly header: TraceHeader, private readonly options: ParseOptions) {
     this.tables = options.tables ?? new TraceTables();
-    this.reader = new ChunkReader(source);
-    this.generations = new GenerationReader(this.reader, header.goMinor, HEADER_SIZE);
-    this.ordering = new Ordering(header.goMinor);
     this.stacks = new StackResolver(this.tables);
     this.emit = options.onEvent;
   }
 
-  async run(): Promise<ParseResult> {
-    let error: Error | null = null;
-    try {
-      await this.readAll();
-    } catch (err) {
-      if (!(err instanceof WireError || err instanceof OrderError || err instanceof BatchDecodeError || err instanceof TableIdError)) throw err;
-      error = err;
-    }
-    const totalBytes = this.options.totalBytes ?? this.reader.pulled + HEADER_SIZE;
-    if (error !== null && this.completeGenerations === 0) {
-      const offset = error instanceof WireError ? error.offset : this.generations.offset;
+  generation(gen: Generation, consumed: number): void {
+    this.stacks.setGeneration(gen);
+    this.sync(gen, consumed);
+  }
+
+  endSync(consumed: number): void {
+    this.sync(null, consumed);
+  }
+
+  event(rec: OrderedEvent, gen: Generation): void {
+    const ev = this.ev.reset();
+    fillEvent(ev, rec, gen, this.stacks);
+    this.deliver(ev, rec.time);
+  }
+
+  cpuSample(sample: CpuSample): void {
+    const ev = this.ev.reset();
+    fillCpuSample(ev, sample, this.stacks);
+    this.deliver(ev, sample.time);
+  }
+
+  progress(offset: number): void {
+    this.options.onProgress?.(offset, this.options.totalBytes ?? NaN);
+  }
+
+  /** The ParseResult, or the TraceParseError of a trace with no complete generation. */
+  finish(outcome: ProducerOutcome): ParseResult {
+    const { error } = outcome;
+    const totalBytes = this.options.totalBytes ?? outcome.pulled + HEADER_SIZE;
+    if (error !== null && outcome.completeGenerations === 0) {
+      const offset = error instanceof WireError ? error.offset : outcome.offset;
       throw new TraceParseError(`no complete generation in ${this.header.version} trace: ${oneLine(error.message)}`, offset);
     }
-    if (this.generationCount === 0) {
-      throw new TraceParseError(`${this.header.version} trace has no events`, this.generations.offset);
+    if (outcome.generationCount === 0) {
+      throw new TraceParseError(`${this.header.version} trace has no events`, outcome.offset);
     }
     return {
       version: this.header.version,
@@ -82,117 +249,17 @@ class V2Session {
       validEvents: this.validEvents,
       validBytes: this.validBytes,
       totalBytes,
-      generations: this.generationCount,
+      generations: outcome.generationCount,
       startTime: this.startTime,
       endTime: error === null ? this.endTime : this.validEndTime,
       error: error === null ? null : error instanceof WireError ? `${error.message} (at byte ${error.offset})` : error.message,
     };
   }
 
-  private async readAll(): Promise<void> {
-    const spill = this.header.goMinor < 26;
-    for (;;) {
-      const read: GenerationRead = spill ? await this.generations.readGenerationWithSpill() : await this.generations.readGeneration();
-      this.options.onProgress?.(this.generations.offset, this.options.totalBytes ?? NaN);
-      if (read.gen === null) {
-        // Go emits a Sync before returning the error (or to end the trace) — but only once a
-        // generation was read, or the trace is empty.
-        if (read.error !== null) {
-          if (this.generationCount > 0) this.emitSync(null, read.error.offset);
-          throw read.error;
-        }
-        if (this.generationCount > 0) this.emitSync(null, this.generations.offset);
-        return;
-      }
-      // Before Go 1.26 a generation followed by a read error is still delivered, as Go does (the
-      // error may belong to the next generation's first batch), but it does not count as complete.
-      // Like Go's counting reader, what was read before the error counts as consumed.
-      this.install(read.gen, read.error?.offset ?? this.generations.offset);
-      this.orderGeneration();
-      this.gen = null;
-      if (read.error === null) this.completeGenerations++;
-      if (read.error !== null) {
-        this.emitSync(null, read.error.offset);
-        throw read.error;
-      }
-      if (spill && !this.generations.hasSpill) {
-        // No further generation: the trace ends here.
-        this.emitSync(null, this.generations.offset);
-        return;
-      }
-    }
-  }
-
-  /** Go's installGen: builds the frontier, then emits the generation's Sync event. */
-  private install(gen: Generation, consumed: number): void {
-    this.gen = gen;
-    this.stacks.setGeneration(gen);
-    this.cpuIndex = 0;
-    this.frontier = [];
-    for (const m of gen.batchMs) {
-      const bc = new BatchCursor(m, gen.batches.get(m)!);
-      if (!bc.nextEvent(gen.freq)) continue;
-      heapInsert(this.frontier, bc);
-    }
-    this.generationCount++;
-    this.emitSync(gen, consumed);
-  }
-
-  /** Merges the generation's Ms (Go's ReadEvent steps 5–8) until they and its samples run out. */
-  private orderGeneration(): void {
-    const gen = this.gen!;
-    const frontier = this.frontier;
-    const samples = gen.cpuSamples;
-    const ordering = this.ordering;
-    for (;;) {
-      if (frontier.length === 0 && this.cpuIndex === samples.length) return;
-      if (this.cpuIndex < samples.length && (frontier.length === 0 || samples[this.cpuIndex].time < frontier[0].time)) {
-        const sample = samples[this.cpuIndex++];
-        const ev = this.event.reset();
-        fillCpuSample(ev, sample, this.stacks);
-        this.deliver(ev, sample.time);
-        continue;
-      }
-      if (!this.tryAdvance(0)) {
-        // Rare: sort the frontier by time and try the other Ms in order.
-        sortFrontier(frontier);
-        let success = false;
-        for (let i = 1; i < frontier.length; i++) {
-          if (this.tryAdvance(i)) {
-            success = true;
-            break;
-          }
-        }
-        if (!success) {
-          throw new OrderError(`broken trace: failed to advance: frontier:\n[gen=${gen.gen}]\n\n${dumpFrontier(frontier)}`);
-        }
-      }
-      for (let rec = ordering.queue.shift(); rec !== undefined; rec = ordering.queue.shift()) {
-        this.deliverOrdered(rec, gen);
-      }
-    }
-  }
-
-  private tryAdvance(i: number): boolean {
-    const gen = this.gen!;
-    const bc = this.frontier[i];
-    if (!this.ordering.advance(bc, gen, bc.m, gen.gen)) return false;
-    if (bc.nextEvent(gen.freq)) heapUpdate(this.frontier, i);
-    else heapRemove(this.frontier, i);
-    return true;
-  }
-
-  private deliverOrdered(rec: OrderedEvent, gen: Generation): void {
-    validateTableIds(rec, gen);
-    const ev = this.event.reset();
-    fillEvent(ev, rec, gen, this.stacks);
-    this.deliver(ev, rec.time);
-  }
-
   /** Emits a Sync; `consumed` is the file offset read so far (Go's bytes read at that point). */
-  private emitSync(gen: Generation | null, consumed: number): void {
+  private sync(gen: Generation | null, consumed: number): void {
     this.syncs++;
-    const ev = this.event.reset();
+    const ev = this.ev.reset();
     fillSync(ev, this.syncs, gen);
     const time = gen !== null ? ticksToNs(gen.minTs, gen.freq) : this.lastTs;
     this.deliver(ev, time);

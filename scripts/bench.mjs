@@ -1,16 +1,25 @@
 // npm run bench: measures tstrace against go tool trace on the same large, generated trace.
 //
 //   node scripts/bench.mjs [--seconds=3] [--workers=48] [--trace=path] [--no-go-baseline]
+//                          [--go-time=file]
 //
 // Makes the trace with Go 1.27 from scripts/bench/bigtrace.go (never committed; kept in bench-out/),
-// then, in one run: tstrace -pprof=sched vs go tool trace -pprof=sched (wall, CPU, peak RSS, ratios),
-// the time until every analysis is ready in the server, timeline tile latency (p50/p95) over a
-// scripted pan and zoom, and parse throughput. Prints a Markdown table and appends it to docs/bench.md.
+// then, in one run: tstrace -pprof=sched vs go tool trace -pprof=sched (wall, CPU, peak RSS, ratios,
+// and whether `go tool pprof -top` prints the same for both files), the time until every analysis
+// is ready in the server, timeline tile latency (p50/p95) over a scripted pan and zoom, and parse
+// throughput in one thread and with the decode worker. Prints a Markdown table and appends it to
+// docs/bench.md.
+//
+// go tool trace needs minutes and ~80x the trace size in memory on a big trace, so its figures
+// and profile are kept in bench-out/ per trace (path, size, mtime) and reused by later runs;
+// --go-time=file takes them from an earlier `/usr/bin/time -v -o file go tool trace -pprof=sched`
+// run whose profile is next to it (file with .txt → .pb.gz).
 
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, statSync, readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, statSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { build } from 'esbuild';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => {
   const m = /^--([^=]+)(?:=(.*))?$/.exec(a);
@@ -26,19 +35,68 @@ const cli = join(root, 'dist/cli.js');
 
 function log(msg) { process.stderr.write(`bench: ${msg}\n`); }
 
-/** Runs a command under /usr/bin/time -v; returns wall s, cpu s, peak RSS MB, and its stdout size. */
-function measure(cmd, cmdArgs, { stdoutFile } = {}) {
-  const timeFile = join(out, 'time.txt');
+/** Runs a command under /usr/bin/time -v; returns wall s, cpu s, peak RSS MB. */
+function measure(cmd, cmdArgs, { stdoutFile, timeFile = join(out, 'time.txt') } = {}) {
   const shell = `/usr/bin/time -v -o ${timeFile} ${[cmd, ...cmdArgs].map((a) => `'${a}'`).join(' ')} > ${stdoutFile ?? '/dev/null'}`;
-  const t0 = performance.now();
   let ok = true;
   try { execFileSync('bash', ['-c', shell], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 }); } catch { ok = false; }
-  const wall = (performance.now() - t0) / 1000;
+  return { ...readTimeFile(timeFile), ok: ok && existsSync(timeFile) };
+}
+
+/** The figures of a /usr/bin/time -v report. */
+function readTimeFile(timeFile) {
   const text = readFileSync(timeFile, 'utf8');
   const num = (re) => Number(re.exec(text)?.[1] ?? NaN);
+  const clock = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(text);
+  const wall = clock ? Number(clock[1] ?? 0) * 3600 + Number(clock[2]) * 60 + Number(clock[3]) : NaN;
   const cpu = num(/User time \(seconds\): ([\d.]+)/) + num(/System time \(seconds\): ([\d.]+)/);
   const rssMB = num(/Maximum resident set size \(kbytes\): (\d+)/) / 1024;
+  const ok = num(/Exit status: (\d+)/) === 0;
   return { ok, wall, cpu, rssMB };
+}
+
+/** go tool trace -pprof=sched on this trace: cached per trace, from --go-time, or run now. */
+function goBaseline(trace) {
+  const st = statSync(trace);
+  const key = `${basename(trace)}-${st.size}-${Math.round(st.mtimeMs)}`;
+  const cacheFile = join(out, `go-baseline-${key}.json`);
+  const profile = join(out, `sched.go-${key}.pb.gz`);
+  if (args['go-time']) {
+    const timeFile = resolve(String(args['go-time']));
+    const saved = timeFile.replace(/\.txt$/, '') + '.pb.gz';
+    if (!existsSync(saved)) throw new Error(`--go-time: no profile ${saved} next to ${timeFile}`);
+    copyFileSync(saved, profile);
+    writeFileSync(cacheFile, JSON.stringify({ ...readTimeFile(timeFile), source: timeFile }));
+  }
+  if (existsSync(cacheFile) && existsSync(profile)) {
+    log(`go tool trace -pprof=sched: figures from an earlier run (${cacheFile})`);
+    return { ...JSON.parse(readFileSync(cacheFile, 'utf8')), profile, cached: true };
+  }
+  if (!haveGo || args['no-go-baseline']) return null;
+  log('go tool trace -pprof=sched … (slow: this is the baseline)');
+  const result = measure(goBin, ['tool', 'trace', '-pprof=sched', trace], { stdoutFile: profile, timeFile: join(out, 'time.go.txt') });
+  if (result.ok) writeFileSync(cacheFile, JSON.stringify(result));
+  return { ...result, profile, cached: false };
+}
+
+/** Whether `go tool pprof -top` prints the same table for both profiles (every node, to the µs). */
+function samePprofTop(ours, theirs) {
+  if (!haveGo) return null;
+  const top = (file) => execFileSync(goBin, ['tool', 'pprof', '-top', '-nodecount=1000000', '-nodefraction=0', '-edgefraction=0', file], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, GOROOT: goRoot },
+  }).split('\n').filter((line) => !/^(File|Main binary|Build ID|Type|Time|Duration):/.test(line));
+  try {
+    const a = top(ours);
+    const b = top(theirs);
+    return a.length === b.length && a.every((line, i) => line === b[i]);
+  } catch { return null; }
+}
+
+/** Bundles scripts/bench-parse.ts (tsx would measure its own overhead: ~2.5x slower code). */
+async function bundleParseBench() {
+  const outfile = join(out, 'bench-parse.mjs');
+  await build({ entryPoints: [join(root, 'scripts/bench-parse.ts')], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
+  return outfile;
 }
 
 function makeTrace() {
@@ -91,21 +149,23 @@ async function serverReadiness(trace) {
 
 /** A scripted session: overview, zoom in by halves around the middle, then pan right a screen at a time. */
 async function tileLatency(url) {
-  const meta = await fetch(`${url}/api/trace`).then((r) => r.json());
-  const tracks = await fetch(`${url}/api/timeline/tracks`).then((r) => r.json()).catch(() => null);
-  if (!tracks) return { tileP50: NaN, tileP95: NaN, tiles: 0 };
-  const start = meta.startTime ?? 0;
-  const duration = meta.durationNs ?? meta.duration ?? 1e9;
-  const trackIds = (tracks.tracks ?? tracks).slice(0, 40).map((t) => t.id).join(',');
+  const tracks = await fetch(`${url}/api/timeline/tracks`).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  if (!tracks) return { tileP50: NaN, tileP95: NaN, tiles: 0, tileErrors: 0 };
+  // Tiles are asked in the timeline's own time coordinates (its start/end).
+  const start = tracks.startTime;
+  const duration = Math.max(1, tracks.endTime - tracks.startTime);
+  const trackIds = tracks.tracks.slice(0, 40).map((t) => t.id).join(',');
   const widthPx = 1600;
   const times = [];
+  let errors = 0;
   let span = duration;
   let from = start;
   const get = async (s, e) => {
     const t0 = performance.now();
-    const res = await fetch(`${url}/api/timeline/tile?tracks=${encodeURIComponent(trackIds)}&start=${Math.round(s)}&end=${Math.round(e)}&resolution=${Math.max(1, Math.round((e - s) / widthPx))}`);
+    const res = await fetch(`${url}/api/timeline/tile?tracks=${encodeURIComponent(trackIds)}&start=${Math.round(s)}&end=${Math.round(e)}&resolution=${Math.max(1, (e - s) / widthPx)}`);
     await res.arrayBuffer();
-    times.push(performance.now() - t0);
+    if (res.ok) times.push(performance.now() - t0);
+    else errors++;
   };
   for (let zoom = 0; zoom < 12; zoom++) {
     await get(from, from + span);
@@ -117,8 +177,8 @@ async function tileLatency(url) {
     from += span / 2;
   }
   times.sort((a, b) => a - b);
-  const pct = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
-  return { tileP50: pct(0.5), tileP95: pct(0.95), tiles: times.length };
+  const pct = (p) => (times.length === 0 ? NaN : times[Math.min(times.length - 1, Math.floor(p * times.length))]);
+  return { tileP50: pct(0.5), tileP95: pct(0.95), tiles: times.length, tileErrors: errors };
 }
 
 const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '–');
@@ -129,36 +189,38 @@ async function main() {
   const sizeMB = statSync(trace).size / 1e6;
   log(`trace ${trace}: ${fmt(sizeMB)} MB`);
 
+  const load = loadavg().map((l) => l.toFixed(1)).join(' ');
   log('tstrace -pprof=sched …');
-  const ours = measure(process.execPath, [cli, '-pprof=sched', trace], { stdoutFile: join(out, 'sched.tstrace.pb.gz') });
-  let theirs = null;
-  if (haveGo && !args['no-go-baseline']) {
-    log('go tool trace -pprof=sched … (slow: this is the baseline)');
-    theirs = measure(goBin, ['tool', 'trace', '-pprof=sched', trace], { stdoutFile: join(out, 'sched.go.pb.gz') });
-  }
+  const oursProfile = join(out, 'sched.tstrace.pb.gz');
+  const ours = measure(process.execPath, [cli, '-pprof=sched', trace], { stdoutFile: oursProfile });
+  const theirs = goBaseline(trace);
+  const same = theirs?.ok && ours.ok ? samePprofTop(oursProfile, theirs.profile) : null;
   log('server readiness and tile latency …');
   const server = await serverReadiness(trace).catch((e) => ({ error: e.message }));
-  let parse = null;
+  log('parse throughput …');
+  let parse = [];
   try {
-    const text = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench-parse.ts'), trace], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    parse = text.trim().split('\n').at(-1);
-  } catch (e) { parse = `failed: ${e.message.split('\n')[0]}`; }
+    const text = execFileSync(process.execPath, [await bundleParseBench(), trace, '1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    parse = text.trim().split('\n');
+  } catch (e) { parse = [`failed: ${e.message.split('\n')[0]}`]; }
 
   const date = new Date().toISOString().slice(0, 10);
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const ratio = (a, b) => (theirs?.ok && Number.isFinite(a) && Number.isFinite(b) && a > 0 ? `${fmt(b / a)}×` : '–');
+  const goCell = (v, digits) => (theirs ? fmt(v, digits) + (theirs.ok ? '' : ' (failed)') : 'not run');
   const lines = [
-    `### ${date} — ${fmt(sizeMB)} MB Go 1.27 trace (${machine})`,
+    `### ${date} — ${fmt(sizeMB)} MB Go 1.27 trace (${machine}; load average ${load} at the start)`,
     '',
     '| measure | tstrace | go tool trace | go / tstrace |',
     '|---|---|---|---|',
-    `| -pprof=sched wall (s) | ${fmt(ours.wall)}${ours.ok ? '' : ' (failed)'} | ${theirs ? fmt(theirs.wall) + (theirs.ok ? '' : ' (failed)') : 'not run'} | ${ratio(ours.wall, theirs?.wall)} |`,
-    `| -pprof=sched CPU (s) | ${fmt(ours.cpu)} | ${theirs ? fmt(theirs.cpu) : 'not run'} | ${ratio(ours.cpu, theirs?.cpu)} |`,
-    `| -pprof=sched peak RSS (MB) | ${fmt(ours.rssMB, 0)} | ${theirs ? fmt(theirs.rssMB, 0) : 'not run'} | ${ratio(ours.rssMB, theirs?.rssMB)} |`,
+    `| -pprof=sched wall (s) | ${fmt(ours.wall)}${ours.ok ? '' : ' (failed)'} | ${goCell(theirs?.wall)}${theirs?.cached ? ' (earlier run)' : ''} | ${ratio(ours.wall, theirs?.wall)} |`,
+    `| -pprof=sched CPU, user + sys (s) | ${fmt(ours.cpu)} | ${goCell(theirs?.cpu)} | ${ratio(ours.cpu, theirs?.cpu)} |`,
+    `| -pprof=sched peak RSS (MB) | ${fmt(ours.rssMB, 0)} | ${goCell(theirs?.rssMB, 0)} | ${ratio(ours.rssMB, theirs?.rssMB)} |`,
+    `| -pprof=sched profile, pprof -top | ${same === null ? 'not compared' : same ? 'same as go tool trace' : '**differs from go tool trace**'} | | |`,
     `| every page ready (s) | ${server.error ? `failed: ${server.error}` : fmt(server.readySeconds)} | | |`,
     `| server peak RSS (MB) | ${fmt(server.peakRssMB, 0)} | | |`,
-    `| timeline tile p50 / p95 (ms, ${server.tiles ?? 0} tiles) | ${fmt(server.tileP50)} / ${fmt(server.tileP95)} | | |`,
-    `| parse throughput | ${parse} | | |`,
+    `| timeline tile p50 / p95 (ms, ${server.tiles ?? 0} tiles${server.tileErrors ? `, ${server.tileErrors} failed` : ''}) | ${fmt(server.tileP50)} / ${fmt(server.tileP95)} | | |`,
+    ...parse.map((line) => `| parse throughput | ${line.replace(/ \[checksum \d+\]$/, '')} | | |`),
     '',
   ];
   const table = lines.join('\n');

@@ -23,8 +23,8 @@ import { HEADER_SIZE, type TraceHeader } from '../wire/header.ts';
 import type { ParseOptions, ParseResult } from '../types.ts';
 import { BLOCK_RECORDS, RECORD_STRIDE, RecordReader, RecordWriter, type GenerationMessage } from './records.ts';
 
-/** Blocks the worker may post before the main thread has consumed them (~1.4 MB each). */
-const MAX_BLOCKS_IN_FLIGHT = 8;
+/** Blocks the worker may post before the main thread has consumed them (5.8 MB each). */
+const MAX_BLOCKS_IN_FLIGHT = 4;
 /** One more than may be in flight: the block being written. */
 const RING_SLOTS = MAX_BLOCKS_IN_FLIGHT + 1;
 const BLOCK_LENGTH = BLOCK_RECORDS * RECORD_STRIDE;

@@ -125,7 +125,10 @@ export class DenseIdIndex {
 
   /** The row of `id`, or -1. */
   get(id: number): number {
-    if (id >= 0 && id < DenseIdIndex.DENSE_LIMIT && Number.isInteger(id)) return id < this.dense.length ? this.dense[id] : -1;
+    // Hot: once per goroutine event. Ids inside the table (whole numbers) need one load.
+    const dense = this.dense;
+    if (id >= 0 && id < dense.length && (id | 0) === id) return dense[id];
+    if (id >= 0 && id < DenseIdIndex.DENSE_LIMIT && Number.isInteger(id)) return -1;
     return this.sparse.get(id) ?? -1;
   }
 

@@ -45,7 +45,17 @@ export interface GoroutineRow {
   rangeStats: Record<string, number>;
 }
 
-/** GET /api/goroutines/group?name=N */
+/** GET /api/goroutines/group?name=N, as sent: the rows by column (a group may hold millions). */
+export interface GoroutineGroupResponse extends Omit<GoroutineGroup, 'goroutines'> {
+  goroutines: {
+    id: number[];
+    totalNs: number[];
+    stats: Record<string, number[]>;
+    rangeStats: Record<string, number[]>;
+  };
+}
+
+/** GET /api/goroutines/group?name=N, with one row object per goroutine (goroutineGroupRows). */
 export interface GoroutineGroup {
   name: string;
   count: number;

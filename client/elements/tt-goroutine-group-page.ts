@@ -5,7 +5,7 @@ import { LitElement, html, css } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ApiClient } from '../controllers/api-client.ts';
 import { ResourceController } from '../controllers/resource-controller.ts';
-import type { GoroutineGroup, GoroutineRow } from '../api/types.ts';
+import type { GoroutineGroup, GoroutineGroupResponse, GoroutineRow } from '../api/types.ts';
 import type { Column } from './tt-data-table.ts';
 import { bucketsOf } from './tt-histogram.ts';
 import { profileKinds } from './tt-index-page.ts';
@@ -43,6 +43,19 @@ export function rangeColumns<Row extends { rangeStats: Record<string, number> }>
   }));
 }
 
+/** The group's columnar rows as one object per goroutine, for the tables. */
+export function goroutineGroupRows(body: GoroutineGroupResponse): GoroutineGroup {
+  const c = body.goroutines;
+  const goroutines: GoroutineRow[] = c.id.map((id, k) => {
+    const stats: Record<string, number> = {};
+    for (const label of body.statLabels) stats[label] = c.stats[label]?.[k] ?? 0;
+    const rangeStats: Record<string, number> = {};
+    for (const label of body.rangeLabels) rangeStats[label] = c.rangeStats[label]?.[k] ?? 0;
+    return { id, totalNs: c.totalNs[k], stats, rangeStats };
+  });
+  return { ...body, goroutines };
+}
+
 @customElement('tt-goroutine-group-page')
 export class TtGoroutineGroupPage extends LitElement {
   static override styles = [sharedStyles, css`.summary td:first-child { color: var(--tt-muted); padding-right: 1rem; }`];
@@ -50,8 +63,8 @@ export class TtGoroutineGroupPage extends LitElement {
   @property({ attribute: false }) api!: ApiClient;
   @property({ attribute: false }) query: URLSearchParams = new URLSearchParams();
 
-  private readonly group = new ResourceController<GoroutineGroup>(this, (api, signal) =>
-    api.getJson(`/api/goroutines/group?name=${encodeURIComponent(this.name)}`, signal),
+  private readonly group = new ResourceController<GoroutineGroup>(this, async (api, signal) =>
+    goroutineGroupRows(await api.getJson<GoroutineGroupResponse>(`/api/goroutines/group?name=${encodeURIComponent(this.name)}`, signal)),
   );
 
   private get name(): string {

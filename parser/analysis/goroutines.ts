@@ -16,15 +16,15 @@ export interface GoroutineGroupRow {
 
 /** The /goroutines table: groups by start location, most execution time first. */
 export function goroutineGroups(summary: Summary): GoroutineGroupRow[] {
-  const byName = new Map<string, GoroutineGroupRow>();
-  for (const g of summary.goroutines) {
-    let group = byName.get(g.name);
-    if (!group) byName.set(g.name, (group = { name: g.name, count: 0, execTime: 0 }));
+  const table = summary.goroutines;
+  const groups: GoroutineGroupRow[] = table.groupNames.map((name) => ({ name, count: 0, execTime: 0 }));
+  for (let i = 0; i < table.length; i++) {
+    const group = groups[table.groupOf[i]];
     group.count++;
-    group.execTime += g.execTime;
+    group.execTime += table.execTime(i);
   }
   // Go's order among equal times is arbitrary; by name keeps ours stable.
-  return [...byName.values()].sort((a, b) => b.execTime - a.execTime || compareStrings(a.name, b.name));
+  return groups.filter((g) => g.count > 0).sort((a, b) => b.execTime - a.execTime || compareStrings(a.name, b.name));
 }
 
 export interface GoroutineRow {
@@ -37,10 +37,13 @@ export interface GoroutineRow {
   hasRangeTime: boolean;
 }
 
-export interface GoroutineGroupPage {
+/** A goroutine group without its rows materialised: what the page shows about the group as a whole. */
+export interface GoroutineGroupColumns {
   /** The group's start location; "" when no goroutine matched. */
   name: string;
   count: number;
+  /** Total execution time of the group's goroutines. */
+  execTime: Nanoseconds;
   /** Share of all goroutines' execution time, 0–1, or null when the trace has none. */
   execTimeShare: number | null;
   /** go tool trace's "Execution Time" line, e.g. "12.34%", or "" when the trace has no execution time. */
@@ -51,44 +54,116 @@ export interface GoroutineGroupPage {
   nonOverlappingStats: string[];
   /** Special-range columns, sorted. */
   rangeStats: string[];
+  /** Rows of summary.goroutines in the page's order: longest total time first, or by `sortBy`. */
+  rows: Uint32Array;
+}
+
+export interface GoroutineGroupPage extends Omit<GoroutineGroupColumns, 'rows' | 'execTime'> {
   /** Longest total time first, or by `sortBy` when it is one of the columns. */
   goroutines: GoroutineRow[];
 }
 
-/** The /goroutine?name= page: the group's goroutines with every column of its breakdown. */
-export function goroutineGroup(summary: Summary, name: string, sortBy?: string): GoroutineGroupPage {
-  const rows: GoroutineRow[] = [];
+/**
+ * The /goroutine?name= page over the summary's columns: the group's totals, its columns, and
+ * its rows in order, without one object per goroutine (a group may hold millions).
+ */
+export function goroutineGroupColumns(summary: Summary, name: string, sortBy?: string): GoroutineGroupColumns {
+  const table = summary.goroutines;
+  const group = table.groupId(name);
   const statLabels = new Set<string>();
   const rangeLabels = new Set<string>();
   let totalExecTime = 0;
   let execTime = 0;
   let maxTotalTime = 0;
-  for (const g of summary.goroutines) {
-    totalExecTime += g.execTime;
-    if (g.name !== name) continue;
-    const stats = nonOverlappingStats(g);
-    for (const label in stats) statLabels.add(label);
-    let totalRangeTime = 0;
-    for (const range in g.rangeTime) {
-      rangeLabels.add(range);
-      totalRangeTime += g.rangeTime[range];
-    }
-    rows.push({ id: g.id, totalTime: g.totalTime, nonOverlappingStats: stats, rangeTime: g.rangeTime, hasRangeTime: totalRangeTime !== 0 });
-    execTime += g.execTime;
-    if (maxTotalTime < g.totalTime) maxTotalTime = g.totalTime;
+  let count = 0;
+  for (let i = 0; i < table.length; i++) {
+    totalExecTime += table.execTime(i);
+    if (table.groupOf[i] === group) count++;
   }
+  const rows = new Uint32Array(count);
+  const addStatLabel = (reason: string) => statLabels.add(`Block time (${reason})`);
+  const addRangeLabel = (range: string) => rangeLabels.add(range);
+  let k = 0;
+  for (let i = 0; i < table.length && k < count; i++) {
+    if (table.groupOf[i] !== group) continue;
+    rows[k++] = i;
+    execTime += table.execTime(i);
+    const total = table.totalTime(i);
+    if (maxTotalTime < total) maxTotalTime = total;
+    table.forEachBlockTime(i, addStatLabel);
+    table.forEachRangeTime(i, addRangeLabel);
+  }
+  if (count > 0) for (const label of FIXED_STAT_LABELS) statLabels.add(label);
   const share = totalExecTime > 0 ? execTime / totalExecTime : null;
-  sortRows(rows, statLabels, sortBy, (a, b) => a.id - b.id);
+  sortGoroutineRows(summary, rows, statLabels, sortBy);
   return {
-    name: rows.length > 0 ? name : '',
-    count: rows.length,
+    name: count > 0 ? name : '',
+    count,
+    execTime,
     execTimeShare: share,
     execTimePercent: share === null ? '' : `${(share * 100).toFixed(2)}%`,
     maxTotalTime,
     nonOverlappingStats: sortStatLabels(statLabels),
     rangeStats: [...rangeLabels].sort(compareStrings),
-    goroutines: rows,
+    rows,
   };
+}
+
+/** The labels every goroutine's breakdown has (nonOverlappingStats), besides its block reasons. */
+const FIXED_STAT_LABELS = ['Execution time', 'Sched wait time', 'Syscall execution time', 'Block time (syscall)', 'Unknown time'];
+
+/** One breakdown column of one goroutine, as nonOverlappingStats(stats)[label] ?? 0, without the record. */
+export function goroutineStat(summary: Summary, row: number, label: string): Nanoseconds {
+  const table = summary.goroutines;
+  switch (label) {
+    case 'Execution time': return table.execTime(row);
+    case 'Sched wait time': return table.schedWaitTime(row);
+    case 'Syscall execution time': return table.syscallTime(row);
+    case 'Unknown time': {
+      let sum = table.execTime(row) + table.schedWaitTime(row) + table.syscallTime(row) + table.syscallBlockTime(row);
+      table.forEachBlockTime(row, (_reason, time) => {
+        sum += time;
+      });
+      const total = table.totalTime(row);
+      return sum < total ? total - sum : 0;
+    }
+  }
+  let value = label === 'Block time (syscall)' ? table.syscallBlockTime(row) : 0;
+  if (label.startsWith('Block time (') && label.endsWith(')')) {
+    const reason = label.slice('Block time ('.length, -1);
+    table.forEachBlockTime(row, (r, time) => {
+      if (r === reason) value += time;
+    });
+  }
+  return value;
+}
+
+/** Longest first by the chosen column, else by total time; then by id (Go leaves ties arbitrary). */
+function sortGoroutineRows(summary: Summary, rows: Uint32Array, columns: Set<string>, sortBy: string | undefined): void {
+  const table = summary.goroutines;
+  const keys = new Float64Array(rows.length);
+  const byColumn = sortBy !== undefined && columns.has(sortBy);
+  for (let k = 0; k < rows.length; k++) keys[k] = byColumn ? goroutineStat(summary, rows[k], sortBy!) : table.totalTime(rows[k]);
+  const order = Array.from(rows.keys());
+  // Rows are in id order, so the position breaks ties by id.
+  order.sort((a, b) => keys[b] - keys[a] || a - b);
+  const sorted = order.map((k) => rows[k]);
+  rows.set(sorted);
+}
+
+/** One goroutine's row of the group page, with every column of its breakdown. */
+export function goroutineRow(summary: Summary, row: number): GoroutineRow {
+  const table = summary.goroutines;
+  const stats = table.stats(row);
+  let totalRangeTime = 0;
+  for (const range in stats.rangeTime) totalRangeTime += stats.rangeTime[range];
+  return { id: table.id(row), totalTime: stats.totalTime, nonOverlappingStats: nonOverlappingStats(stats), rangeTime: stats.rangeTime, hasRangeTime: totalRangeTime !== 0 };
+}
+
+/** The /goroutine?name= page: the group's goroutines with every column of its breakdown. */
+export function goroutineGroup(summary: Summary, name: string, sortBy?: string): GoroutineGroupPage {
+  const { rows, execTime: _execTime, ...page } = goroutineGroupColumns(summary, name, sortBy);
+  return { ...page, goroutines: Array.from(rows, (row) => goroutineRow(summary, row)) };
 }
 
 /** Longest first by the chosen column, else by total time; then `tieBreak` (Go leaves ties arbitrary). */
@@ -112,10 +187,12 @@ export type GoroutineIntervals = Record<number, Array<[start: Nanoseconds, end: 
  */
 export function matchingGoroutineIntervals(summary: Summary, name: string, traceEnd: Nanoseconds = summary.traceEnd): GoroutineIntervals {
   const result: GoroutineIntervals = {};
+  const table = summary.goroutines;
+  const group = name === '' ? -1 : table.groupId(name);
   let matched = 0;
-  for (const g of summary.goroutines) {
-    if (name !== '' && g.name !== name) continue;
-    result[g.id] = [[g.startTime ?? summary.traceStart, g.endTime ?? traceEnd]];
+  for (let i = 0; i < table.length; i++) {
+    if (name !== '' && table.groupOf[i] !== group) continue;
+    result[table.id(i)] = [[table.startTime(i) ?? summary.traceStart, table.endTime(i) ?? traceEnd]];
     matched++;
   }
   if (matched === 0) throw new Error(`failed to find matching goroutines for name: ${name}`);

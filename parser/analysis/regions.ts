@@ -16,7 +16,8 @@ export function regionInterval(summary: Summary, region: RegionSummary): [Nanose
 
 /** Every region that go tool trace lists: those recorded on goroutines, with their goroutine. */
 function* listedRegions(summary: Summary): Generator<RegionSummary> {
-  for (const g of summary.goroutines) for (const r of g.regions) yield summary.regions[r];
+  const table = summary.goroutines;
+  for (let i = 0; i < table.length; i++) for (const r of table.regions(i)) yield summary.regions[r];
 }
 
 export interface RegionTypeRow {
@@ -153,12 +154,14 @@ export function userRegionsOf(summary: Summary, filterOrType: RegionFilter | str
  */
 export function matchingRegionIntervals(summary: Summary, filter: RegionFilter): GoroutineIntervals {
   const byGoroutine = new Map<GoID, Array<[Nanoseconds, Nanoseconds]>>();
-  for (const g of summary.goroutines) {
-    for (const r of g.regions) {
+  const table = summary.goroutines;
+  for (let i = 0; i < table.length; i++) {
+    for (const r of table.regions(i)) {
       const region = summary.regions[r];
       if (!regionMatches(summary, region, filter)) continue;
-      let list = byGoroutine.get(g.id);
-      if (!list) byGoroutine.set(g.id, (list = []));
+      const id = table.id(i);
+      let list = byGoroutine.get(id);
+      if (!list) byGoroutine.set(id, (list = []));
       list.push(regionInterval(summary, region));
     }
   }

@@ -3,6 +3,7 @@
 // in the parser's time base; ids are the event model's GoID/TaskID numbers.
 
 import type { EventKind, GoID, Nanoseconds, StackID, TaskID } from '../model/event.ts';
+import type { GoroutineTable } from './summary-table.ts';
 
 /**
  * Go's GoroutineExecStats. The first five are non-overlapping; totalTime and rangeTime overlap
@@ -107,8 +108,11 @@ export interface Summary {
   traceEnd: Nanoseconds;
   /** Time of the last event seen (the summarizer's own end of time, as in Go). */
   lastEventTime: Nanoseconds;
-  /** Sorted by id. */
-  goroutines: GoroutineSummary[];
+  /**
+   * One row per goroutine, sorted by id, stored by column (traces hold millions of goroutines);
+   * `goroutines.get(i)` materialises one as a GoroutineSummary.
+   */
+  goroutines: GoroutineTable;
   /** Every region summary; goroutines and tasks refer to them by index. */
   regions: RegionSummary[];
   /** Sorted by id. */

@@ -12,11 +12,16 @@ import {
 import type { TraceTables } from '../model/tables.ts';
 import type { Analysis } from './analysis.ts';
 import { MutableStats, addTo } from './summary-stats.ts';
+import { DurationColumn, KeyNames, KeyedSums } from './summary-columns.ts';
+import { GoroutineTable } from './summary-table.ts';
+import { DenseIdIndex } from './pprof-columns.ts';
+import { f64, u32 } from '../model/timeline-columns.ts';
 import type {
   EventRecord, FrameInfo, GoroutineSummary, RegionSummary, Summary, TaskSummary,
 } from './summary-types.ts';
 
 export type * from './summary-types.ts';
+export { GoroutineTable } from './summary-table.ts';
 export { nonOverlappingStats, unknownTime } from './summary-stats.ts';
 // The pages built on the summary, re-exported so callers need one import.
 export * from './goroutines.ts';
@@ -24,8 +29,6 @@ export * from './tasks.ts';
 export * from './regions.ts';
 export { formatGoDuration, parseGoDuration } from './summary-format.ts';
 export { timeHistogram, type TimeHistogram, type HistogramBucket } from './summary-histogram.ts';
-
-const NO_TIME = -Infinity;
 
 /** A region being built: its stats are a snapshot at begin until it ends. */
 interface RegionState {
@@ -38,69 +41,273 @@ interface RegionState {
   stats: MutableStats;
 }
 
-/** Go's GoroutineSummary together with its private, in-progress goroutineSummary part. */
-class GoroutineState {
-  name = '';
-  pc = 0;
-  creationTime: Nanoseconds = 0;
-  startTime: Nanoseconds = NO_TIME;
-  endTime: Nanoseconds = NO_TIME;
-  stats = new MutableStats();
-  /** Regions that ended on this goroutine (Go's Regions). */
-  regions: RegionState[] = [];
+/**
+ * The goroutines being summarised, one row each (Go's map of *GoroutineSummary, by column).
+ * Go replaces a goroutine's summary when it is re-created; here its row is reset.
+ *
+ * Go's in-progress goroutineSummary times (lastStartTime, …) matter only while a goroutine
+ * lives, so they sit in "pending" slots that finalize() returns to a free list: millions of
+ * exited goroutines then cost nothing for them.
+ */
+class GoroutineRows {
+  readonly rowOf = new DenseIdIndex();
+  readonly id = f64();
+  /** Root frame + 1 of the stack that named the goroutine (0: unnamed). */
+  readonly frame = u32();
+  readonly creationTime = f64();
+  readonly startOffset = new DurationColumn();
+  readonly endOffset = new DurationColumn();
+  readonly execTime = new DurationColumn();
+  readonly schedWaitTime = new DurationColumn();
+  readonly syscallTime = new DurationColumn();
+  readonly syscallBlockTime = new DurationColumn();
+  readonly totalTime = new DurationColumn();
+  readonly keys = new KeyNames();
+  readonly blockTimeByReason = new KeyedSums();
+  readonly rangeTime = new KeyedSums();
+  /** Rows with an active range (rare): range name → when it began. */
+  readonly lastRangeTime = new Map<number, Map<string, Nanoseconds>>();
+  /** Rows inside regions: the stack of active regions, innermost last. */
+  readonly activeRegions = new Map<number, RegionState[]>();
+  /** Regions that ended on the row (Go's Regions). */
+  readonly regions = new Map<number, RegionState[]>();
 
-  // In-progress state, cleared by finalize() like Go's *(g.goroutineSummary) = goroutineSummary{}.
-  lastStartTime: Nanoseconds = NO_TIME;
-  lastRunnableTime: Nanoseconds = NO_TIME;
-  lastBlockTime: Nanoseconds = NO_TIME;
-  lastBlockReason = '';
-  lastSyscallTime: Nanoseconds = NO_TIME;
-  lastSyscallBlockTime: Nanoseconds = NO_TIME;
-  lastRangeTime = new Map<string, Nanoseconds>();
-  /** Stack of active regions, innermost last. */
-  activeRegions: RegionState[] = [];
+  // Pending slots: PENDING_FIELDS times per slot (NaN: unset), and the block reason's key.
+  private readonly slotOf = u32();
+  private readonly pending = f64();
+  private readonly pendingReason = u32();
+  private readonly freeSlots: number[] = [];
 
-  constructor(readonly id: GoID) {}
+  constructor(private readonly tables: TraceTables) {}
 
-  /** Go's snapshotStat: the stats as if every pending state ended at lastTs. */
-  snapshot(lastTs: Nanoseconds): MutableStats {
-    const ret = this.stats.clone();
-    if (this.stats.totalTime === 0) ret.totalTime = lastTs - this.creationTime;
-    if (this.lastStartTime !== NO_TIME) ret.execTime += lastTs - this.lastStartTime;
-    if (this.lastRunnableTime !== NO_TIME) ret.schedWaitTime += lastTs - this.lastRunnableTime;
-    if (this.lastBlockTime !== NO_TIME) addTo(ret.blockTimeByReason, this.lastBlockReason, lastTs - this.lastBlockTime);
-    if (this.lastSyscallTime !== NO_TIME) ret.syscallTime += lastTs - this.lastSyscallTime;
+  get count(): number {
+    return this.id.length;
+  }
+
+  /** The row of goroutine `id`, or -1. */
+  find(id: GoID): number {
+    return this.rowOf.get(id);
+  }
+
+  /** Go's newGoroutine: a fresh summary for `id` (replacing any earlier one). */
+  create(id: GoID, creationTime: Nanoseconds): number {
+    let row = this.rowOf.get(id);
+    if (row < 0) {
+      row = this.id.length;
+      this.rowOf.set(id, row);
+      this.id.push(id);
+    } else {
+      this.releaseSlot(row);
+      this.blockTimeByReason.clear(row);
+      this.rangeTime.clear(row);
+      this.lastRangeTime.delete(row);
+      this.activeRegions.delete(row);
+      this.regions.delete(row);
+    }
+    this.frame.set(row, 0);
+    this.creationTime.set(row, creationTime);
+    this.startOffset.set(row, Number.NaN);
+    this.endOffset.set(row, Number.NaN);
+    for (const col of this.durations()) col.set(row, 0);
+    this.slotOf.set(row, 0);
+    return row;
+  }
+
+  private durations(): DurationColumn[] {
+    return [this.execTime, this.schedWaitTime, this.syscallTime, this.syscallBlockTime, this.totalTime];
+  }
+
+  name(row: number): string {
+    const frame = this.frame.get(row);
+    return frame === 0 ? '' : this.tables.frameFunc[frame - 1];
+  }
+
+  startTime(row: number): Nanoseconds {
+    return this.creationTime.get(row) + this.startOffset.get(row);
+  }
+
+  setStartTime(row: number, time: Nanoseconds): void {
+    this.startOffset.set(row, time - this.creationTime.get(row));
+  }
+
+  setEndTime(row: number, time: Nanoseconds): void {
+    this.endOffset.set(row, time - this.creationTime.get(row));
+  }
+
+  addBlockTime(row: number, reason: string, dt: Nanoseconds): void {
+    this.blockTimeByReason.add(row, this.keys.id(reason), dt);
+  }
+
+  addRangeTime(row: number, name: string, dt: Nanoseconds): void {
+    this.rangeTime.add(row, this.keys.id(name), dt);
+  }
+
+  // ── pending times ──
+
+  get(row: number, field: PendingField): Nanoseconds {
+    const slot = this.slotOf.data[row];
+    return slot === 0 ? NO_TIME : this.pending.data[(slot - 1) * PENDING_FIELDS + field];
+  }
+
+  set(row: number, field: PendingField, time: Nanoseconds): void {
+    let slot = this.slotOf.data[row];
+    if (slot === 0) {
+      if (Number.isNaN(time)) return;
+      slot = this.acquireSlot(row);
+    }
+    this.pending.data[(slot - 1) * PENDING_FIELDS + field] = time;
+  }
+
+  blockReason(row: number): string {
+    const slot = this.slotOf.data[row];
+    return slot === 0 ? '' : this.keys.names[this.pendingReason.data[slot - 1]];
+  }
+
+  setBlockReason(row: number, reason: string): void {
+    let slot = this.slotOf.data[row];
+    if (slot === 0) slot = this.acquireSlot(row);
+    this.pendingReason.data[slot - 1] = this.keys.id(reason);
+  }
+
+  private acquireSlot(row: number): number {
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.pendingReason.length + 1;
+      this.pendingReason.push(0);
+      for (let f = 0; f < PENDING_FIELDS; f++) this.pending.push(NO_TIME);
+    }
+    const base = (slot - 1) * PENDING_FIELDS;
+    for (let f = 0; f < PENDING_FIELDS; f++) this.pending.data[base + f] = NO_TIME;
+    this.pendingReason.data[slot - 1] = 0;
+    this.slotOf.data[row] = slot;
+    return slot;
+  }
+
+  /** Clears every pending time of the row (Go's *(g.goroutineSummary) = goroutineSummary{}). */
+  releaseSlot(row: number): void {
+    const slot = this.slotOf.data[row];
+    if (slot === 0) return;
+    this.freeSlots.push(slot);
+    this.slotOf.data[row] = 0;
+  }
+
+  /** Go's snapshotStat as a MutableStats: the stats as if every pending state ended at lastTs. */
+  snapshot(row: number, lastTs: Nanoseconds): MutableStats {
+    const ret = new MutableStats();
+    ret.execTime = this.execTime.get(row);
+    ret.schedWaitTime = this.schedWaitTime.get(row);
+    ret.syscallTime = this.syscallTime.get(row);
+    ret.syscallBlockTime = this.syscallBlockTime.get(row);
+    ret.totalTime = this.totalTime.get(row);
+    const names = this.keys.names;
+    this.blockTimeByReason.forEach(row, (key, value) => ret.blockTimeByReason.set(names[key], value));
+    this.rangeTime.forEach(row, (key, value) => ret.rangeTime.set(names[key], value));
+    if (ret.totalTime === 0) ret.totalTime = lastTs - this.creationTime.get(row);
+    const lastStart = this.get(row, LAST_START);
+    if (!Number.isNaN(lastStart)) ret.execTime += lastTs - lastStart;
+    const lastRunnable = this.get(row, LAST_RUNNABLE);
+    if (!Number.isNaN(lastRunnable)) ret.schedWaitTime += lastTs - lastRunnable;
+    const lastBlock = this.get(row, LAST_BLOCK);
+    if (!Number.isNaN(lastBlock)) addTo(ret.blockTimeByReason, this.blockReason(row), lastTs - lastBlock);
+    const lastSyscall = this.get(row, LAST_SYSCALL);
+    if (!Number.isNaN(lastSyscall)) ret.syscallTime += lastTs - lastSyscall;
     // As in Go: pending syscall-blocked time counts as scheduler wait here.
-    if (this.lastSyscallBlockTime !== NO_TIME) ret.schedWaitTime += lastTs - this.lastSyscallBlockTime;
-    for (const [name, ts] of this.lastRangeTime) addTo(ret.rangeTime, name, lastTs - ts);
+    const lastSyscallBlock = this.get(row, LAST_SYSCALL_BLOCK);
+    if (!Number.isNaN(lastSyscallBlock)) ret.schedWaitTime += lastTs - lastSyscallBlock;
+    const ranges = this.lastRangeTime.get(row);
+    if (ranges) for (const [name, ts] of ranges) addTo(ret.rangeTime, name, lastTs - ts);
     return ret;
   }
 
   /**
    * Go's finalize: at the goroutine's end event (trigger) or at trace end (trigger null).
-   * Active regions end here too, except on system goroutines (they only inherit tasks).
+   * The same arithmetic as snapshot(), applied to the columns in place. Active regions end
+   * here too, except on system goroutines (they only inherit tasks).
    */
-  finalize(lastTs: Nanoseconds, trigger: EventRecord | null): void {
-    if (trigger) this.endTime = trigger.time;
-    const finalStats = this.snapshot(lastTs);
-    this.stats = finalStats;
-    if (!isSystemGoroutine(this.name)) {
-      for (const region of this.activeRegions) {
+  finalize(row: number, lastTs: Nanoseconds, trigger: EventRecord | null): void {
+    if (trigger) this.setEndTime(row, trigger.time);
+    const active = this.activeRegions.get(row);
+    const finalStats = active && active.length > 0 && !isSystemGoroutine(this.name(row)) ? this.snapshot(row, lastTs) : null;
+    if (this.totalTime.get(row) === 0) this.totalTime.set(row, lastTs - this.creationTime.get(row));
+    if (this.slotOf.data[row] !== 0) {
+      const lastStart = this.get(row, LAST_START);
+      if (!Number.isNaN(lastStart)) this.execTime.add(row, lastTs - lastStart);
+      const lastRunnable = this.get(row, LAST_RUNNABLE);
+      if (!Number.isNaN(lastRunnable)) this.schedWaitTime.add(row, lastTs - lastRunnable);
+      const lastBlock = this.get(row, LAST_BLOCK);
+      if (!Number.isNaN(lastBlock)) this.addBlockTime(row, this.blockReason(row), lastTs - lastBlock);
+      const lastSyscall = this.get(row, LAST_SYSCALL);
+      if (!Number.isNaN(lastSyscall)) this.syscallTime.add(row, lastTs - lastSyscall);
+      const lastSyscallBlock = this.get(row, LAST_SYSCALL_BLOCK);
+      if (!Number.isNaN(lastSyscallBlock)) this.schedWaitTime.add(row, lastTs - lastSyscallBlock);
+      this.releaseSlot(row);
+    }
+    const ranges = this.lastRangeTime.get(row);
+    if (ranges) {
+      for (const [name, ts] of ranges) this.addRangeTime(row, name, lastTs - ts);
+      this.lastRangeTime.delete(row);
+    }
+    if (finalStats) {
+      let ended = this.regions.get(row);
+      if (!ended) this.regions.set(row, (ended = []));
+      for (const region of active!) {
         region.end = trigger;
         region.stats = finalStats.sub(region.stats);
-        this.regions.push(region);
+        ended.push(region);
       }
     }
-    this.lastStartTime = NO_TIME;
-    this.lastRunnableTime = NO_TIME;
-    this.lastBlockTime = NO_TIME;
-    this.lastBlockReason = '';
-    this.lastSyscallTime = NO_TIME;
-    this.lastSyscallBlockTime = NO_TIME;
-    this.lastRangeTime = new Map();
-    this.activeRegions = [];
+    this.activeRegions.delete(row);
+  }
+
+  /** The finished table: rows sorted by goroutine id. */
+  table(): GoroutineTable {
+    const n = this.count;
+    // Ids are unique: sort them natively, then find each one's row.
+    const ids = this.id.trimmed().sort();
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = this.rowOf.get(ids[i]);
+    const indexOfRow = new Uint32Array(n);
+    for (let i = 0; i < n; i++) indexOfRow[order[i]] = i;
+    const frame = new Int32Array(n);
+    const frames = this.frame.data;
+    for (let i = 0; i < n; i++) frame[i] = frames[order[i]] - 1;
+    const regions = new Map<number, number[]>();
+    for (const [row, list] of this.regions) {
+      // By start time, regions begun before the trace first (Go sorts the same way).
+      const ordered = list.slice().sort((a, b) => {
+        if (!a.start) return b.start ? -1 : 0;
+        if (!b.start) return 1;
+        return a.start.time - b.start.time;
+      });
+      regions.set(indexOfRow[row], ordered.map((r) => r.index));
+    }
+    return new GoroutineTable({
+      id: ids,
+      frame,
+      creationTime: this.creationTime.permuted(order),
+      startOffset: this.startOffset.permuted(order),
+      endOffset: this.endOffset.permuted(order),
+      execTime: this.execTime.permuted(order),
+      schedWaitTime: this.schedWaitTime.permuted(order),
+      syscallTime: this.syscallTime.permuted(order),
+      syscallBlockTime: this.syscallBlockTime.permuted(order),
+      totalTime: this.totalTime.permuted(order),
+      blockTimeByReason: this.blockTimeByReason.permuted(order),
+      rangeTime: this.rangeTime.permuted(order),
+      keyNames: this.keys.names,
+      regions,
+    }, this.tables);
   }
 }
+
+const NO_TIME = Number.NaN;
+type PendingField = 0 | 1 | 2 | 3 | 4;
+const LAST_START = 0;
+const LAST_RUNNABLE = 1;
+const LAST_BLOCK = 2;
+const LAST_SYSCALL = 3;
+const LAST_SYSCALL_BLOCK = 4;
+const PENDING_FIELDS = 5;
 
 interface TaskState {
   id: TaskID;
@@ -150,7 +357,7 @@ function recordEvent(ev: TraceEvent): EventRecord {
 
 /** Go's NewSummarizer. `tables` resolves goroutine entry functions and region locations. */
 export function createSummarizer(tables: TraceTables): Analysis<Summary> {
-  const goroutines = new Map<GoID, GoroutineState>();
+  const goroutines = new GoroutineRows(tables);
   const tasks = new Map<TaskID, TaskState>();
   // A P and the goroutine in a syscall on it: a P going idle under it means the syscall blocked.
   const syscallingP = new Map<ProcID, GoID>();
@@ -181,13 +388,6 @@ export function createSummarizer(tables: TraceTables): Analysis<Summary> {
     return region;
   }
 
-  function newGoroutine(id: GoID, creationTime: Nanoseconds): GoroutineState {
-    const g = new GoroutineState(id);
-    g.creationTime = creationTime;
-    goroutines.set(id, g);
-    return g;
-  }
-
   /** The root (outermost) frame of a stack, as Go's loop over Frames() leaves it; null if empty. */
   function rootFrame(stack: StackID): number | null {
     if (stack === NoStack) return null;
@@ -201,108 +401,116 @@ export function createSummarizer(tables: TraceTables): Analysis<Summary> {
     const to = ev.newState as GoState;
     if (from === to) return; // Tells us nothing new.
     const now = ev.time;
+    const g = goroutines;
 
     // Transition out of the old state.
-    let g = goroutines.get(id);
+    let row = g.find(id);
     switch (from) {
       case GoState.Undetermined: {
         // First seen at a generation start: it has existed since the last sync, in state `to`.
-        g = newGoroutine(id, syncTs);
+        row = g.create(id, syncTs);
         const stateTime = now - syncTs;
         switch (to) {
-          case GoState.Running: g.stats.execTime += stateTime; break;
-          case GoState.Waiting: addTo(g.stats.blockTimeByReason, ev.reason, stateTime); break;
-          case GoState.Runnable: g.stats.schedWaitTime += stateTime; break;
+          case GoState.Running: g.execTime.add(row, stateTime); break;
+          case GoState.Waiting: g.addBlockTime(row, ev.reason, stateTime); break;
+          case GoState.Runnable: g.schedWaitTime.add(row, stateTime); break;
           case GoState.Syscall:
             // With a P it has had that P since the start (syscall time); without, it was blocked.
-            if (ev.p === NoProc) g.stats.syscallBlockTime += stateTime;
-            else g.stats.syscallTime += stateTime;
+            if (ev.p === NoProc) g.syscallBlockTime.add(row, stateTime);
+            else g.syscallTime.add(row, stateTime);
             break;
         }
         break;
       }
       case GoState.NotExist: {
-        g = newGoroutine(id, now);
+        row = g.create(id, now);
         // A new goroutine inherits its creator's innermost active region's task, as a nameless region.
-        const creator = ev.g === NoGoroutine ? undefined : goroutines.get(ev.g);
-        if (creator && creator.activeRegions.length > 0) {
-          const inherited = creator.activeRegions[creator.activeRegions.length - 1];
-          g.activeRegions = [newRegion(id, inherited.taskId, '', recordEvent(ev), new MutableStats())];
+        const creator = ev.g === NoGoroutine ? -1 : g.find(ev.g);
+        const creatorRegions = creator < 0 ? undefined : g.activeRegions.get(creator);
+        if (creatorRegions && creatorRegions.length > 0) {
+          const inherited = creatorRegions[creatorRegions.length - 1];
+          g.activeRegions.set(row, [newRegion(id, inherited.taskId, '', recordEvent(ev), new MutableStats())]);
         }
         break;
       }
-      case GoState.Running:
-        if (!g) return;
-        if (g.lastStartTime !== NO_TIME) g.stats.execTime += now - g.lastStartTime;
-        g.lastStartTime = NO_TIME;
+      case GoState.Running: {
+        if (row < 0) return;
+        const last = g.get(row, LAST_START);
+        if (!Number.isNaN(last)) g.execTime.add(row, now - last);
+        g.set(row, LAST_START, NO_TIME);
         break;
-      case GoState.Waiting:
-        if (!g) return;
-        if (g.lastBlockTime !== NO_TIME) {
-          addTo(g.stats.blockTimeByReason, g.lastBlockReason, now - g.lastBlockTime);
-          g.lastBlockTime = NO_TIME;
+      }
+      case GoState.Waiting: {
+        if (row < 0) return;
+        const last = g.get(row, LAST_BLOCK);
+        if (!Number.isNaN(last)) {
+          g.addBlockTime(row, g.blockReason(row), now - last);
+          g.set(row, LAST_BLOCK, NO_TIME);
         }
         break;
-      case GoState.Runnable:
-        if (!g) return;
-        if (g.lastRunnableTime !== NO_TIME) {
-          g.stats.schedWaitTime += now - g.lastRunnableTime;
-          g.lastRunnableTime = NO_TIME;
+      }
+      case GoState.Runnable: {
+        if (row < 0) return;
+        const last = g.get(row, LAST_RUNNABLE);
+        if (!Number.isNaN(last)) {
+          g.schedWaitTime.add(row, now - last);
+          g.set(row, LAST_RUNNABLE, NO_TIME);
         }
         break;
-      case GoState.Syscall:
-        if (!g) return;
-        if (g.lastSyscallTime !== NO_TIME) {
-          if (g.lastSyscallBlockTime !== NO_TIME) {
-            g.stats.syscallBlockTime += now - g.lastSyscallBlockTime;
-            g.stats.syscallTime += g.lastSyscallBlockTime - g.lastSyscallTime;
+      }
+      case GoState.Syscall: {
+        if (row < 0) return;
+        const last = g.get(row, LAST_SYSCALL);
+        if (!Number.isNaN(last)) {
+          const lastBlocked = g.get(row, LAST_SYSCALL_BLOCK);
+          if (!Number.isNaN(lastBlocked)) {
+            g.syscallBlockTime.add(row, now - lastBlocked);
+            g.syscallTime.add(row, lastBlocked - last);
           } else {
-            g.stats.syscallTime += now - g.lastSyscallTime;
+            g.syscallTime.add(row, now - last);
           }
-          g.lastSyscallTime = NO_TIME;
-          g.lastSyscallBlockTime = NO_TIME;
+          g.set(row, LAST_SYSCALL, NO_TIME);
+          g.set(row, LAST_SYSCALL_BLOCK, NO_TIME);
           const p = syscallingG.get(id);
           if (p !== undefined) syscallingP.delete(p);
           syscallingG.delete(id);
         }
         break;
+      }
     }
-    if (!g) return; // Go would crash: a goroutine must first appear Undetermined or NotExist.
+    if (row < 0) return; // Go would crash: a goroutine must first appear Undetermined or NotExist.
 
     // Name the goroutine by the root frame of its transition stack (its immutable start point).
-    if (g.name === '') {
+    if (g.name(row) === '') {
       const frame = rootFrame(ev.transitionStack);
-      if (frame !== null) {
-        g.pc = tables.framePC[frame];
-        g.name = tables.frameFunc[frame];
-      }
+      if (frame !== null) g.frame.set(row, frame + 1);
     }
 
     // Transition into the new state.
     switch (to) {
       case GoState.Running:
-        g.lastStartTime = now;
-        if (g.startTime === NO_TIME) g.startTime = now;
+        g.set(row, LAST_START, now);
+        if (Number.isNaN(g.startTime(row))) g.setStartTime(row, now);
         break;
       case GoState.Runnable:
-        g.lastRunnableTime = now;
+        g.set(row, LAST_RUNNABLE, now);
         break;
       case GoState.Waiting:
         if (ev.reason !== 'forever') {
-          g.lastBlockTime = now;
-          g.lastBlockReason = ev.reason;
+          g.set(row, LAST_BLOCK, now);
+          g.setBlockReason(row, ev.reason);
           break;
         }
         // Blocked forever is like exiting.
-        g.finalize(now, recordEvent(ev));
+        g.finalize(row, now, recordEvent(ev));
         break;
       case GoState.NotExist:
-        g.finalize(now, recordEvent(ev));
+        g.finalize(row, now, recordEvent(ev));
         break;
       case GoState.Syscall:
         syscallingP.set(ev.p, id);
         syscallingG.set(id, ev.p);
-        g.lastSyscallTime = now;
+        g.set(row, LAST_SYSCALL, now);
         break;
     }
   }
@@ -311,33 +519,33 @@ export function createSummarizer(tables: TraceTables): Analysis<Summary> {
     if (ev.oldState === ev.newState || ev.newState !== ProcState.Idle) return;
     const goid = syscallingP.get(ev.resourceId);
     if (goid === undefined) return;
-    const g = goroutines.get(goid);
-    if (g) g.lastSyscallBlockTime = ev.time;
+    const row = goroutines.find(goid);
+    if (row >= 0) goroutines.set(row, LAST_SYSCALL_BLOCK, ev.time);
     syscallingP.delete(ev.resourceId);
   }
 
-  /** The goroutine a range event is attributed to, or undefined (Go's nil). */
-  function rangeBeginGoroutine(ev: TraceEvent): GoroutineState | undefined {
-    if (ev.resourceKind === ResourceKind.Goroutine) return goroutines.get(ev.resourceId);
+  /** The row a range event is attributed to, or -1 (Go's nil). */
+  function rangeBeginGoroutine(ev: TraceEvent): number {
+    if (ev.resourceKind === ResourceKind.Goroutine) return goroutines.find(ev.resourceId);
     if (ev.resourceKind === ResourceKind.Proc) {
       // P-scoped ranges (e.g. sweeps) are credited to the goroutine if it stays on the P throughout.
-      const g = goroutines.get(ev.g);
-      if (g) rangesP.set(`${ev.resourceId}\u0000${ev.name}`, ev.g);
-      return g;
+      const row = ev.g === NoGoroutine ? -1 : goroutines.find(ev.g);
+      if (row >= 0) rangesP.set(`${ev.resourceId}\u0000${ev.name}`, ev.g);
+      return row;
     }
-    return undefined;
+    return -1;
   }
 
-  function rangeEndGoroutine(ev: TraceEvent): GoroutineState | undefined {
-    if (ev.resourceKind === ResourceKind.Goroutine) return goroutines.get(ev.resourceId);
+  function rangeEndGoroutine(ev: TraceEvent): number {
+    if (ev.resourceKind === ResourceKind.Goroutine) return goroutines.find(ev.resourceId);
     if (ev.resourceKind === ResourceKind.Proc) {
       const key = `${ev.resourceId}\u0000${ev.name}`;
       const goid = rangesP.get(key);
-      if (goid === undefined) return undefined;
+      if (goid === undefined) return -1;
       rangesP.delete(key);
-      return goid === ev.g ? goroutines.get(goid) : undefined;
+      return goid === ev.g ? goroutines.find(goid) : -1;
     }
-    return undefined;
+    return -1;
   }
 
   function handleEvent(ev: TraceEvent): void {
@@ -361,52 +569,60 @@ export function createSummarizer(tables: TraceTables): Analysis<Summary> {
 
       case EventKind.RangeBegin:
       case EventKind.RangeActive: {
-        const g = rangeBeginGoroutine(ev);
-        if (!g) break;
+        const row = rangeBeginGoroutine(ev);
+        if (row < 0) break;
+        let ranges = goroutines.lastRangeTime.get(row);
+        if (!ranges) goroutines.lastRangeTime.set(row, (ranges = new Map()));
         if (ev.kind === EventKind.RangeActive) {
           // Active since before this generation: count from the sync point.
-          const ts = g.lastRangeTime.get(ev.name);
-          if (ts !== undefined) addTo(g.stats.rangeTime, ev.name, syncTs - ts);
-          g.lastRangeTime.set(ev.name, syncTs);
+          const ts = ranges.get(ev.name);
+          if (ts !== undefined) goroutines.addRangeTime(row, ev.name, syncTs - ts);
+          ranges.set(ev.name, syncTs);
         } else {
-          g.lastRangeTime.set(ev.name, ev.time);
+          ranges.set(ev.name, ev.time);
         }
         break;
       }
       case EventKind.RangeEnd: {
-        const g = rangeEndGoroutine(ev);
-        if (!g) break;
-        const ts = g.lastRangeTime.get(ev.name);
+        const row = rangeEndGoroutine(ev);
+        if (row < 0) break;
+        const ranges = goroutines.lastRangeTime.get(row);
+        const ts = ranges?.get(ev.name);
         if (ts === undefined) break;
-        addTo(g.stats.rangeTime, ev.name, ev.time - ts);
-        g.lastRangeTime.delete(ev.name);
+        goroutines.addRangeTime(row, ev.name, ev.time - ts);
+        ranges!.delete(ev.name);
+        if (ranges!.size === 0) goroutines.lastRangeTime.delete(row);
         break;
       }
 
       case EventKind.RegionBegin: {
-        const g = goroutines.get(ev.g);
-        if (!g) break; // Go would crash here; a region needs a known goroutine.
-        const region = newRegion(g.id, ev.taskId, ev.name, recordEvent(ev), g.snapshot(ev.time));
-        g.activeRegions.push(region);
+        const row = ev.g === NoGoroutine ? -1 : goroutines.find(ev.g);
+        if (row < 0) break; // Go would crash here; a region needs a known goroutine.
+        const region = newRegion(ev.g, ev.taskId, ev.name, recordEvent(ev), goroutines.snapshot(row, ev.time));
+        let active = goroutines.activeRegions.get(row);
+        if (!active) goroutines.activeRegions.set(row, (active = []));
+        active.push(region);
         const task = getOrAddTask(ev.taskId);
         task.regions.push(region);
-        task.goroutines.add(g.id);
+        task.goroutines.add(ev.g);
         break;
       }
       case EventKind.RegionEnd: {
-        const g = goroutines.get(ev.g);
-        if (!g) break;
-        let region = g.activeRegions.pop();
+        const row = ev.g === NoGoroutine ? -1 : goroutines.find(ev.g);
+        if (row < 0) break;
+        let region = goroutines.activeRegions.get(row)?.pop();
         if (!region) {
           // Ended without a begin in the trace: begun before it started.
-          region = newRegion(g.id, ev.taskId, ev.name, null, new MutableStats());
+          region = newRegion(ev.g, ev.taskId, ev.name, null, new MutableStats());
           const task = getOrAddTask(ev.taskId);
-          task.goroutines.add(g.id);
+          task.goroutines.add(ev.g);
           task.regions.push(region);
         }
-        region.stats = g.snapshot(ev.time).sub(region.stats);
+        region.stats = goroutines.snapshot(row, ev.time).sub(region.stats);
         region.end = recordEvent(ev);
-        g.regions.push(region);
+        let ended = goroutines.regions.get(row);
+        if (!ended) goroutines.regions.set(row, (ended = []));
+        ended.push(region);
         break;
       }
 
@@ -449,26 +665,7 @@ export function createSummarizer(tables: TraceTables): Analysis<Summary> {
       return frame;
     }
 
-    const goroutineList: GoroutineSummary[] = [];
-    for (const g of [...goroutines.values()].sort((a, b) => a.id - b.id)) {
-      g.finalize(lastTs, null);
-      // By start time, regions begun before the trace first (Go sorts the same way).
-      const ordered = g.regions.slice().sort((a, b) => {
-        if (!a.start) return b.start ? -1 : 0;
-        if (!b.start) return 1;
-        return a.start.time - b.start.time;
-      });
-      goroutineList.push({
-        id: g.id,
-        name: g.name,
-        pc: g.pc,
-        creationTime: g.creationTime,
-        startTime: g.startTime === NO_TIME ? null : g.startTime,
-        endTime: g.endTime === NO_TIME ? null : g.endTime,
-        regions: ordered.map((r) => r.index),
-        ...g.stats.toPlain(),
-      });
-    }
+    for (let row = 0; row < goroutines.count; row++) goroutines.finalize(row, lastTs, null);
 
     const regionList: RegionSummary[] = regions.map((r) => ({
       goroutine: r.goroutine,
@@ -494,9 +691,9 @@ export function createSummarizer(tables: TraceTables): Analysis<Summary> {
 
     return {
       traceStart: firstTs,
-      traceEnd: lastSyncTs === NO_TIME ? lastTs : lastSyncTs,
+      traceEnd: Number.isNaN(lastSyncTs) ? lastTs : lastSyncTs,
       lastEventTime: lastTs,
-      goroutines: goroutineList,
+      goroutines: goroutines.table(),
       regions: regionList,
       tasks: taskList,
     };

@@ -1,14 +1,15 @@
 // The goroutine pages (go tool trace /goroutines and /goroutine?name=) and one goroutine.
 
 import type { FastifyInstance } from 'fastify';
-import { goroutineGroups, goroutineGroup } from '../../parser/analysis/goroutines.ts';
-import { nonOverlappingStats, type GoroutineSummary, type Summary } from '../../parser/analysis/summary.ts';
+import { goroutineGroups, goroutineGroupColumns, goroutineStat } from '../../parser/analysis/goroutines.ts';
+import { nonOverlappingStats } from '../../parser/analysis/summary.ts';
 import type { TraceTables } from '../../parser/model/tables.ts';
 import type { ServedSession } from '../session-types.ts';
 import { NotFoundError } from '../http/errors.ts';
 import { stringParam } from './query.ts';
 
-const nsMap = { type: 'object', additionalProperties: { type: 'number' } } as const;
+const numbers = { type: 'array', items: { type: 'number' } } as const;
+const columnsByLabel = { type: 'object', additionalProperties: numbers } as const;
 
 const groupsResponse = {
   type: 'object',
@@ -36,13 +37,11 @@ const groupResponse = {
     maxTotalNs: { type: 'number' },
     statLabels: { type: 'array', items: { type: 'string' } },
     rangeLabels: { type: 'array', items: { type: 'string' } },
+    // Columnar (a group may hold millions of goroutines): row k is id[k], totalNs[k], stats[label][k]…
     goroutines: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['id', 'totalNs', 'stats', 'rangeStats'],
-        properties: { id: { type: 'integer' }, totalNs: { type: 'number' }, stats: nsMap, rangeStats: nsMap },
-      },
+      type: 'object',
+      required: ['id', 'totalNs', 'stats', 'rangeStats'],
+      properties: { id: numbers, totalNs: numbers, stats: columnsByLabel, rangeStats: columnsByLabel },
     },
   },
 } as const;
@@ -52,19 +51,6 @@ export function everyLabel(labels: readonly string[], values: Record<string, num
   const out: Record<string, number> = {};
   for (const label of labels) out[label] = values[label] ?? 0;
   return out;
-}
-
-function findGoroutine(summary: Summary, id: number): GoroutineSummary | undefined {
-  const list = summary.goroutines; // sorted by id
-  let lo = 0;
-  let hi = list.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid].id === id) return list[mid];
-    if (list[mid].id < id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return undefined;
 }
 
 /** The frame of a goroutine's start function, found by its PC among the interned frames. */
@@ -94,24 +80,31 @@ export function registerGoroutineRoutes(app: FastifyInstance, session: ServedSes
     async (request) => {
       const { summary } = session.results().analyses;
       const { name, sortby } = request.query;
-      const page = goroutineGroup(summary, name, sortby);
+      const page = goroutineGroupColumns(summary, name, sortby);
       if (page.count === 0) throw new NotFoundError(`no goroutines named ${JSON.stringify(name)}`);
-      let execTimeNs = 0;
-      for (const g of summary.goroutines) if (g.name === name) execTimeNs += g.execTime;
+      const table = summary.goroutines;
+      const column = (value: (row: number) => number) => Array.from(page.rows, value);
+      const stats: Record<string, number[]> = {};
+      for (const label of page.nonOverlappingStats) stats[label] = column((row) => goroutineStat(summary, row, label));
+      const rangeStats: Record<string, number[]> = {};
+      for (const range of page.rangeStats) {
+        rangeStats[range] = column((row) => {
+          let time = 0;
+          table.forEachRangeTime(row, (r, t) => {
+            if (r === range) time = t;
+          });
+          return time;
+        });
+      }
       return {
         name,
         count: page.count,
-        execTimeNs,
+        execTimeNs: page.execTime,
         execTimePercent: page.execTimeShare === null ? null : Math.round(page.execTimeShare * 10000) / 100,
         maxTotalNs: page.maxTotalTime,
         statLabels: page.nonOverlappingStats,
         rangeLabels: page.rangeStats,
-        goroutines: page.goroutines.map((g) => ({
-          id: g.id,
-          totalNs: g.totalTime,
-          stats: everyLabel(page.nonOverlappingStats, g.nonOverlappingStats),
-          rangeStats: everyLabel(page.rangeStats, g.rangeTime),
-        })),
+        goroutines: { id: column((row) => table.id(row)), totalNs: column((row) => table.totalTime(row)), stats, rangeStats },
       };
     },
   );
@@ -121,8 +114,9 @@ export function registerGoroutineRoutes(app: FastifyInstance, session: ServedSes
     { schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } } } } },
     async (request) => {
       const { summary, tables } = session.results().analyses;
-      const g = findGoroutine(summary, request.params.id);
-      if (!g) throw new NotFoundError(`no goroutine ${request.params.id} in this trace`);
+      const row = summary.goroutines.indexOf(request.params.id);
+      if (row < 0) throw new NotFoundError(`no goroutine ${request.params.id} in this trace`);
+      const g = summary.goroutines.get(row);
       return {
         id: g.id,
         name: g.name,

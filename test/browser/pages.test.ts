@@ -42,12 +42,12 @@ describe.skipIf(skipReason !== null)('client pages in chromium', () => {
     }
     const groups = await api<{ groups: { name: string; count: number }[] }>('/api/goroutines');
     const named = groups.groups.find((g) => g.name.startsWith('main.')) ?? groups.groups[0];
-    const group = await api<{ goroutines: { id: number }[] }>(`/api/goroutines/group?name=${encodeURIComponent(named.name)}`);
+    const group = await api<{ goroutines: { id: number[] } }>(`/api/goroutines/group?name=${encodeURIComponent(named.name)}`);
     const tasks = await api<{ types: { type: string }[] }>('/api/tasks');
     const regions = await api<{ regions: { type: string; pc: string }[] }>('/api/regions');
     facts = {
       group: named.name,
-      goroutine: group.goroutines[0].id,
+      goroutine: group.goroutines.id[0],
       taskType: tasks.types[0]?.type ?? null,
       region: regions.regions[0] ?? null,
     };

@@ -62,15 +62,16 @@ describe.each(withPageGoldens.map((f) => [f.id, f] as const))('%s', (_id, fixtur
       expect(ours.count, group.name).toBe(group.count);
       const columns: string[] = page.breakdown.columns.filter((c: string) => c !== '' && c !== 'Goroutine' && c !== 'Total');
       expect(ours.statLabels, group.name).toEqual(columns);
+      const rows = ours.goroutines; // columnar: row k is id[k], totalNs[k], stats[label][k]
       const oursRows = Object.fromEntries(
-        ours.goroutines.map((g: any) => [g.id, [g.totalNs, ...columns.map((c) => g.stats[c])]]),
+        rows.id.map((id: number, k: number) => [id, [rows.totalNs[k], ...columns.map((c) => rows.stats[c][k])]]),
       );
       const goldenRows = Object.fromEntries(
         page.breakdown.rows.map((r: any) => [r.Goroutine, [ns(r.Total), ...columns.map((c) => ns(r[c]))]]),
       );
       expect(oursRows, group.name).toEqual(goldenRows);
       // go tool trace's order: total time, longest first.
-      const totals = ours.goroutines.map((g: { totalNs: number }) => g.totalNs);
+      const totals: number[] = rows.totalNs;
       expect(totals).toEqual([...totals].sort((a, b) => b - a));
     }
   });

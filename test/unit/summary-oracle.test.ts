@@ -110,7 +110,7 @@ describe('summarizer equals Go 1.27 internal/trace Summarizer', () => {
         stats: g.stats,
         regions: canonical(g.regions.map((r) => goRegion(r, base))),
       }));
-      const gotGoroutines = ours.goroutines.map((g) => ({
+      const gotGoroutines = ours.goroutines.list().map((g) => ({
         id: g.id, name: g.name, pc: g.pc, creationTime: g.creationTime, startTime: g.startTime, endTime: g.endTime,
         stats: stats(g),
         regions: canonical(g.regions.map((i) => ourRegion(ours.regions[i]))),

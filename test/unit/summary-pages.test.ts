@@ -93,7 +93,7 @@ describe('task and region pages', () => {
 
   it('region rows count every listed region; a region page keeps zero-valued reason columns', () => {
     const rows = userRegions(handwritten);
-    const listed = handwritten.goroutines.reduce((n, g) => n + g.regions.length, 0);
+    const listed = handwritten.goroutines.list().reduce((n, g) => n + g.regions.length, 0);
     expect(rows.reduce((n, r) => n + r.count, 0)).toBe(listed);
     const open = userRegionsOf(handwritten, 'open');
     expect(open.regions).toHaveLength(1);
@@ -106,7 +106,7 @@ describe('task and region pages', () => {
     for (const list of Object.values(intervals)) {
       for (let i = 1; i < list.length; i++) expect(list[i][0]).toBeGreaterThanOrEqual(list[i - 1][1]);
     }
-    const g1 = handwritten.goroutines.find((g) => g.id === 1)!;
+    const g1 = handwritten.goroutines.list().find((g) => g.id === 1)!;
     const regions = g1.regions.map((r) => regionInterval(handwritten, handwritten.regions[r]));
     expect(matchingRegionIntervals(handwritten, {})[1].length).toBeLessThan(regions.length); // "inner" is nested in "outer"
   });

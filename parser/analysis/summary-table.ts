@@ -1,0 +1,208 @@
+// The finished per-goroutine statistics of the summarizer, stored by column (one row per
+// goroutine, rows sorted by goroutine id). A trace of millions of goroutines keeps ~70 bytes
+// per goroutine here; pages aggregate over the columns and materialise GoroutineSummary
+// objects only for the rows they show.
+
+import type { GoID, Nanoseconds } from '../model/event.ts';
+import type { TraceTables } from '../model/tables.ts';
+import type { DurationColumn, KeyedSums } from './summary-columns.ts';
+import type { ExecStats, GoroutineSummary } from './summary-types.ts';
+
+/** The columns of a finished table; built by the summarizer (summary.ts). */
+export interface GoroutineColumnsData {
+  /** Goroutine ids, ascending. */
+  id: Float64Array;
+  /** Root frame id of the goroutine's naming stack, or -1 ("" name, pc 0). */
+  frame: Int32Array;
+  creationTime: Float64Array;
+  /** startTime − creationTime and endTime − creationTime; NaN when unset. */
+  startOffset: DurationColumn;
+  endOffset: DurationColumn;
+  execTime: DurationColumn;
+  schedWaitTime: DurationColumn;
+  syscallTime: DurationColumn;
+  syscallBlockTime: DurationColumn;
+  totalTime: DurationColumn;
+  blockTimeByReason: KeyedSums;
+  rangeTime: KeyedSums;
+  /** Key names of blockTimeByReason and rangeTime. */
+  keyNames: readonly string[];
+  /** Row → indices into Summary.regions, sorted by start; rows without regions are absent. */
+  regions: ReadonlyMap<number, readonly number[]>;
+}
+
+const noRegions: readonly number[] = [];
+
+export class GoroutineTable {
+  readonly length: number;
+  /** Row → group (start location) number; groupNames[group] is its name. */
+  readonly groupOf: Uint32Array;
+  readonly groupNames: readonly string[];
+
+  constructor(private readonly c: GoroutineColumnsData, private readonly tables: TraceTables) {
+    this.length = c.id.length;
+    // Goroutines are grouped by name (go tool trace's start location); frames sharing a
+    // function name share a group.
+    const groupOfName = new Map<string, number>();
+    const groupOfFrame = new Map<number, number>();
+    const names: string[] = [];
+    const groupOf = new Uint32Array(this.length);
+    for (let i = 0; i < this.length; i++) {
+      const frame = c.frame[i];
+      let group = groupOfFrame.get(frame);
+      if (group === undefined) {
+        const name = frame < 0 ? '' : tables.frameFunc[frame];
+        group = groupOfName.get(name);
+        if (group === undefined) {
+          group = names.length;
+          names.push(name);
+          groupOfName.set(name, group);
+        }
+        groupOfFrame.set(frame, group);
+      }
+      groupOf[i] = group;
+    }
+    this.groupOf = groupOf;
+    this.groupNames = names;
+  }
+
+  /** The row of goroutine `id`, or -1. */
+  indexOf(id: GoID): number {
+    const ids = this.c.id;
+    let lo = 0;
+    let hi = ids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (ids[mid] === id) return mid;
+      if (ids[mid] < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** The group number of a name, or -1 when no goroutine has it. */
+  groupId(name: string): number {
+    return this.groupNames.indexOf(name);
+  }
+
+  id(i: number): GoID {
+    return this.c.id[i];
+  }
+
+  name(i: number): string {
+    return this.groupNames[this.groupOf[i]];
+  }
+
+  pc(i: number): number {
+    const frame = this.c.frame[i];
+    return frame < 0 ? 0 : this.tables.framePC[frame];
+  }
+
+  creationTime(i: number): Nanoseconds {
+    return this.c.creationTime[i];
+  }
+
+  /** First time it ran, or null. */
+  startTime(i: number): Nanoseconds | null {
+    const offset = this.c.startOffset.get(i);
+    return Number.isNaN(offset) ? null : this.c.creationTime[i] + offset;
+  }
+
+  /** When it exited (or blocked forever), or null. */
+  endTime(i: number): Nanoseconds | null {
+    const offset = this.c.endOffset.get(i);
+    return Number.isNaN(offset) ? null : this.c.creationTime[i] + offset;
+  }
+
+  execTime(i: number): Nanoseconds {
+    return this.c.execTime.get(i);
+  }
+
+  schedWaitTime(i: number): Nanoseconds {
+    return this.c.schedWaitTime.get(i);
+  }
+
+  syscallTime(i: number): Nanoseconds {
+    return this.c.syscallTime.get(i);
+  }
+
+  syscallBlockTime(i: number): Nanoseconds {
+    return this.c.syscallBlockTime.get(i);
+  }
+
+  totalTime(i: number): Nanoseconds {
+    return this.c.totalTime.get(i);
+  }
+
+  /** Calls fn(reason, time) for each blocking reason of the row (keys with 0 included). */
+  forEachBlockTime(i: number, fn: (reason: string, time: Nanoseconds) => void): void {
+    const names = this.c.keyNames;
+    this.c.blockTimeByReason.forEach(i, (key, value) => fn(names[key], value));
+  }
+
+  forEachRangeTime(i: number, fn: (range: string, time: Nanoseconds) => void): void {
+    const names = this.c.keyNames;
+    this.c.rangeTime.forEach(i, (key, value) => fn(names[key], value));
+  }
+
+  hasRangeTime(i: number): boolean {
+    return this.c.rangeTime.hasEntries(i);
+  }
+
+  /** Indices into Summary.regions of the row's regions, by start time. */
+  regions(i: number): readonly number[] {
+    return this.c.regions.get(i) ?? noRegions;
+  }
+
+  /** The row's ExecStats as plain data. */
+  stats(i: number): ExecStats {
+    return {
+      execTime: this.execTime(i),
+      schedWaitTime: this.schedWaitTime(i),
+      blockTimeByReason: this.record(this.c.blockTimeByReason, i),
+      syscallTime: this.syscallTime(i),
+      syscallBlockTime: this.syscallBlockTime(i),
+      totalTime: this.totalTime(i),
+      rangeTime: this.record(this.c.rangeTime, i),
+    };
+  }
+
+  /** One row as Go's GoroutineSummary. */
+  get(i: number): GoroutineSummary {
+    return {
+      id: this.id(i),
+      name: this.name(i),
+      pc: this.pc(i),
+      creationTime: this.creationTime(i),
+      startTime: this.startTime(i),
+      endTime: this.endTime(i),
+      regions: this.regions(i).slice(),
+      ...this.stats(i),
+    };
+  }
+
+  /** Every row as an object: for small traces and tests; pages use the columns. */
+  list(): GoroutineSummary[] {
+    const out: GoroutineSummary[] = [];
+    for (let i = 0; i < this.length; i++) out.push(this.get(i));
+    return out;
+  }
+
+  /** Bytes held by the columns (without the regions). */
+  get bytes(): number {
+    const c = this.c;
+    return c.id.byteLength + c.frame.byteLength + c.creationTime.byteLength + this.groupOf.byteLength
+      + [c.startOffset, c.endOffset, c.execTime, c.schedWaitTime, c.syscallTime, c.syscallBlockTime, c.totalTime].reduce((n, col) => n + col.bytes, 0)
+      + c.blockTimeByReason.bytes + c.rangeTime.bytes;
+  }
+
+  /** A null-prototype record, so a key like "__proto__" is an ordinary key. */
+  private record(sums: KeyedSums, i: number): Record<string, number> {
+    const out: Record<string, number> = Object.create(null);
+    const names = this.c.keyNames;
+    sums.forEach(i, (key, value) => {
+      out[names[key]] = value;
+    });
+    return out;
+  }
+}

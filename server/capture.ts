@@ -7,7 +7,7 @@ import { rename } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { join } from 'node:path';
-import { parseHeader, HEADER_SIZE } from '../parser/wire/header.ts';
+import { parseHeader, HEADER_PROBE } from '../parser/wire/header.ts';
 
 export interface CaptureTarget {
   url: URL;
@@ -155,7 +155,7 @@ async function saveBody(response: http.IncomingMessage, url: URL, seconds: numbe
   response.setTimeout(seconds * 1000 + graceMs, () => response.destroy(new CaptureError(`timed out: no data from ${url.host} for ${formatSeconds(seconds * 1000 + graceMs)}`)));
   try {
     for await (const chunk of response as AsyncIterable<Buffer>) {
-      if (head.length < HEADER_SIZE) head.push(...chunk.subarray(0, HEADER_SIZE - head.length));
+      if (head.length < HEADER_PROBE) head.push(...chunk.subarray(0, HEADER_PROBE - head.length));
       bytes += chunk.length;
       if (!file.write(chunk)) await new Promise<void>((r) => file.once('drain', () => r()));
     }

@@ -2,7 +2,7 @@
 // on stderr (go tool trace's wording where it has one) rather than a server with nothing to show.
 
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { HEADER_SIZE, parseHeader, type TraceHeader } from '../../parser/wire/header.ts';
+import { HEADER_PROBE, parseHeader, type TraceHeader } from '../../parser/wire/header.ts';
 
 /** A failure to report as one line and exit 1. */
 export class CliError extends Error {
@@ -41,12 +41,12 @@ export function checkTraceFile(path: string): CheckedTraceFile {
     if (err instanceof CliError) throw err;
     throw new CliError(`failed to read trace file: open ${path}: ${describe(err)}`);
   }
-  const head = new Uint8Array(HEADER_SIZE);
+  const head = new Uint8Array(HEADER_PROBE);
   let filled = 0;
   try {
     const fd = openSync(path, 'r');
     try {
-      filled = readSync(fd, head, 0, HEADER_SIZE, 0);
+      filled = readSync(fd, head, 0, HEADER_PROBE, 0);
     } finally {
       closeSync(fd);
     }

@@ -10,7 +10,7 @@ import {
   type TimelineModel,
   type TrackDescriptor,
 } from '../model/timeline.ts';
-import { lowerBound } from '../model/timeline-columns.ts';
+import { lowerBound, type IntColumn } from '../model/timeline-columns.ts';
 
 export interface TileQuery {
   tracks: readonly number[];
@@ -87,16 +87,17 @@ export function queryTile(model: TimelineModel, q: TileQuery): Tile {
   const strings = new TileStrings();
   const tracks: TrackTile[] = [];
   for (const id of q.tracks) {
-    const track = model.tracks[id];
-    if (!track) continue;
-    if (track.kind === 'counter') {
+    if (!(id >= 0 && id < model.trackCount)) continue;
+    const kind = model.trackKind(id);
+    if (kind === 'counter') {
       tracks.push(counterTile(model, id, q.start, q.end, resolution));
       continue;
     }
     const out: SpanTrackTile = { id, shape: 'spans', start: [], end: [], depth: [], kind: [], label: [], goroutine: [], merged: [], startStack: [], endStack: [] };
     let depth = 0;
-    if (track.kind === 'goroutine' && model.stateRowOfTrack[id] >= 0) stateLane(model, id, q.start, q.end, resolution, out, depth++, strings);
-    for (let lane = 0; lane < track.lanes; lane++) sliceLane(model, id, lane, q.start, q.end, resolution, out, depth++, strings);
+    if (kind === 'goroutine' && model.stateRowOfTrack[id] >= 0) stateLane(model, id, q.start, q.end, resolution, out, depth++, strings);
+    const lanes = model.slices.trackLanes[id];
+    for (let lane = 0; lane < lanes; lane++) sliceLane(model, id, lane, q.start, q.end, resolution, out, depth++, strings);
     tracks.push(out);
   }
   return { start: q.start, end: q.end, resolution, strings: strings.list, tracks };
@@ -152,12 +153,12 @@ interface LaneColumns {
   start: Float64Array;
   end: Float64Array | null;
   kind: Uint8Array;
-  label: Uint32Array;
+  label: IntColumn;
   /** Per-span goroutine (slices) or null with `fixedGoroutine` (a goroutine's own row). */
-  goroutine: Float64Array | null;
+  goroutine: IntColumn | null;
   fixedGoroutine: number;
-  stack: Uint32Array;
-  endStack: Uint32Array | null;
+  stack: IntColumn;
+  endStack: IntColumn | null;
   kindNames: readonly string[];
 }
 
@@ -237,41 +238,16 @@ function stateLane(model: TimelineModel, track: number, t0: number, t1: number, 
   const st = model.states;
   mergeLane({
     lo, hi, rowHi, rowEnd: st.rowEnd[row], rowEndStack: st.rowEndStack[row],
-    start: st.start, end: null, kind: st.state, label: st.reason, goroutine: null, fixedGoroutine: model.tracks[track].resource,
+    start: st.start, end: null, kind: st.state, label: st.reason, goroutine: null, fixedGoroutine: model.goroutineTracks.ids[track - model.goroutineTrackBase],
     stack: st.stack, endStack: null, kindNames: goroutineSpanStateNames,
   }, model, resolution, out, depth, strings);
 }
 
-/** A pixel holding more counter points than this is summarised from an even sample of them. */
-const MAX_COUNTER_SCAN = 64;
-
-/**
- * Counter points in [t0, t1] (plus the one in force at t0), at most one per pixel holding the
- * maxima of its points (exact up to MAX_COUNTER_SCAN points per pixel, sampled beyond).
- */
+/** Counter points in [t0, t1] (plus the one in force at t0), at most one per pixel holding the maxima of its points. */
 function counterTile(model: TimelineModel, trackId: number, t0: number, t1: number, resolution: number): CounterTrackTile {
-  const c = model.counters.find((x) => x.id === trackId)!;
-  const out: CounterTrackTile = { id: trackId, shape: 'counter', time: [], series: c.series.map((name) => ({ name, values: [] })), merged: [] };
-  const time = c.time;
-  const first = Math.max(0, lowerBound(time, 0, time.length, t0, true) - 1);
-  const last = lowerBound(time, first, time.length, t1, true);
-  let i = first;
-  while (i < last) {
-    const pixelEnd = (Math.floor(time[i] / resolution) + 1) * resolution;
-    const j = Math.min(last, lowerBound(time, i + 1, last, pixelEnd));
-    const step = Math.max(1, Math.floor((j - i) / MAX_COUNTER_SCAN));
-    out.time.push(time[i]);
-    for (let k = 0; k < c.values.length; k++) {
-      const col = c.values[k];
-      let m = col[i];
-      for (let x = i + step; x < j; x += step) if (col[x] > m) m = col[x];
-      if (col[j - 1] > m) m = col[j - 1];
-      out.series[k].values.push(m);
-    }
-    out.merged.push(j - i);
-    i = j;
-  }
-  return out;
+  const c = model.counters[trackId - model.counterTrackBase];
+  const pixels = c.pixels(t0, t1, resolution);
+  return { id: trackId, shape: 'counter', time: pixels.time, series: c.series.map((name, k) => ({ name, values: pixels.values[k] })), merged: pixels.merged };
 }
 
 /** The track list for /api/timeline/tracks, with the names of kinds and states for the legend. */
@@ -284,7 +260,7 @@ export function listTracks(model: TimelineModel): {
 } {
   const tracks = model.tracks.map((t) => {
     if (t.kind !== 'counter') return t;
-    const c = model.counters.find((x) => x.id === t.id);
+    const c = model.counters[t.id - model.counterTrackBase];
     return { ...t, series: c?.series ?? [] };
   });
   return { startTime: model.startTime, endTime: model.endTime, tracks, sliceKinds: sliceKindNames, goroutineStates: goroutineSpanStateNames };

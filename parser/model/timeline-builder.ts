@@ -14,12 +14,14 @@
 import type { Analysis } from '../analysis/analysis.ts';
 import { EventKind, GoState, ProcState, ResourceKind, type TraceEvent } from './event.ts';
 import type { TraceTables } from './tables.ts';
-import { f64, i32, sortSegment, StringTable, u32, u8, type GrowableColumn } from './timeline-columns.ts';
+import { f64, i32, narrowed, sortSegment, StringTable, u32, u8, type GrowableColumn } from './timeline-columns.ts';
+import { DeltaCounterBuilder, PlainCounter, type CounterSeries } from './timeline-counter.ts';
+import { DenseIdIndex } from '../analysis/pprof-columns.ts';
 import {
   GoroutineSpanState,
   SliceKind,
   TimelineModel,
-  type CounterSeries,
+  type GoroutineTrackColumns,
   type SliceColumns,
   type StateColumns,
   type TrackDescriptor,
@@ -27,7 +29,7 @@ import {
 } from './timeline.ts';
 import { NONE, TimelineView, type SliceSink, type TraceClock } from './timeline-views.ts';
 
-const MARK_ASSIST = 'GC mark assist';
+const MARK_ASSIST_RANGE = 'GC mark assist';
 const STW_PREFIX = 'stop-the-world';
 /** go tool trace zeroes heap goals above 1 PiB (golang.org/issue/63864). */
 const HEAP_GOAL_CUTOFF = 2 ** 50;
@@ -42,24 +44,63 @@ interface PendingCause {
   p: number;
   m: number;
   stack: number;
-  set: boolean;
 }
 
-/** What all views share about one goroutine: its name, its state row, its pending start cause. */
-interface GoroutineInfo {
-  id: number;
-  named: boolean;
-  startFunction: string;
-  label: string;
-  /** String id of goroutineName(this), or -1 when it must be recomputed. */
-  nameId: number;
-  system: boolean;
-  markAssist: boolean;
-  blockReason: string;
-  cause: PendingCause | null;
-  row: number;
-  rowOpen: boolean;
+/**
+ * What all views share about the goroutines — name, label, mark-assist flag, block reason, state
+ * row — by column, one row per goroutine id (a trace may hold millions). Row r is also the
+ * goroutine's state row. Pending start causes (flows) exist only between an unblock and the
+ * next start, so they live in a map.
+ */
+class GoroutineColumns {
+  readonly rowOf = new DenseIdIndex();
+  readonly id = f64();
+  /** String id + 1 of the entry function once named (gState.augmentName), else 0. */
+  readonly startFunction = u32();
+  readonly label = u32();
+  readonly flags = u8();
+  readonly blockReason = u32();
+  readonly rowEnd = f64();
+  readonly rowEndStack = u32();
+  readonly causes = new Map<number, PendingCause>();
+
+  get count(): number {
+    return this.id.length;
+  }
+
+  /** The row of goroutine `id`, created on first sight. */
+  row(id: number): number {
+    let row = this.rowOf.get(id);
+    if (row < 0) {
+      row = this.id.length;
+      this.rowOf.set(id, row);
+      this.id.push(id);
+      this.startFunction.push(0);
+      this.label.push(0);
+      this.flags.push(0);
+      this.blockReason.push(0);
+      this.rowEnd.push(Number.NaN);
+      this.rowEndStack.push(0);
+    }
+    return row;
+  }
+
+  has(row: number, flag: number): boolean {
+    return (this.flags.data[row] & flag) !== 0;
+  }
+
+  setFlag(row: number, flag: number, on: boolean): void {
+    if (on) this.flags.data[row] |= flag;
+    else this.flags.data[row] &= ~flag;
+  }
 }
+
+/** GoroutineColumns.flags. */
+const MARK_ASSIST = 1;
+/** The goroutine has state spans (a row in the model). */
+const HAS_ROW = 2;
+/** Its last state span is open (it has not exited). */
+const ROW_OPEN = 4;
 
 interface OpenRange {
   time: number;
@@ -87,14 +128,18 @@ export function createTimelineModel(tables: TraceTables): Analysis<TimelineModel
   return new TimelineBuilder(tables);
 }
 
+/** Provisional track ids at or above this are goroutine rows (row = id − GOROUTINE_TRACK). */
+const GOROUTINE_TRACK = 0x40000000;
+
 class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private readonly strings = new StringTable();
   private readonly clock: TraceClock = { startTime: Number.NaN, endTime: Number.NaN };
   private readonly views: TimelineView[];
 
-  // Provisional tracks, numbered in order of first sight; finish() renumbers them.
+  // Provisional tracks of the GC, STW, proc and thread kinds, numbered in order of first sight;
+  // goroutine tracks are their goroutine's row. finish() renumbers them all.
   /** (kind, resource) → provisional track id: one numeric map per kind (this runs per event). */
-  private readonly trackKeys: Record<TrackKind, Map<number, number>> = { gc: new Map(), stw: new Map(), proc: new Map(), thread: new Map(), goroutine: new Map(), counter: new Map() };
+  private readonly trackKeys: Record<'gc' | 'stw' | 'proc' | 'thread', Map<number, number>> = { gc: new Map(), stw: new Map(), proc: new Map(), thread: new Map() };
   private readonly trackKind: TrackKind[] = [];
   private readonly trackResource: number[] = [];
 
@@ -107,10 +152,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private readonly sliceStartStack = u32();
   private readonly sliceEndStack = u32();
 
-  private readonly goroutines = new Map<number, GoroutineInfo>();
-  private readonly rowGoroutine: number[] = [];
-  private readonly rowEnd = f64();
-  private readonly rowEndStack = u32();
+  private readonly g = new GoroutineColumns();
   private readonly stateRow = u32();
   private readonly stateStart = f64();
   private readonly stateState = u8();
@@ -137,10 +179,12 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private readonly heap = new CounterBuilder('Heap', ['allocated', 'goal', 'nextGC']);
   private heapAlloc = 0;
   private heapGoal = 0;
-  private readonly goroutineCounter = new CounterBuilder('Goroutines', ['running', 'runnable', 'gcWaiting', 'waiting', 'syscall'], true);
+  // One point per goroutine transition: delta-coded (timeline-counter.ts).
+  private readonly goroutineCounter = new DeltaCounterBuilder('Goroutines', ['running', 'runnable', 'gcWaiting', 'waiting', 'syscall']);
   private readonly viewerStates = [0, 0, 0, 0, 0];
-  /** Scratch row for goroutineCounter.point (no array per event). */
-  private readonly goroutineValues = [0, 0, 0, 0, 0];
+  /** Scratch row for the goroutine counter (no array per event), and its last point. */
+  private readonly goroutineValues = new Int32Array(5);
+  private readonly lastGoroutineValues = new Int32Array(5);
   private inSyscall = 0;
   private readonly threadCounter = new CounterBuilder('Threads', ['running'], true);
   private runningProcs = 0;
@@ -163,14 +207,22 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     return this.strings.intern(s);
   }
 
+  /**
+   * The goroutine's name now, as go tool trace names a slice when it ends. Without a label it
+   * is a derived id (no string per goroutine): its row, and whether it was named yet.
+   */
   goroutineName(id: number): number {
-    const g = this.goroutine(id);
-    if (g.nameId < 0) g.nameId = this.strings.intern(goroutineName(g));
-    return g.nameId;
+    const row = this.g.row(id);
+    const label = this.g.label.data[row];
+    const fn = this.g.startFunction.data[row];
+    if (label === 0) return TimelineModel.goroutineNameId(row, fn > 0);
+    let name = `G${id}`;
+    if (fn > 0) name += ` ${this.strings.get(fn - 1)}`;
+    return this.strings.intern(`${name} (${this.strings.get(label)})`);
   }
 
   slice(kind: TrackKind, resource: number, start: number, end: number, sliceKind: SliceKind, goroutine: number, name: number, startStack: number, endStack: number): void {
-    this.sliceTrack.push(this.track(kind, resource));
+    this.sliceTrack.push(kind === 'goroutine' ? GOROUTINE_TRACK + this.g.row(resource) : this.track(kind, resource));
     this.sliceStart.push(start);
     this.sliceEnd.push(end);
     this.sliceKind.push(sliceKind);
@@ -181,7 +233,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   }
 
   private track(kind: TrackKind, resource: number): number {
-    const keys = this.trackKeys[kind];
+    const keys = this.trackKeys[kind as 'gc' | 'stw' | 'proc' | 'thread'];
     let id = keys.get(resource);
     if (id === undefined) {
       id = this.trackKind.length;
@@ -213,9 +265,8 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
         break;
       case EventKind.Label:
         if (ev.resourceKind === ResourceKind.Goroutine) {
-          const g = this.goroutine(ev.resourceId);
-          g.label = ev.name;
-          g.nameId = -1;
+          const row = this.g.row(ev.resourceId);
+          this.g.label.data[row] = this.strings.intern(ev.name);
         }
         break;
       case EventKind.RangeBegin:
@@ -238,16 +289,6 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     else return;
     const nextGC = this.heapGoal > this.heapAlloc ? this.heapGoal - this.heapAlloc : 0;
     this.heap.point(t, [this.heapAlloc, this.heapGoal, nextGC]);
-  }
-
-  private goroutine(id: number): GoroutineInfo {
-    let g = this.goroutines.get(id);
-    if (!g) {
-      g = { id, named: false, startFunction: '', label: '', nameId: -1, system: false, markAssist: false, blockReason: '', cause: null, row: -1, rowOpen: false };
-      this.goroutines.set(id, g);
-      this.track('goroutine', id);
-    }
-    return g;
   }
 
   private range(ev: TraceEvent): void {
@@ -285,35 +326,33 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     }
 
     if (ev.resourceKind !== ResourceKind.Goroutine) return;
-    const g = this.goroutine(ev.resourceId);
+    const id = ev.resourceId;
+    const row = this.g.row(id);
     for (const view of this.views) {
-      if (begin) view.rangeBegin(g.id, t, name, ev.stack);
-      else if (active) view.rangeActive(g.id, name);
-      else view.rangeEnd(g.id, t, name, ev.stack);
+      if (begin) view.rangeBegin(id, t, name, ev.stack);
+      else if (active) view.rangeActive(id, name);
+      else view.rangeEnd(id, t, name, ev.stack);
     }
-    if (name === MARK_ASSIST) g.markAssist = !(ev.kind === EventKind.RangeEnd);
+    if (name === MARK_ASSIST_RANGE) this.g.setFlag(row, MARK_ASSIST, ev.kind !== EventKind.RangeEnd);
     if (name.startsWith(STW_PREFIX)) {
-      if (begin) this.stwRanges.set(g.id, { time: t, stack: ev.stack, name });
-      else if (active) { if (!this.stwRanges.has(g.id)) this.stwRanges.set(g.id, { time: Number.isNaN(activeFrom) ? t : activeFrom, stack: 0, name }); }
+      if (begin) this.stwRanges.set(id, { time: t, stack: ev.stack, name });
+      else if (active) { if (!this.stwRanges.has(id)) this.stwRanges.set(id, { time: Number.isNaN(activeFrom) ? t : activeFrom, stack: 0, name }); }
       else {
-        const open = this.stwRanges.get(g.id);
-        this.slice('stw', -1, open?.time ?? this.clock.startTime, t, SliceKind.Range, g.id, this.strings.intern(name), open?.stack ?? 0, ev.stack);
-        this.stwRanges.delete(g.id);
+        const open = this.stwRanges.get(id);
+        this.slice('stw', -1, open?.time ?? this.clock.startTime, t, SliceKind.Range, id, this.strings.intern(name), open?.stack ?? 0, ev.stack);
+        this.stwRanges.delete(id);
       }
     }
   }
 
   private goroutineTransition(ev: TraceEvent): void {
-    const g = this.goroutine(ev.resourceId);
+    const g = this.g;
+    const id = ev.resourceId;
+    const row = g.row(id);
     // gState.augmentName: the first transition stack names the goroutine by its entry function.
-    if (!g.named && ev.transitionStack !== 0) {
+    if (g.startFunction.data[row] === 0 && ev.transitionStack !== 0) {
       const frames = this.tables.stackFrameIds(ev.transitionStack);
-      if (frames.length > 0) {
-        g.startFunction = this.tables.frameFunc[frames[frames.length - 1]];
-        g.named = true;
-        g.nameId = -1;
-        g.system = g.startFunction === '' || (g.startFunction !== 'runtime.main' && g.startFunction.startsWith('runtime.'));
-      }
+      if (frames.length > 0) g.startFunction.data[row] = this.strings.intern(this.tables.frameFunc[frames[frames.length - 1]]) + 1;
     }
     if (ev.m !== NONE) this.track('thread', ev.m);
     const from = ev.oldState;
@@ -321,49 +360,62 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     if (from === to) return;
     const t = ev.time;
 
-    if (executing(from) && !executing(to) && to === GoState.Waiting) g.blockReason = ev.reason;
+    if (executing(from) && !executing(to) && to === GoState.Waiting) g.blockReason.data[row] = this.strings.intern(ev.reason);
     for (const view of this.views) view.goroutineTransition(ev);
 
     // Flows (gstate.go start / unblock / created / blockedSyscallEnd, goroutine-view order).
     if (!executing(from) && executing(to)) {
       const start = from === GoState.Undetermined ? this.clock.startTime : t;
-      const c = g.cause;
-      if (c?.set) {
+      const c = g.causes.get(row);
+      if (c) {
         this.flowName.push(c.name);
         this.flowFromTime.push(c.time);
         this.flowToTime.push(start);
         this.flowFromG.push(c.g);
         this.flowFromP.push(c.p);
         this.flowFromM.push(c.m);
-        this.flowToG.push(g.id);
+        this.flowToG.push(id);
         this.flowToP.push(ev.p);
         this.flowToM.push(ev.m);
         this.flowFromStack.push(c.stack);
-        c.set = false;
+        g.causes.delete(row);
       }
     }
     if (from === GoState.Waiting) {
-      const name = g.blockReason ? `unblock (${g.blockReason})` : 'unblock';
-      g.blockReason = '';
-      setCause(g, t, this.strings.intern(name), ev);
+      const reason = g.blockReason.data[row];
+      const name = reason !== 0 ? `unblock (${this.strings.get(reason)})` : 'unblock';
+      g.blockReason.data[row] = 0;
+      this.setCause(row, t, this.strings.intern(name), ev);
     }
     if (from === GoState.NotExist && to === GoState.Runnable && (ev.g !== NONE || ev.p !== NONE)) {
-      setCause(g, t, this.strings.intern('go'), ev);
+      this.setCause(row, t, this.strings.intern('go'), ev);
     }
     if (from === GoState.Syscall && to !== GoState.Running) {
-      setCause(g, t, this.strings.intern('exit blocked syscall'), ev);
+      this.setCause(row, t, this.strings.intern('exit blocked syscall'), ev);
     }
 
-    this.stateSpan(g, ev);
-    this.countGoroutines(g, from, to, t);
+    this.stateSpan(row, ev);
+    this.countGoroutines(row, from, to, t);
   }
 
-  private spanState(g: GoroutineInfo, s: number): GoroutineSpanState {
+  /** Records a goroutine's start cause (the arrow drawn when it next starts). */
+  private setCause(row: number, time: number, name: number, ev: TraceEvent): void {
+    let c = this.g.causes.get(row);
+    if (!c) this.g.causes.set(row, (c = { time: 0, name: 0, g: 0, p: 0, m: 0, stack: 0 }));
+    c.time = time;
+    c.name = name;
+    c.g = ev.g;
+    c.p = ev.p;
+    c.m = ev.m;
+    c.stack = ev.stack;
+  }
+
+  private spanState(row: number, s: number): GoroutineSpanState {
     switch (s) {
       case GoState.Runnable: return GoroutineSpanState.Runnable;
       case GoState.Running: return GoroutineSpanState.Running;
       case GoState.Syscall: return GoroutineSpanState.Syscall;
-      case GoState.Waiting: return g.markAssist ? GoroutineSpanState.WaitingGC : GoroutineSpanState.Waiting;
+      case GoState.Waiting: return this.g.has(row, MARK_ASSIST) ? GoroutineSpanState.WaitingGC : GoroutineSpanState.Waiting;
       default: return GoroutineSpanState.NotExist;
     }
   }
@@ -376,34 +428,34 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     this.stateStack.push(stack);
   }
 
-  private stateSpan(g: GoroutineInfo, ev: TraceEvent): void {
+  private stateSpan(row: number, ev: TraceEvent): void {
+    const g = this.g;
     const from = ev.oldState;
     const to = ev.newState;
-    if (g.row < 0) {
+    const open = g.has(row, ROW_OPEN);
+    if (!g.has(row, HAS_ROW)) {
       if (to === GoState.NotExist) return;
-      g.row = this.rowGoroutine.length;
-      this.rowGoroutine.push(g.id);
-      this.rowEnd.push(Number.NaN);
-      this.rowEndStack.push(0);
-    } else if (!g.rowOpen && to !== GoState.NotExist) {
+      g.setFlag(row, HAS_ROW, true);
+    } else if (!open && to !== GoState.NotExist) {
       // A goroutine id seen again after it exited: keep the row gap-free.
-      this.pushState(g.row, this.rowEnd.get(g.row), GoroutineSpanState.NotExist, 0, 0);
+      this.pushState(row, g.rowEnd.data[row], GoroutineSpanState.NotExist, 0, 0);
     }
     if (to === GoState.NotExist) {
-      this.rowEnd.set(g.row, ev.time);
-      this.rowEndStack.set(g.row, ev.stack);
-      g.rowOpen = false;
+      g.rowEnd.data[row] = ev.time;
+      g.rowEndStack.data[row] = ev.stack;
+      g.setFlag(row, ROW_OPEN, false);
       return;
     }
-    const start = from === GoState.Undetermined && !g.rowOpen ? this.clock.startTime : ev.time;
+    const start = from === GoState.Undetermined && !open ? this.clock.startTime : ev.time;
     const reason = to === GoState.Waiting ? this.strings.intern(ev.reason) : 0;
-    this.pushState(g.row, start, this.spanState(g, to), reason, ev.stack);
-    g.rowOpen = true;
+    this.pushState(row, start, this.spanState(row, to), reason, ev.stack);
+    g.setFlag(row, ROW_OPEN, true);
   }
 
-  private countGoroutines(g: GoroutineInfo, from: number, to: number, t: number): void {
-    const vf = viewerState(from, g.markAssist);
-    const vt = viewerState(to, g.markAssist);
+  private countGoroutines(row: number, from: number, to: number, t: number): void {
+    const markAssist = this.g.has(row, MARK_ASSIST);
+    const vf = viewerState(from, markAssist);
+    const vt = viewerState(to, markAssist);
     this.viewerStates[vf]--;
     this.viewerStates[vt]++;
     if (from === GoState.Syscall) this.inSyscall--;
@@ -417,7 +469,12 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       v[2] = s[ViewerState.WaitingGC];
       v[3] = s[ViewerState.Waiting];
       v[4] = this.inSyscall;
-      this.goroutineCounter.point(t, v, vf !== vt);
+      const last = this.lastGoroutineValues;
+      const counter = this.goroutineCounter;
+      if (vf !== vt || counter.length === 0 || v[0] !== last[0] || v[1] !== last[1] || v[2] !== last[2] || v[3] !== last[3] || v[4] !== last[4]) {
+        counter.push(t, v);
+        last.set(v);
+      }
     }
   }
 
@@ -450,56 +507,79 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     for (const [g, r] of this.stwRanges) this.slice('stw', -1, r.time, end, SliceKind.Range, g, this.strings.intern(r.name), r.stack, 0);
     for (const view of this.views) view.finish();
     for (let p = 0; p <= this.maxProc; p++) this.track('proc', p);
-    for (const g of this.goroutines.values()) if (g.row >= 0 && g.rowOpen) this.rowEnd.set(g.row, end);
+    const g = this.g;
+    for (let row = 0; row < g.count; row++) if (g.has(row, ROW_OPEN)) g.rowEnd.data[row] = end;
 
-    const { tracks, finalOf } = this.orderTracks();
-    const slices = this.buildSlices(tracks.length, finalOf);
-    for (const t of tracks) t.lanes = slices.trackLanes[t.id];
-    const { states, stateRowOfTrack } = this.buildStates(tracks, finalOf);
-    const counters = [this.heap, this.goroutineCounter, this.threadCounter].map((c, i) => c.build(tracks.length + i));
-    for (const c of counters) tracks.push({ id: c.id, kind: 'counter', resource: c.id - counters[0].id, name: c.name, lanes: 0 });
-    const rowOf = new Int32Array(tracks.length).fill(-1);
-    rowOf.set(stateRowOfTrack);
+    const { fixedTracks, finalOf } = this.orderFixedTracks();
+    const { goroutineTracks, kOfRow, rowOfK } = this.orderGoroutines();
+    const goroutineBase = fixedTracks.length;
+    const counterBase = goroutineBase + goroutineTracks.ids.length;
+    const counters: CounterSeries[] = [this.heap.build(counterBase), this.goroutineCounter.build(counterBase + 1), this.threadCounter.build(counterBase + 2)];
+    const trackCount = counterBase + counters.length;
 
-    const names = new Map<number, string>();
-    for (const g of this.goroutines.values()) names.set(g.id, goroutineName(g));
-    return new TimelineModel(this.clock.startTime, end, tracks, slices, states, rowOf, counters, this.buildFlows(), {
+    const slices = this.buildSlices(trackCount, finalOf, goroutineBase, kOfRow);
+    for (const t of fixedTracks) t.lanes = slices.trackLanes[t.id];
+    const { states, stateRowOfTrack } = this.buildStates(trackCount, goroutineBase, kOfRow, rowOfK);
+
+    return new TimelineModel(this.clock.startTime, end, fixedTracks, goroutineTracks, slices, states, stateRowOfTrack, counters, this.buildFlows(), {
       time: this.sampleTime.trimmed(),
-      g: this.sampleG.trimmed(),
-      p: this.sampleP.trimmed(),
-      m: this.sampleM.trimmed(),
-      stack: this.sampleStack.trimmed(),
-    }, this.strings, names);
+      g: narrowed(this.sampleG.data, this.sampleG.length),
+      p: narrowed(this.sampleP.data, this.sampleP.length),
+      m: narrowed(this.sampleM.data, this.sampleM.length),
+      stack: narrowed(this.sampleStack.data, this.sampleStack.length),
+    }, this.strings);
   }
 
-  /** GC, STW, procs, threads, goroutines (each by id); returns provisional → final ids. */
-  private orderTracks(): { tracks: TrackDescriptor[]; finalOf: Int32Array } {
+  /** GC, STW, procs, threads (each by id); returns the tracks and provisional → final ids. */
+  private orderFixedTracks(): { fixedTracks: TrackDescriptor[]; finalOf: Int32Array } {
     const rank: Record<TrackKind, number> = { gc: 0, stw: 1, proc: 2, thread: 3, goroutine: 4, counter: 5 };
     const order = this.trackKind.map((_, i) => i);
     order.sort((a, b) => rank[this.trackKind[a]] - rank[this.trackKind[b]] || this.trackResource[a] - this.trackResource[b]);
     const finalOf = new Int32Array(order.length);
-    const tracks: TrackDescriptor[] = order.map((prov, id) => {
+    const fixedTracks: TrackDescriptor[] = order.map((prov, id) => {
       finalOf[prov] = id;
       const kind = this.trackKind[prov];
       const resource = this.trackResource[prov];
-      const t: TrackDescriptor = { id, kind, resource, name: trackName(kind, resource), lanes: 0 };
-      if (kind === 'goroutine') {
-        const g = this.goroutines.get(resource);
-        t.name = g ? goroutineName(g) : `G${resource}`;
-        t.startFunction = g?.startFunction ?? '';
-        t.system = g?.system ?? false;
-      }
-      return t;
+      return { id, kind, resource, name: trackName(kind, resource), lanes: 0 };
     });
-    return { tracks, finalOf };
+    return { fixedTracks, finalOf };
+  }
+
+  /** Goroutine tracks by goroutine id: k-th track ↔ row rowOfK[k]. */
+  private orderGoroutines(): { goroutineTracks: GoroutineTrackColumns; kOfRow: Uint32Array; rowOfK: Uint32Array } {
+    const g = this.g;
+    const n = g.count;
+    // Ids are unique: sort them natively, then find each one's row.
+    const ids = g.id.trimmed().sort();
+    const rowOfK = new Uint32Array(n);
+    const kOfRow = new Uint32Array(n);
+    for (let k = 0; k < n; k++) {
+      const row = g.rowOf.get(ids[k]);
+      rowOfK[k] = row;
+      kOfRow[row] = k;
+    }
+    return {
+      goroutineTracks: { ids, startFunction: g.startFunction.permutedNarrow(rowOfK), label: g.label.permutedNarrow(rowOfK) },
+      kOfRow,
+      rowOfK,
+    };
   }
 
   /** Sorts slices by (track, lane, start) and assigns lanes so no two slices in a lane overlap. */
-  private buildSlices(trackCount: number, finalOf: Int32Array): SliceColumns {
+  private buildSlices(trackCount: number, finalOf: Int32Array, goroutineBase: number, kOfRow: Uint32Array): SliceColumns {
     const n = this.sliceStart.length;
     const track = new Uint32Array(n);
     const provTrack = this.sliceTrack.data;
-    for (let i = 0; i < n; i++) track[i] = finalOf[provTrack[i]];
+    for (let i = 0; i < n; i++) {
+      const prov = provTrack[i];
+      track[i] = prov >= GOROUTINE_TRACK ? goroutineBase + kOfRow[prov - GOROUTINE_TRACK] : finalOf[prov];
+    }
+    // Derived goroutine names were made with rows; the model names goroutine tracks by k.
+    const names = this.sliceName.data;
+    for (let i = 0; i < n; i++) {
+      const name = names[i];
+      if (name >= DERIVED_NAME_BASE) names[i] = TimelineModel.goroutineNameId(kOfRow[Math.floor((name - DERIVED_NAME_BASE) / 2)], name % 2 === 1);
+    }
     const trackOffset = countingOffsets(track, trackCount);
     const order = countingSort(track, trackOffset);
     const start = this.sliceStart.data;
@@ -552,36 +632,38 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       start: this.sliceStart.permuted(order),
       end: this.sliceEnd.permuted(order),
       kind: this.sliceKind.permuted(order),
-      goroutine: this.sliceGoroutine.permuted(order),
+      goroutine: this.sliceGoroutine.permutedNarrow(order),
       name: this.sliceName.permuted(order),
-      startStack: this.sliceStartStack.permuted(order),
-      endStack: this.sliceEndStack.permuted(order),
+      startStack: this.sliceStartStack.permutedNarrow(order),
+      endStack: this.sliceEndStack.permutedNarrow(order),
       segmentOffset,
       trackSegment,
       trackLanes,
     };
   }
 
-  private buildStates(tracks: TrackDescriptor[], finalOf: Int32Array): { states: StateColumns; stateRowOfTrack: Int32Array } {
-    const rows = this.rowGoroutine.length;
-    const row = this.stateRow.trimmed();
-    const rowOffset = countingOffsets(row, rows);
+  /** State rows in goroutine-track order (row k is goroutine track k). */
+  private buildStates(trackCount: number, goroutineBase: number, kOfRow: Uint32Array, rowOfK: Uint32Array): { states: StateColumns; stateRowOfTrack: Int32Array } {
+    const g = this.g;
+    const n = this.stateRow.length;
+    const key = new Uint32Array(n);
+    const rows = this.stateRow.data;
+    for (let i = 0; i < n; i++) key[i] = kOfRow[rows[i]];
+    const rowOffset = countingOffsets(key, g.count);
     // Spans of one goroutine arrive in time order, so a stable bucket by row is enough.
-    const order = countingSort(row, rowOffset);
-    const stateRowOfTrack = new Int32Array(tracks.length).fill(-1);
-    for (let r = 0; r < rows; r++) {
-      const prov = this.trackKeys.goroutine.get(this.rowGoroutine[r])!;
-      stateRowOfTrack[finalOf[prov]] = r;
-    }
+    const order = countingSort(key, rowOffset);
+    const stateRowOfTrack = new Int32Array(trackCount).fill(-1);
+    for (let k = 0; k < g.count; k++) if (g.has(rowOfK[k], HAS_ROW)) stateRowOfTrack[goroutineBase + k] = k;
+    const rowEnd = g.rowEnd.permuted(rowOfK);
     return {
       states: {
         start: this.stateStart.permuted(order),
         state: this.stateState.permuted(order),
-        reason: this.stateReason.permuted(order),
-        stack: this.stateStack.permuted(order),
+        reason: this.stateReason.permutedNarrow(order),
+        stack: this.stateStack.permutedNarrow(order),
         rowOffset,
-        rowEnd: this.rowEnd.trimmed(),
-        rowEndStack: this.rowEndStack.trimmed(),
+        rowEnd,
+        rowEndStack: g.rowEndStack.permutedNarrow(rowOfK),
       },
       stateRowOfTrack,
     };
@@ -595,38 +677,22 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     for (let i = 0; i < n; i++) order[i] = i;
     sortSegment(order, 0, n, from, new Float64Array(n));
     return {
-      name: this.flowName.permuted(order),
+      name: this.flowName.permutedNarrow(order),
       fromTime: this.flowFromTime.permuted(order),
       toTime: this.flowToTime.permuted(order),
-      fromG: this.flowFromG.permuted(order),
-      fromP: this.flowFromP.permuted(order),
-      fromM: this.flowFromM.permuted(order),
-      toG: this.flowToG.permuted(order),
-      toP: this.flowToP.permuted(order),
-      toM: this.flowToM.permuted(order),
-      fromStack: this.flowFromStack.permuted(order),
+      fromG: this.flowFromG.permutedNarrow(order),
+      fromP: this.flowFromP.permutedNarrow(order),
+      fromM: this.flowFromM.permutedNarrow(order),
+      toG: this.flowToG.permutedNarrow(order),
+      toP: this.flowToP.permutedNarrow(order),
+      toM: this.flowToM.permutedNarrow(order),
+      fromStack: this.flowFromStack.permutedNarrow(order),
     };
   }
 }
 
-/** Records a goroutine's start cause, reusing its cause object (this runs per unblock). */
-function setCause(g: GoroutineInfo, time: number, name: number, ev: TraceEvent): void {
-  const c = (g.cause ??= { time: 0, name: 0, g: 0, p: 0, m: 0, stack: 0, set: false });
-  c.time = time;
-  c.name = name;
-  c.g = ev.g;
-  c.p = ev.p;
-  c.m = ev.m;
-  c.stack = ev.stack;
-  c.set = true;
-}
-
-function goroutineName(g: GoroutineInfo): string {
-  let name = `G${g.id}`;
-  if (g.named) name += ` ${g.startFunction}`;
-  if (g.label) name += ` (${g.label})`;
-  return name;
-}
+/** Derived name ids, as TimelineModel.goroutineNameId makes them (the builder's are by row). */
+const DERIVED_NAME_BASE = TimelineModel.goroutineNameId(0, false);
 
 function trackName(kind: TrackKind, resource: number): string {
   switch (kind) {
@@ -662,19 +728,17 @@ class CounterBuilder {
   private last: number[] | null = null;
   private sorted = true;
 
-  /** `integer`: counts (goroutines, threads) fit Int32 columns, half the bytes of Float64. */
+  /** `integer`: counts (threads) fit Int32 columns, half the bytes of Float64. */
   constructor(readonly name: string, readonly series: readonly string[], integer = false) {
     this.columns = series.map(() => (integer ? i32() : f64()));
   }
 
-  /** Appends a point if any value changed (or `force`, when an uncounted state changed). */
-  point(t: number, values: readonly number[], force = false): void {
+  /** Appends a point if any value changed. */
+  point(t: number, values: readonly number[]): void {
     const last = (this.last ??= values.map(() => Number.NaN));
-    if (!force) {
-      let same = true;
-      for (let i = 0; i < values.length; i++) if (values[i] !== last[i]) { same = false; break; }
-      if (same) return;
-    }
+    let same = true;
+    for (let i = 0; i < values.length; i++) if (values[i] !== last[i]) { same = false; break; }
+    if (same) return;
     if (this.time.length > 0 && t < this.time.get(this.time.length - 1)) this.sorted = false;
     this.time.push(t);
     for (let i = 0; i < values.length; i++) {
@@ -693,6 +757,6 @@ class CounterBuilder {
       seg.sort((a, b) => t[a] - t[b] || a - b);
       order.set(seg);
     }
-    return { id, name: this.name, series: this.series, time: this.time.permuted(order), values: this.columns.map((c) => c.permuted(order)) };
+    return new PlainCounter(id, this.name, this.series, this.time.permuted(order), this.columns.map((c) => c.permuted(order)));
   }
 }

@@ -2,8 +2,36 @@
 // 30 M-event trace costs a few dozen bytes per span instead of one JS object each; columns grow
 // by doubling while the single event pass appends, and are trimmed or permuted once at finish.
 
-type TypedArray = Float64Array | Int32Array | Uint32Array | Uint8Array | Uint16Array;
+type TypedArray = Float64Array | Int32Array | Uint32Array | Uint8Array | Uint16Array | Int16Array;
 type TypedArrayConstructor<T extends TypedArray> = { new (length: number): T; BYTES_PER_ELEMENT: number };
+
+/** An integer column in the narrowest array type that holds its values exactly (see narrowed()). */
+export type IntColumn = Uint8Array | Uint16Array | Int16Array | Int32Array | Uint32Array | Float64Array;
+
+/**
+ * The first `length` values of `data` in the narrowest array type that holds them exactly:
+ * ids and stack numbers are small in practice, so most columns shrink to 1–4 bytes a value.
+ */
+export function narrowed(data: ArrayLike<number>, length = data.length): IntColumn {
+  const out = new (narrowestType(data, length))(length);
+  for (let i = 0; i < length; i++) out[i] = data[i];
+  return out;
+}
+
+type IntColumnConstructor = { new (length: number): IntColumn };
+
+function narrowestType(data: ArrayLike<number>, length: number): IntColumnConstructor {
+  let min = 0;
+  let max = 0;
+  for (let i = 0; i < length; i++) {
+    const v = data[i];
+    if (!Number.isInteger(v)) return Float64Array;
+    if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  if (min >= 0) return max <= 0xff ? Uint8Array : max <= 0xffff ? Uint16Array : max <= 0xffffffff ? Uint32Array : Float64Array;
+  return min >= -0x8000 && max <= 0x7fff ? Int16Array : min >= -0x80000000 && max <= 0x7fffffff ? Int32Array : Float64Array;
+}
 
 /** One column that grows by doubling. `data` may be longer than `length`. */
 export class GrowableColumn<T extends TypedArray> {
@@ -41,6 +69,14 @@ export class GrowableColumn<T extends TypedArray> {
     return this.data.slice(0, this.length) as T;
   }
 
+  /** data[order[i]] at i, in the narrowest array type that holds the values (see narrowed()). */
+  permutedNarrow(order: Uint32Array): IntColumn {
+    const out = new (narrowestType(this.data, this.length))(order.length);
+    const src = this.data;
+    for (let i = 0; i < order.length; i++) out[i] = src[order[i]];
+    return out;
+  }
+
   /** A new exact-length column holding data[order[i]] at i. */
   permuted(order: Uint32Array): T {
     const out = new this.ctor(order.length);
@@ -54,15 +90,23 @@ export class GrowableColumn<T extends TypedArray> {
   }
 }
 
-export const f64 = () => new GrowableColumn(Float64Array);
-export const i32 = () => new GrowableColumn(Int32Array);
-export const u32 = () => new GrowableColumn(Uint32Array);
-export const u8 = () => new GrowableColumn(Uint8Array);
+export const f64 = () => new GrowableColumn<Float64Array>(Float64Array);
+export const i32 = () => new GrowableColumn<Int32Array>(Int32Array);
+export const u32 = () => new GrowableColumn<Uint32Array>(Uint32Array);
+export const u8 = () => new GrowableColumn<Uint8Array>(Uint8Array);
+
+/** Ids from here on are not interned but derived (StringTable.derive): goroutine names. */
+export const DERIVED_STRING_BASE = 0x80000000;
 
 /** Interns strings into small ids; id 0 is always the empty string. */
 export class StringTable {
   private readonly index = new Map<string, number>([['', 0]]);
   readonly strings: string[] = [''];
+  /**
+   * Names ids of DERIVED_STRING_BASE and above, which stand for strings computed on demand
+   * (the model sets it: a slice named after its goroutine costs no interned string).
+   */
+  derive: ((id: number) => string) | null = null;
 
   intern(s: string): number {
     let id = this.index.get(s);
@@ -75,6 +119,7 @@ export class StringTable {
   }
 
   get(id: number): string {
+    if (id >= DERIVED_STRING_BASE) return this.derive?.(id) ?? '';
     return this.strings[id] ?? '';
   }
 }

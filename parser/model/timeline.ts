@@ -5,7 +5,10 @@
 // goroutinegen.go) so slice boundaries, names and counters equal go tool trace's.
 
 import type { Nanoseconds, StackID } from './event.ts';
-import { lowerBound, type StringTable } from './timeline-columns.ts';
+import { DERIVED_STRING_BASE, lowerBound, type IntColumn, type StringTable } from './timeline-columns.ts';
+import type { CounterSeries } from './timeline-counter.ts';
+
+export type { CounterSeries, CounterPixels } from './timeline-counter.ts';
 
 /** What a track shows. Ids are dense and stable for one model (0 = GC, 1 = STW, then the rest). */
 export type TrackKind = 'gc' | 'stw' | 'proc' | 'thread' | 'goroutine' | 'counter';
@@ -46,11 +49,14 @@ export interface SliceColumns {
   end: Float64Array;
   kind: Uint8Array;
   /** The goroutine the slice belongs to (GoroutineExec, Syscall, goroutine ranges), else -1. */
-  goroutine: Float64Array;
-  /** String id of the slice's name: the goroutine's name when the slice ended, "syscall", or the range's name. */
+  goroutine: IntColumn;
+  /**
+   * String id of the slice's name: the goroutine's name when the slice ended (a derived id,
+   * see TimelineModel.goroutineNameId), "syscall", or the range's name.
+   */
   name: Uint32Array;
-  startStack: Uint32Array;
-  endStack: Uint32Array;
+  startStack: IntColumn;
+  endStack: IntColumn;
   /** Lane segment s covers slices [segmentOffset[s], segmentOffset[s+1]). */
   segmentOffset: Uint32Array;
   /** Track t's slice lanes are segments trackSegment[t] … trackSegment[t] + trackLanes[t] - 1. */
@@ -66,48 +72,54 @@ export interface StateColumns {
   start: Float64Array;
   state: Uint8Array;
   /** String id of the blocking reason (Waiting, WaitingGC), else 0. */
-  reason: Uint32Array;
+  reason: IntColumn;
   /** Stack of the event that began the span (the end stack is the next span's start stack). */
-  stack: Uint32Array;
+  stack: IntColumn;
   /** Row r covers spans [rowOffset[r], rowOffset[r+1]). */
   rowOffset: Uint32Array;
   rowEnd: Float64Array;
   /** Stack of the event that ended the row's last span (goroutine exit), or 0. */
-  rowEndStack: Uint32Array;
-}
-
-/** One step series: values hold from time[i] until time[i+1]. */
-export interface CounterSeries {
-  id: number;
-  name: string;
-  /** Series names, in the order of `values`. */
-  series: readonly string[];
-  time: Float64Array;
-  /** One column per series: Float64Array for bytes, Int32Array for counts. */
-  values: (Float64Array | Int32Array)[];
+  rowEndStack: IntColumn;
 }
 
 /** Causal arrows: goroutine created by / unblocked by, drawn from `fromTime` to `toTime`. */
 export interface FlowColumns {
   /** String ids: "go", "unblock (chan receive)", "exit blocked syscall", … (go tool trace's arrow names). */
-  name: Uint32Array;
+  name: IntColumn;
   fromTime: Float64Array;
   toTime: Float64Array;
-  fromG: Float64Array;
-  fromP: Int32Array;
-  fromM: Float64Array;
-  toG: Float64Array;
-  toP: Int32Array;
-  toM: Float64Array;
-  fromStack: Uint32Array;
+  fromG: IntColumn;
+  fromP: IntColumn;
+  fromM: IntColumn;
+  toG: IntColumn;
+  toP: IntColumn;
+  toM: IntColumn;
+  fromStack: IntColumn;
 }
 
 export interface SampleColumns {
   time: Float64Array;
-  g: Float64Array;
-  p: Int32Array;
-  m: Float64Array;
-  stack: Uint32Array;
+  g: IntColumn;
+  p: IntColumn;
+  m: IntColumn;
+  stack: IntColumn;
+}
+
+/**
+ * The goroutine tracks, by column (a trace may hold millions): goroutine track k (track id
+ * TimelineModel.goroutineTrackBase + k) is goroutine ids[k]; ids ascend.
+ */
+export interface GoroutineTrackColumns {
+  ids: Float64Array;
+  /** String id + 1 of the entry function that names the goroutine; 0 if it was never named. */
+  startFunction: IntColumn;
+  /** String id of the goroutine's last label, or 0. */
+  label: IntColumn;
+}
+
+/** Goroutine id → display name, computed on demand. */
+export interface GoroutineNames {
+  get(id: number): string | undefined;
 }
 
 export interface TrackDescriptor {
@@ -138,25 +150,110 @@ export interface TimelineMemory {
 const FLOW_BLOCK = 256;
 
 export class TimelineModel {
+  /** Track id of goroutine track 0; goroutine tracks follow the GC, STW, proc and thread tracks. */
+  readonly goroutineTrackBase: number;
+  /** Track id of the first counter; counters come last. */
+  readonly counterTrackBase: number;
+  readonly goroutineNames: GoroutineNames;
+
   constructor(
     /** First and last event time: go tool trace's ctx.startTime / ctx.endTime. */
     readonly startTime: Nanoseconds,
     readonly endTime: Nanoseconds,
-    readonly tracks: readonly TrackDescriptor[],
+    /** GC, STW, proc and thread tracks (ids 0 … n−1, in that order, each kind by resource id). */
+    readonly fixedTracks: readonly TrackDescriptor[],
+    readonly goroutineTracks: GoroutineTrackColumns,
     readonly slices: SliceColumns,
     readonly states: StateColumns,
-    /** Goroutine track id → state row, or -1 for non-goroutine tracks. */
+    /** Track id → state row (goroutine tracks with state spans), else -1. */
     readonly stateRowOfTrack: Int32Array,
+    /** Heap, Goroutines, Threads: track ids counterTrackBase + index. */
     readonly counters: readonly CounterSeries[],
     readonly flows: FlowColumns,
     readonly samples: SampleColumns,
     readonly strings: StringTable,
-    /** Goroutine id → display name (go tool trace's gState.name(): "G12 main.worker (label)"). */
-    readonly goroutineNames: ReadonlyMap<number, string>,
-  ) {}
+  ) {
+    this.goroutineTrackBase = fixedTracks.length;
+    this.counterTrackBase = this.goroutineTrackBase + goroutineTracks.ids.length;
+    strings.derive = (id) => this.derivedName(id);
+    this.goroutineNames = {
+      get: (id) => {
+        const k = this.goroutineIndex(id);
+        return k < 0 ? undefined : this.goroutineName(k, true);
+      },
+    };
+  }
+
+  /**
+   * The string id that stands for goroutine track k's name "G<id> <entry function>" (or "G<id>"
+   * when `named` is false), without interning one string per goroutine.
+   */
+  static goroutineNameId(k: number, named: boolean): number {
+    return DERIVED_STRING_BASE + 2 * k + (named ? 1 : 0);
+  }
+
+  private derivedName(id: number): string {
+    const offset = id - DERIVED_STRING_BASE;
+    const k = Math.floor(offset / 2);
+    if (k >= this.goroutineTracks.ids.length) return '';
+    const fn = this.goroutineTracks.startFunction[k];
+    return offset % 2 === 1 && fn > 0 ? `G${this.goroutineTracks.ids[k]} ${this.strings.get(fn - 1)}` : `G${this.goroutineTracks.ids[k]}`;
+  }
+
+  /** go tool trace's gState.name() for goroutine track k: "G12 main.worker (label)". */
+  goroutineName(k: number, withLabel: boolean): string {
+    const g = this.goroutineTracks;
+    const fn = g.startFunction[k];
+    let name = `G${g.ids[k]}`;
+    if (fn > 0) name += ` ${this.strings.get(fn - 1)}`;
+    const label = g.label[k];
+    if (withLabel && label > 0) name += ` (${this.strings.get(label)})`;
+    return name;
+  }
+
+  /** The goroutine track number k of goroutine `id`, or -1. */
+  goroutineIndex(id: number): number {
+    const ids = this.goroutineTracks.ids;
+    const k = lowerBound(ids, 0, ids.length, id);
+    return k < ids.length && ids[k] === id ? k : -1;
+  }
+
+  trackKind(id: number): TrackKind {
+    if (id < this.goroutineTrackBase) return this.fixedTracks[id].kind;
+    return id < this.counterTrackBase ? 'goroutine' : 'counter';
+  }
+
+  /** One track's descriptor (materialised for goroutine and counter tracks). */
+  track(id: number): TrackDescriptor | undefined {
+    if (!(id >= 0 && id < this.trackCount && Number.isInteger(id))) return undefined;
+    if (id < this.goroutineTrackBase) return this.fixedTracks[id];
+    if (id >= this.counterTrackBase) {
+      const c = this.counters[id - this.counterTrackBase];
+      return { id, kind: 'counter', resource: id - this.counterTrackBase, name: c.name, lanes: 0 };
+    }
+    const k = id - this.goroutineTrackBase;
+    const fn = this.goroutineTracks.startFunction[k];
+    const startFunction = fn > 0 ? this.strings.get(fn - 1) : '';
+    return {
+      id,
+      kind: 'goroutine',
+      resource: this.goroutineTracks.ids[k],
+      name: this.goroutineName(k, true),
+      lanes: this.slices.trackLanes[id],
+      startFunction,
+      system: fn > 0 && (startFunction === '' || (startFunction !== 'runtime.main' && startFunction.startsWith('runtime.'))),
+    };
+  }
+
+  /** Every track's descriptor, materialised (exports and small traces; tiles use track()). */
+  get tracks(): TrackDescriptor[] {
+    const out: TrackDescriptor[] = [];
+    for (let id = 0; id < this.trackCount; id++) out.push(this.track(id)!);
+    return out;
+  }
 
   get trackCount(): number {
-    return this.tracks.length;
+    return this.counterTrackBase + this.counters.length;
   }
 
   /** Slice index range [lo, hi) of one lane. */
@@ -238,15 +335,16 @@ export class TimelineModel {
     const bytesOf = (o: object) => Object.values(o).reduce((n: number, v) => n + (ArrayBuffer.isView(v) ? v.byteLength : 0), 0);
     const sliceBytes = bytesOf(this.slices);
     const stateBytes = bytesOf(this.states);
-    const counterBytes = this.counters.reduce((n, c) => n + c.time.byteLength + c.values.reduce((m, v) => m + v.byteLength, 0), 0);
-    const bytes = sliceBytes + stateBytes + bytesOf(this.flows) + bytesOf(this.samples) + counterBytes + this.stateRowOfTrack.byteLength;
+    const counterBytes = this.counters.reduce((n, c) => n + c.bytes, 0);
+    const bytes = sliceBytes + stateBytes + bytesOf(this.flows) + bytesOf(this.samples) + counterBytes + this.stateRowOfTrack.byteLength
+      + bytesOf(this.goroutineTracks);
     const spans = this.slices.start.length + this.states.start.length;
     return {
       slices: this.slices.start.length,
       stateSpans: this.states.start.length,
       flows: this.flows.name.length,
       samples: this.samples.time.length,
-      counterPoints: this.counters.reduce((n, c) => n + c.time.length, 0),
+      counterPoints: this.counters.reduce((n, c) => n + c.length, 0),
       bytes,
       bytesPerSpan: spans ? (sliceBytes + stateBytes) / spans : 0,
     };

@@ -8,6 +8,8 @@ import type { Flow, SpanTile, CounterTile, TrackInfo, TrackTile, TrackGroup } fr
 export interface TracksResponse {
   startTime: number;
   endTime: number;
+  /** Goroutine tracks in the trace; `tracks` lists a page of them. */
+  goroutineTrackCount?: number;
   tracks: {
     id: number;
     kind: 'gc' | 'stw' | 'proc' | 'thread' | 'goroutine' | 'counter' | string;

@@ -69,10 +69,16 @@ export class TimelineData {
 
   constructor(private readonly api: ApiClient, private readonly onChange: () => void) {}
 
-  async loadTracks(signal?: AbortSignal): Promise<void> {
-    const body = await this.api.getJson<TracksResponse>('/api/timeline/tracks', signal);
+  /** Goroutine tracks the server has and did not list (it lists a page of them, plus `goroutine`). */
+  unlistedGoroutines = 0;
+
+  /** Loads the track list; `goroutine` is listed even when it is not in the server's first page. */
+  async loadTracks(signal?: AbortSignal, goroutine?: number | null): Promise<void> {
+    const query = goroutine === null || goroutine === undefined ? '' : `?goroutine=${goroutine}`;
+    const body = await this.api.getJson<TracksResponse>(`/api/timeline/tracks${query}`, signal);
     const { tracks, start, end } = normalizeTracks(body);
     this.tracks = tracks;
+    this.unlistedGoroutines = Math.max(0, (body.goroutineTrackCount ?? 0) - tracks.filter((t) => t.group === 'goroutine').length);
     for (const t of tracks) if (t.goroutine !== undefined && t.startFunction) this.startFunctions.set(t.goroutine, t.startFunction);
     this.traceStart = start;
     this.traceEnd = end;

@@ -81,7 +81,7 @@ export class TtTimelinePage extends LitElement {
       this.refreshStatusSoon();
     });
     this.readQuery();
-    this.data.loadTracks().then(
+    this.data.loadTracks(undefined, this.highlight).then(
       () => {
         const q = this.query;
         if (!q.has('start') || !q.has('end')) this.range = { start: this.data!.traceStart, end: this.data!.traceEnd };
@@ -249,7 +249,7 @@ export class TtTimelinePage extends LitElement {
         ${['running', 'runnable', 'waiting', 'syscall'].map((state) => html`<span><i style=${styleMap({ background: colorForState(state) })}></i>${state}</span>`)}
       </span>
       <span class="status" data-tick=${this.tick}>
-        ${goDuration(Math.round(width))} · ${data.stats.requests} tiles, ${bytes(data.stats.bytes)}${data.busy ? ' · loading…' : ''}
+        ${goDuration(Math.round(width))} · ${data.stats.requests} tiles, ${bytes(data.stats.bytes)}${data.busy ? ' · loading…' : ''}${data.unlistedGoroutines > 0 ? ` · first goroutines only (${data.unlistedGoroutines} more not listed)` : ''}
       </span>
     </div>`;
   }

@@ -250,20 +250,52 @@ function counterTile(model: TimelineModel, trackId: number, t0: number, t1: numb
   return { id: trackId, shape: 'counter', time: pixels.time, series: c.series.map((name, k) => ({ name, values: pixels.values[k] })), merged: pixels.merged };
 }
 
-/** The track list for /api/timeline/tracks, with the names of kinds and states for the legend. */
-export function listTracks(model: TimelineModel): {
+/** Which goroutine tracks a track list carries (a trace may have millions of them). */
+export interface TrackListOptions {
+  /** The page of goroutine tracks, in goroutine-id order: skip this many… */
+  goroutineOffset?: number;
+  /** …and list at most this many (default: all). */
+  goroutineLimit?: number;
+  /** Goroutine ids whose tracks are listed whether or not they fall in the page. */
+  goroutines?: readonly number[];
+}
+
+export type ListedTrack = TrackDescriptor & { series?: readonly string[] };
+
+/**
+ * The track list for /api/timeline/tracks, with the names of kinds and states for the legend:
+ * every GC, STW, proc, thread and counter track, and a page of the goroutine tracks.
+ */
+export function listTracks(model: TimelineModel, options: TrackListOptions = {}): {
   startTime: number;
   endTime: number;
-  tracks: (TrackDescriptor & { series?: readonly string[] })[];
+  /** All goroutine tracks, listed or not. */
+  goroutineTrackCount: number;
+  tracks: ListedTrack[];
   sliceKinds: readonly string[];
   goroutineStates: readonly string[];
 } {
-  const tracks = model.tracks.map((t) => {
+  const base = model.goroutineTrackBase;
+  const total = model.goroutineTracks.ids.length;
+  const first = Math.min(total, Math.max(0, options.goroutineOffset ?? 0));
+  const last = Math.min(total, first + Math.max(0, options.goroutineLimit ?? total));
+  const ids: number[] = [];
+  for (let id = 0; id < base; id++) ids.push(id);
+  const extra = new Set<number>();
+  for (const g of options.goroutines ?? []) {
+    const k = model.goroutineIndex(g);
+    if (k >= 0 && (k < first || k >= last)) extra.add(base + k);
+  }
+  for (const id of [...extra].sort((a, b) => a - b)) if (id < base + first) ids.push(id);
+  for (let k = first; k < last; k++) ids.push(base + k);
+  for (const id of [...extra].sort((a, b) => a - b)) if (id >= base + last) ids.push(id);
+  for (let id = model.counterTrackBase; id < model.trackCount; id++) ids.push(id);
+  const tracks: ListedTrack[] = ids.map((id) => {
+    const t = model.track(id)!;
     if (t.kind !== 'counter') return t;
-    const c = model.counters[t.id - model.counterTrackBase];
-    return { ...t, series: c?.series ?? [] };
+    return { ...t, series: model.counters[id - model.counterTrackBase].series };
   });
-  return { startTime: model.startTime, endTime: model.endTime, tracks, sliceKinds: sliceKindNames, goroutineStates: goroutineSpanStateNames };
+  return { startTime: model.startTime, endTime: model.endTime, goroutineTrackCount: total, tracks, sliceKinds: sliceKindNames, goroutineStates: goroutineSpanStateNames };
 }
 
 export interface FlowsResult {

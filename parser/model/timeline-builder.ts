@@ -14,7 +14,9 @@
 import type { Analysis } from '../analysis/analysis.ts';
 import { EventKind, GoState, ProcState, ResourceKind, type TraceEvent } from './event.ts';
 import type { TraceTables } from './tables.ts';
-import { f64, i32, narrowed, sortSegment, StringTable, u32, u8, type GrowableColumn } from './timeline-columns.ts';
+import {
+  chunkedF64, chunkedI32, chunkedU32, chunkedU8, f64, i32, narrowed, sortSegment, StringTable, u32, u8, type GrowableColumn,
+} from './timeline-columns.ts';
 import { DeltaCounterBuilder, PlainCounter, type CounterSeries } from './timeline-counter.ts';
 import { DenseIdIndex } from '../analysis/pprof-columns.ts';
 import {
@@ -143,38 +145,38 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private readonly trackKind: TrackKind[] = [];
   private readonly trackResource: number[] = [];
 
-  private readonly sliceTrack = i32();
-  private readonly sliceStart = f64();
-  private readonly sliceEnd = f64();
-  private readonly sliceKind = u8();
-  private readonly sliceGoroutine = f64();
-  private readonly sliceName = u32();
-  private readonly sliceStartStack = u32();
-  private readonly sliceEndStack = u32();
+  private readonly sliceTrack = chunkedI32();
+  private readonly sliceStart = chunkedF64();
+  private readonly sliceEnd = chunkedF64();
+  private readonly sliceKind = chunkedU8();
+  private readonly sliceGoroutine = chunkedF64();
+  private readonly sliceName = chunkedU32();
+  private readonly sliceStartStack = chunkedU32();
+  private readonly sliceEndStack = chunkedU32();
 
   private readonly g = new GoroutineColumns();
-  private readonly stateRow = u32();
-  private readonly stateStart = f64();
-  private readonly stateState = u8();
-  private readonly stateReason = u32();
-  private readonly stateStack = u32();
+  private readonly stateRow = chunkedU32();
+  private readonly stateStart = chunkedF64();
+  private readonly stateState = chunkedU8();
+  private readonly stateReason = chunkedU32();
+  private readonly stateStack = chunkedU32();
 
-  private readonly flowName = u32();
-  private readonly flowFromTime = f64();
-  private readonly flowToTime = f64();
-  private readonly flowFromG = f64();
-  private readonly flowFromP = i32();
-  private readonly flowFromM = f64();
-  private readonly flowToG = f64();
-  private readonly flowToP = i32();
-  private readonly flowToM = f64();
-  private readonly flowFromStack = u32();
+  private readonly flowName = chunkedU32();
+  private readonly flowFromTime = chunkedF64();
+  private readonly flowToTime = chunkedF64();
+  private readonly flowFromG = chunkedF64();
+  private readonly flowFromP = chunkedI32();
+  private readonly flowFromM = chunkedF64();
+  private readonly flowToG = chunkedF64();
+  private readonly flowToP = chunkedI32();
+  private readonly flowToM = chunkedF64();
+  private readonly flowFromStack = chunkedU32();
 
-  private readonly sampleTime = f64();
-  private readonly sampleG = f64();
-  private readonly sampleP = i32();
-  private readonly sampleM = f64();
-  private readonly sampleStack = u32();
+  private readonly sampleTime = chunkedF64();
+  private readonly sampleG = chunkedF64();
+  private readonly sampleP = chunkedI32();
+  private readonly sampleM = chunkedF64();
+  private readonly sampleStack = chunkedU32();
 
   private readonly heap = new CounterBuilder('Heap', ['allocated', 'goal', 'nextGC']);
   private heapAlloc = 0;
@@ -194,6 +196,15 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private readonly procRanges = new Map<string, OpenRange & { proc: number; name: string }>();
   private readonly stwRanges = new Map<number, OpenRange & { name: string }>();
   private maxProc = -1;
+  private lastThread = NONE;
+  // String ids of the flow names, interned once ("unblock (reason)" by the reason's id).
+  private readonly unblockNameOf: number[] = [];
+  private goName = -1;
+  private readonly spareCauses: PendingCause[] = [];
+  // The last waiting reason and its string id (reasons repeat; this runs per transition).
+  private lastReason = '';
+  private lastReasonId = 0;
+  private exitSyscallName = -1;
 
   constructor(private readonly tables: TraceTables) {
     this.views = [new TimelineView('proc', this, this.clock), new TimelineView('thread', this, this.clock), new TimelineView('goroutine', this, this.clock)];
@@ -329,9 +340,9 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     const id = ev.resourceId;
     const row = this.g.row(id);
     for (const view of this.views) {
-      if (begin) view.rangeBegin(id, t, name, ev.stack);
-      else if (active) view.rangeActive(id, name);
-      else view.rangeEnd(id, t, name, ev.stack);
+      if (begin) view.rangeBegin(id, row, t, name, ev.stack);
+      else if (active) view.rangeActive(id, row, name);
+      else view.rangeEnd(id, row, t, name, ev.stack);
     }
     if (name === MARK_ASSIST_RANGE) this.g.setFlag(row, MARK_ASSIST, ev.kind !== EventKind.RangeEnd);
     if (name.startsWith(STW_PREFIX)) {
@@ -354,14 +365,14 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       const frames = this.tables.stackFrameIds(ev.transitionStack);
       if (frames.length > 0) g.startFunction.data[row] = this.strings.intern(this.tables.frameFunc[frames[frames.length - 1]]) + 1;
     }
-    if (ev.m !== NONE) this.track('thread', ev.m);
+    this.threadTrack(ev.m);
     const from = ev.oldState;
     const to = ev.newState;
     if (from === to) return;
     const t = ev.time;
 
-    if (executing(from) && !executing(to) && to === GoState.Waiting) g.blockReason.data[row] = this.strings.intern(ev.reason);
-    for (const view of this.views) view.goroutineTransition(ev);
+    if (executing(from) && !executing(to) && to === GoState.Waiting) g.blockReason.data[row] = this.reasonId(ev.reason);
+    for (const view of this.views) view.goroutineTransition(ev, row);
 
     // Flows (gstate.go start / unblock / created / blockedSyscallEnd, goroutine-view order).
     if (!executing(from) && executing(to)) {
@@ -379,29 +390,44 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
         this.flowToM.push(ev.m);
         this.flowFromStack.push(c.stack);
         g.causes.delete(row);
+        this.spareCauses.push(c);
       }
     }
     if (from === GoState.Waiting) {
       const reason = g.blockReason.data[row];
-      const name = reason !== 0 ? `unblock (${this.strings.get(reason)})` : 'unblock';
+      let name = this.unblockNameOf[reason];
+      if (name === undefined) {
+        name = this.strings.intern(reason !== 0 ? `unblock (${this.strings.get(reason)})` : 'unblock');
+        this.unblockNameOf[reason] = name;
+      }
       g.blockReason.data[row] = 0;
-      this.setCause(row, t, this.strings.intern(name), ev);
+      this.setCause(row, t, name, ev);
     }
     if (from === GoState.NotExist && to === GoState.Runnable && (ev.g !== NONE || ev.p !== NONE)) {
-      this.setCause(row, t, this.strings.intern('go'), ev);
+      if (this.goName < 0) this.goName = this.strings.intern('go');
+      this.setCause(row, t, this.goName, ev);
     }
     if (from === GoState.Syscall && to !== GoState.Running) {
-      this.setCause(row, t, this.strings.intern('exit blocked syscall'), ev);
+      if (this.exitSyscallName < 0) this.exitSyscallName = this.strings.intern('exit blocked syscall');
+      this.setCause(row, t, this.exitSyscallName, ev);
     }
 
     this.stateSpan(row, ev);
     this.countGoroutines(row, from, to, t);
   }
 
+  private reasonId(reason: string): number {
+    if (reason !== this.lastReason) {
+      this.lastReason = reason;
+      this.lastReasonId = this.strings.intern(reason);
+    }
+    return this.lastReasonId;
+  }
+
   /** Records a goroutine's start cause (the arrow drawn when it next starts). */
   private setCause(row: number, time: number, name: number, ev: TraceEvent): void {
     let c = this.g.causes.get(row);
-    if (!c) this.g.causes.set(row, (c = { time: 0, name: 0, g: 0, p: 0, m: 0, stack: 0 }));
+    if (!c) this.g.causes.set(row, (c = this.spareCauses.pop() ?? { time: 0, name: 0, g: 0, p: 0, m: 0, stack: 0 }));
     c.time = time;
     c.name = name;
     c.g = ev.g;
@@ -447,7 +473,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       return;
     }
     const start = from === GoState.Undetermined && !open ? this.clock.startTime : ev.time;
-    const reason = to === GoState.Waiting ? this.strings.intern(ev.reason) : 0;
+    const reason = to === GoState.Waiting ? this.reasonId(ev.reason) : 0;
     this.pushState(row, start, this.spanState(row, to), reason, ev.stack);
     g.setFlag(row, ROW_OPEN, true);
   }
@@ -478,8 +504,15 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     }
   }
 
+  /** Makes sure thread `m` has a track (consecutive events mostly share their M). */
+  private threadTrack(m: number): void {
+    if (m === this.lastThread || m === NONE) return;
+    this.track('thread', m);
+    this.lastThread = m;
+  }
+
   private procTransition(ev: TraceEvent): void {
-    if (ev.m !== NONE) this.track('thread', ev.m);
+    this.threadTrack(ev.m);
     const proc = ev.resourceId;
     this.maxProc = Math.max(this.maxProc, proc);
     const from = ev.oldState;
@@ -523,10 +556,10 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
 
     return new TimelineModel(this.clock.startTime, end, fixedTracks, goroutineTracks, slices, states, stateRowOfTrack, counters, this.buildFlows(), {
       time: this.sampleTime.trimmed(),
-      g: narrowed(this.sampleG.data, this.sampleG.length),
-      p: narrowed(this.sampleP.data, this.sampleP.length),
-      m: narrowed(this.sampleM.data, this.sampleM.length),
-      stack: narrowed(this.sampleStack.data, this.sampleStack.length),
+      g: narrowed(this.sampleG.trimmed()),
+      p: narrowed(this.sampleP.trimmed()),
+      m: narrowed(this.sampleM.trimmed()),
+      stack: narrowed(this.sampleStack.trimmed()),
     }, this.strings);
   }
 
@@ -569,21 +602,23 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private buildSlices(trackCount: number, finalOf: Int32Array, goroutineBase: number, kOfRow: Uint32Array): SliceColumns {
     const n = this.sliceStart.length;
     const track = new Uint32Array(n);
-    const provTrack = this.sliceTrack.data;
     for (let i = 0; i < n; i++) {
-      const prov = provTrack[i];
+      const prov = this.sliceTrack.get(i);
       track[i] = prov >= GOROUTINE_TRACK ? goroutineBase + kOfRow[prov - GOROUTINE_TRACK] : finalOf[prov];
     }
+    this.sliceTrack.release();
     // Derived goroutine names were made with rows; the model names goroutine tracks by k.
-    const names = this.sliceName.data;
+    const names = this.sliceName;
     for (let i = 0; i < n; i++) {
-      const name = names[i];
-      if (name >= DERIVED_NAME_BASE) names[i] = TimelineModel.goroutineNameId(kOfRow[Math.floor((name - DERIVED_NAME_BASE) / 2)], name % 2 === 1);
+      const name = names.get(i);
+      if (name >= DERIVED_NAME_BASE) names.set(i, TimelineModel.goroutineNameId(kOfRow[Math.floor((name - DERIVED_NAME_BASE) / 2)], name % 2 === 1));
     }
     const trackOffset = countingOffsets(track, trackCount);
     const order = countingSort(track, trackOffset);
-    const start = this.sliceStart.data;
-    const end = this.sliceEnd.data;
+    const start = this.sliceStart.trimmed();
+    this.sliceStart.release();
+    const end = this.sliceEnd.trimmed();
+    this.sliceEnd.release();
 
     const lane = new Uint16Array(n);
     const trackLanes = new Uint16Array(trackCount);
@@ -629,13 +664,13 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     segmentOffset[segments] = k;
 
     return {
-      start: this.sliceStart.permuted(order),
-      end: this.sliceEnd.permuted(order),
-      kind: this.sliceKind.permuted(order),
-      goroutine: this.sliceGoroutine.permutedNarrow(order),
-      name: this.sliceName.permuted(order),
-      startStack: this.sliceStartStack.permutedNarrow(order),
-      endStack: this.sliceEndStack.permutedNarrow(order),
+      start: permute(start, order),
+      end: permute(end, order),
+      kind: take(this.sliceKind, (c) => c.permuted(order)),
+      goroutine: take(this.sliceGoroutine, (c) => c.permutedNarrow(order)),
+      name: take(this.sliceName, (c) => c.permuted(order)),
+      startStack: take(this.sliceStartStack, (c) => c.permutedNarrow(order)),
+      endStack: take(this.sliceEndStack, (c) => c.permutedNarrow(order)),
       segmentOffset,
       trackSegment,
       trackLanes,
@@ -647,8 +682,8 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     const g = this.g;
     const n = this.stateRow.length;
     const key = new Uint32Array(n);
-    const rows = this.stateRow.data;
-    for (let i = 0; i < n; i++) key[i] = kOfRow[rows[i]];
+    for (let i = 0; i < n; i++) key[i] = kOfRow[this.stateRow.get(i)];
+    this.stateRow.release();
     const rowOffset = countingOffsets(key, g.count);
     // Spans of one goroutine arrive in time order, so a stable bucket by row is enough.
     const order = countingSort(key, rowOffset);
@@ -657,10 +692,10 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     const rowEnd = g.rowEnd.permuted(rowOfK);
     return {
       states: {
-        start: this.stateStart.permuted(order),
-        state: this.stateState.permuted(order),
-        reason: this.stateReason.permutedNarrow(order),
-        stack: this.stateStack.permutedNarrow(order),
+        start: take(this.stateStart, (c) => c.permuted(order)),
+        state: take(this.stateState, (c) => c.permuted(order)),
+        reason: take(this.stateReason, (c) => c.permutedNarrow(order)),
+        stack: take(this.stateStack, (c) => c.permutedNarrow(order)),
         rowOffset,
         rowEnd,
         rowEndStack: g.rowEndStack.permutedNarrow(rowOfK),
@@ -672,21 +707,22 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private buildFlows() {
     // Flows are recorded when the target starts; order them by their source time.
     const n = this.flowFromTime.length;
-    const from = this.flowFromTime.data;
+    const from = this.flowFromTime.trimmed();
+    this.flowFromTime.release();
     const order = new Uint32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
     sortSegment(order, 0, n, from, new Float64Array(n));
     return {
-      name: this.flowName.permutedNarrow(order),
-      fromTime: this.flowFromTime.permuted(order),
-      toTime: this.flowToTime.permuted(order),
-      fromG: this.flowFromG.permutedNarrow(order),
-      fromP: this.flowFromP.permutedNarrow(order),
-      fromM: this.flowFromM.permutedNarrow(order),
-      toG: this.flowToG.permutedNarrow(order),
-      toP: this.flowToP.permutedNarrow(order),
-      toM: this.flowToM.permutedNarrow(order),
-      fromStack: this.flowFromStack.permutedNarrow(order),
+      name: take(this.flowName, (c) => c.permutedNarrow(order)),
+      fromTime: permute(from, order),
+      toTime: take(this.flowToTime, (c) => c.permuted(order)),
+      fromG: take(this.flowFromG, (c) => c.permutedNarrow(order)),
+      fromP: take(this.flowFromP, (c) => c.permutedNarrow(order)),
+      fromM: take(this.flowFromM, (c) => c.permutedNarrow(order)),
+      toG: take(this.flowToG, (c) => c.permutedNarrow(order)),
+      toP: take(this.flowToP, (c) => c.permutedNarrow(order)),
+      toM: take(this.flowToM, (c) => c.permutedNarrow(order)),
+      fromStack: take(this.flowFromStack, (c) => c.permutedNarrow(order)),
     };
   }
 }
@@ -703,6 +739,20 @@ function trackName(kind: TrackKind, resource: number): string {
     case 'goroutine': return `G${resource}`;
     case 'counter': return `Counter ${resource}`;
   }
+}
+
+/** `column` turned into its final form by `build`, then released (one copy alive at a time). */
+function take<C extends { release(): void }, R>(column: C, build: (c: C) => R): R {
+  const out = build(column);
+  column.release();
+  return out;
+}
+
+/** A new array holding src[order[i]] at i. */
+function permute(src: Float64Array, order: Uint32Array): Float64Array {
+  const out = new Float64Array(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = src[order[i]];
+  return out;
 }
 
 /** offsets[k] = number of keys < k; keys are in [0, buckets). */

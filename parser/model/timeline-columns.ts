@@ -20,17 +20,35 @@ export function narrowed(data: ArrayLike<number>, length = data.length): IntColu
 
 type IntColumnConstructor = { new (length: number): IntColumn };
 
-function narrowestType(data: ArrayLike<number>, length: number): IntColumnConstructor {
-  let min = 0;
-  let max = 0;
-  for (let i = 0; i < length; i++) {
+interface ValueRange {
+  min: number;
+  max: number;
+  integer: boolean;
+}
+
+/** Extends `range` by the first `length` values of `data`. */
+function widenRange(range: ValueRange, data: ArrayLike<number>, length: number): void {
+  let { min, max } = range;
+  for (let i = 0; i < length && range.integer; i++) {
     const v = data[i];
-    if (!Number.isInteger(v)) return Float64Array;
+    if (!Number.isInteger(v)) range.integer = false;
     if (v < min) min = v;
     else if (v > max) max = v;
   }
+  range.min = min;
+  range.max = max;
+}
+
+function typeFor({ min, max, integer }: ValueRange): IntColumnConstructor {
+  if (!integer) return Float64Array;
   if (min >= 0) return max <= 0xff ? Uint8Array : max <= 0xffff ? Uint16Array : max <= 0xffffffff ? Uint32Array : Float64Array;
   return min >= -0x8000 && max <= 0x7fff ? Int16Array : min >= -0x80000000 && max <= 0x7fffffff ? Int32Array : Float64Array;
+}
+
+function narrowestType(data: ArrayLike<number>, length: number): IntColumnConstructor {
+  const range: ValueRange = { min: 0, max: 0, integer: true };
+  widenRange(range, data, length);
+  return typeFor(range);
 }
 
 /** One column that grows by doubling. `data` may be longer than `length`. */
@@ -90,7 +108,86 @@ export class GrowableColumn<T extends TypedArray> {
   }
 }
 
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+
+/**
+ * An append-only column in fixed chunks of 65 536 values: no doubling copies while the pass
+ * appends tens of millions of spans, and no slack beyond one chunk. finish() permutes it into
+ * an exact-length array, then releases it.
+ */
+export class ChunkedColumn<T extends TypedArray> {
+  private chunks: T[] = [];
+  length = 0;
+
+  constructor(private readonly ctor: TypedArrayConstructor<T>) {}
+
+  push(value: number): void {
+    const offset = this.length & CHUNK_MASK;
+    if (offset === 0) this.chunks.push(new this.ctor(CHUNK));
+    this.chunks[this.chunks.length - 1][offset] = value;
+    this.length++;
+  }
+
+  get(i: number): number {
+    return this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
+  }
+
+  set(i: number, value: number): void {
+    this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK] = value;
+  }
+
+  /** The values in one exact-length array. */
+  trimmed(): T {
+    const out = new this.ctor(this.length);
+    for (let c = 0; c < this.chunks.length; c++) {
+      const n = Math.min(CHUNK, this.length - c * CHUNK);
+      out.set(this.chunks[c].subarray(0, n) as never, c * CHUNK);
+    }
+    return out;
+  }
+
+  /** A new exact-length array holding value order[i] at i. */
+  permuted(order: Uint32Array): T {
+    const out = new this.ctor(order.length);
+    const chunks = this.chunks;
+    for (let i = 0; i < order.length; i++) {
+      const o = order[i];
+      out[i] = chunks[o >>> CHUNK_BITS][o & CHUNK_MASK];
+    }
+    return out;
+  }
+
+  /** Like permuted(), in the narrowest array type that holds the values (see narrowed()). */
+  permutedNarrow(order: Uint32Array): IntColumn {
+    const range: ValueRange = { min: 0, max: 0, integer: true };
+    for (let c = 0; c < this.chunks.length; c++) widenRange(range, this.chunks[c], Math.min(CHUNK, this.length - c * CHUNK));
+    const out = new (typeFor(range))(order.length);
+    const chunks = this.chunks;
+    for (let i = 0; i < order.length; i++) {
+      const o = order[i];
+      out[i] = chunks[o >>> CHUNK_BITS][o & CHUNK_MASK];
+    }
+    return out;
+  }
+
+  /** Drops the storage (after finish() has copied it out). */
+  release(): void {
+    this.chunks = [];
+    this.length = 0;
+  }
+
+  get bytes(): number {
+    return this.chunks.reduce((n, c) => n + c.byteLength, 0);
+  }
+}
+
 export const f64 = () => new GrowableColumn<Float64Array>(Float64Array);
+export const chunkedF64 = () => new ChunkedColumn<Float64Array>(Float64Array);
+export const chunkedI32 = () => new ChunkedColumn<Int32Array>(Int32Array);
+export const chunkedU32 = () => new ChunkedColumn<Uint32Array>(Uint32Array);
+export const chunkedU8 = () => new ChunkedColumn<Uint8Array>(Uint8Array);
 export const i32 = () => new GrowableColumn<Int32Array>(Int32Array);
 export const u32 = () => new GrowableColumn<Uint32Array>(Uint32Array);
 export const u8 = () => new GrowableColumn<Uint8Array>(Uint8Array);

@@ -6,6 +6,7 @@
 
 import { GoState, ProcState, type TraceEvent } from './event.ts';
 import { SliceKind, type TrackKind } from './timeline.ts';
+import { GrowableColumn } from './timeline-columns.ts';
 
 export const NONE = -1;
 
@@ -39,6 +40,8 @@ interface CompletedRange {
 
 /** gstate.go's gState minus naming and flows (shared by all views, kept by the builder). */
 class ViewGoroutine {
+  id = 0;
+  row = 0;
   executing = NONE;
   lastStopStack = 0;
   startRunningTime = NaN;
@@ -48,7 +51,20 @@ class ViewGoroutine {
   activeRanges: Map<string, ActiveRange> | null = null;
   completed: CompletedRange[] | null = null;
 
-  constructor(readonly id: number) {}
+  /** Makes a recycled state new for goroutine `id` (builder row `row`). */
+  reset(id: number, row: number): this {
+    this.id = id;
+    this.row = row;
+    this.executing = NONE;
+    this.lastStopStack = 0;
+    this.startRunningTime = NaN;
+    this.syscallTime = NaN;
+    this.syscallStack = 0;
+    this.syscallActive = false;
+    this.activeRanges = null;
+    this.completed = null;
+    return this;
+  }
 }
 
 export type ViewKind = 'proc' | 'thread' | 'goroutine';
@@ -56,7 +72,13 @@ export type ViewKind = 'proc' | 'thread' | 'goroutine';
 const executing = (s: number) => s === GoState.Running || s === GoState.Syscall;
 
 export class TimelineView {
-  private readonly goroutines = new Map<number, ViewGoroutine>();
+  private syscallName = -1;
+  // The states of live goroutines, in recycled slots: builder row → slot + 1 (0: none).
+  // Millions of goroutines come and go; only the live ones hold a state.
+  private readonly slotOfRow = new GrowableColumn(Int32Array, 1024);
+  private readonly slots: (ViewGoroutine | null)[] = [];
+  private readonly freeSlots: number[] = [];
+  private readonly spare: ViewGoroutine[] = [];
   /** procgen.go inSyscall: the goroutine in a syscall on each proc. */
   private readonly inSyscall = new Map<number, ViewGoroutine>();
 
@@ -66,21 +88,37 @@ export class TimelineView {
     private readonly clock: TraceClock,
   ) {}
 
-  private state(id: number): ViewGoroutine {
-    let gs = this.goroutines.get(id);
-    if (!gs) {
-      gs = new ViewGoroutine(id);
-      this.goroutines.set(id, gs);
+  /** The state of goroutine `id`, whose builder row is `row`. */
+  private state(id: number, row: number): ViewGoroutine {
+    const slot = row < this.slotOfRow.length ? this.slotOfRow.data[row] : 0;
+    if (slot !== 0) return this.slots[slot - 1]!;
+    const gs = (this.spare.pop() ?? new ViewGoroutine()).reset(id, row);
+    const free = this.freeSlots.pop();
+    if (free === undefined) {
+      this.slots.push(gs);
+      this.slotOfRow.set(row, this.slots.length);
+    } else {
+      this.slots[free] = gs;
+      this.slotOfRow.set(row, free + 1);
     }
     return gs;
   }
 
-  /** A goroutine StateTransition with from !== to (the builder filters no-ops). */
-  goroutineTransition(ev: TraceEvent): void {
+  private forget(gs: ViewGoroutine): void {
+    const slot = this.slotOfRow.data[gs.row];
+    this.slotOfRow.data[gs.row] = 0;
+    this.slots[slot - 1] = null;
+    this.freeSlots.push(slot - 1);
+    // A state procgen's inSyscall still refers to lives on there; only others are recycled.
+    if (!this.inSyscallOnProc(gs)) this.spare.push(gs);
+  }
+
+  /** A goroutine StateTransition with from !== to (the builder filters no-ops); `row` is the builder's row of the goroutine. */
+  goroutineTransition(ev: TraceEvent, row: number): void {
     const from = ev.oldState;
     const to = ev.newState;
     const t = ev.time;
-    const gs = this.state(ev.resourceId);
+    const gs = this.state(ev.resourceId, row);
     const backdated = from === GoState.Undetermined ? this.clock.startTime : t;
 
     if (this.kind === 'proc') {
@@ -104,7 +142,7 @@ export class TimelineView {
     }
     // Forget dead goroutines with nothing pending (cgo callback goroutines come back to life
     // with the same id, so a slice still waiting to be flushed must survive).
-    if (to === GoState.NotExist && gs.executing === NONE && !gs.activeRanges?.size && !gs.completed?.length && !gs.syscallActive) this.goroutines.delete(gs.id);
+    if (to === GoState.NotExist && gs.executing === NONE && !gs.activeRanges?.size && !gs.completed?.length && !gs.syscallActive) this.forget(gs);
   }
 
   /** procgen.go ProcTransition: a proc losing its P while its goroutine sat in a syscall. */
@@ -121,20 +159,27 @@ export class TimelineView {
     }
   }
 
-  rangeBegin(goroutine: number, t: number, name: string, stack: number): void {
-    const gs = this.state(goroutine);
+  /** Whether procgen's inSyscall refers to this state. */
+  private inSyscallOnProc(gs: ViewGoroutine): boolean {
+    if (this.inSyscall.size === 0) return false;
+    for (const other of this.inSyscall.values()) if (other === gs) return true;
+    return false;
+  }
+
+  rangeBegin(goroutine: number, row: number, t: number, name: string, stack: number): void {
+    const gs = this.state(goroutine, row);
     gs.activeRanges ??= new Map();
     gs.activeRanges.set(name, { time: gs.executing !== NONE ? t : NaN, stack });
   }
 
-  rangeActive(goroutine: number, name: string): void {
-    const gs = this.state(goroutine);
+  rangeActive(goroutine: number, row: number, name: string): void {
+    const gs = this.state(goroutine, row);
     gs.activeRanges ??= new Map();
     gs.activeRanges.set(name, { time: gs.executing !== NONE ? gs.startRunningTime : NaN, stack: 0 });
   }
 
-  rangeEnd(goroutine: number, t: number, name: string, stack: number): void {
-    const gs = this.state(goroutine);
+  rangeEnd(goroutine: number, row: number, t: number, name: string, stack: number): void {
+    const gs = this.state(goroutine, row);
     const r = gs.activeRanges?.get(name);
     if (gs.executing !== NONE && r && !Number.isNaN(r.time)) {
       this.complete(gs, { kind: SliceKind.Range, name: this.sink.internString(name), start: r.time, end: t, startStack: r.stack, endStack: stack });
@@ -144,8 +189,8 @@ export class TimelineView {
 
   /** gState.finish for every goroutine still executing at the end of the trace. */
   finish(): void {
-    for (const gs of this.goroutines.values()) {
-      if (gs.executing === NONE) continue;
+    for (const gs of this.slots) {
+      if (gs === null || gs.executing === NONE) continue;
       this.syscallEnd(gs, this.clock.endTime, false);
       this.stop(gs, this.clock.endTime, 0);
     }
@@ -171,7 +216,7 @@ export class TimelineView {
     if (!gs.syscallActive) return;
     // The goroutine view shows syscalls as goroutine states instead (builder's state rows).
     if (this.kind !== 'goroutine') {
-      this.complete(gs, { kind: blocked ? SliceKind.SyscallBlocked : SliceKind.Syscall, name: this.sink.internString('syscall'), start: gs.syscallTime, end: t, startStack: gs.syscallStack, endStack: 0 });
+      this.complete(gs, { kind: blocked ? SliceKind.SyscallBlocked : SliceKind.Syscall, name: this.syscallName < 0 ? (this.syscallName = this.sink.internString('syscall')) : this.syscallName, start: gs.syscallTime, end: t, startStack: gs.syscallStack, endStack: 0 });
     }
     gs.syscallActive = false;
     gs.syscallTime = NaN;

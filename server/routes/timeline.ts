@@ -17,6 +17,9 @@ export interface TimelineSource {
   tables: TraceTables;
 }
 
+/** Goroutine tracks listed when the request does not ask for a page (traces may hold millions). */
+const DEFAULT_GOROUTINE_TRACKS = 10000;
+
 /** At most this many tracks per tile request (a tall screen of goroutines is a few hundred). */
 const MAX_TRACKS_PER_TILE = 2000;
 const MAX_FLOWS = 20000;
@@ -43,10 +46,11 @@ const trackSchema = {
 
 const tracksResponse = {
   type: 'object',
-  required: ['startTime', 'endTime', 'tracks', 'sliceKinds', 'goroutineStates'],
+  required: ['startTime', 'endTime', 'goroutineTrackCount', 'tracks', 'sliceKinds', 'goroutineStates'],
   properties: {
     startTime: num,
     endTime: num,
+    goroutineTrackCount: { type: 'integer' },
     tracks: { type: 'array', items: trackSchema },
     sliceKinds: strings,
     goroutineStates: strings,
@@ -147,7 +151,30 @@ export function registerTimelineRoutes(app: FastifyInstance, getModel: () => Tim
   });
   const source = (): TimelineSource => getModel()!;
 
-  app.get('/api/timeline/tracks', { schema: { response: { 200: tracksResponse } } }, async () => listTracks(source().model));
+  app.get<{ Querystring: { goroutineOffset?: number; goroutineLimit?: number; goroutine?: string } }>(
+    '/api/timeline/tracks',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            goroutineOffset: { type: 'integer', minimum: 0, maximum: 9007199254740991 },
+            goroutineLimit: { type: 'integer', minimum: 0, maximum: 9007199254740991 },
+            goroutine: { type: 'string', pattern: '^[0-9]{1,16}(,[0-9]{1,16}){0,99}$' },
+          },
+        },
+        response: { 200: tracksResponse },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      return listTracks(source().model, {
+        goroutineOffset: q.goroutineOffset ?? 0,
+        goroutineLimit: q.goroutineLimit ?? DEFAULT_GOROUTINE_TRACKS,
+        goroutines: q.goroutine === undefined ? [] : q.goroutine.split(',').map(Number),
+      });
+    },
+  );
 
   app.get<{ Querystring: { tracks: string; start: number; end: number; resolution: number } }>(
     '/api/timeline/tile',

@@ -247,6 +247,19 @@ describe('timeline invariants on a simulated schedule', () => {
     expect(counter.series[1].values).toEqual([1 << 20]);
   });
 
+  it('lists goroutine tracks a page at a time, plus the goroutines asked for', () => {
+    const all = listTracks(model);
+    const goroutines = all.tracks.filter((t) => t.kind === 'goroutine');
+    expect(all.goroutineTrackCount).toBe(goroutines.length);
+    const page = listTracks(model, { goroutineOffset: 10, goroutineLimit: 5, goroutines: [goroutines[0].resource, goroutines[40].resource] });
+    const listed = page.tracks.filter((t) => t.kind === 'goroutine');
+    expect(listed.map((t) => t.id)).toEqual([goroutines[0], ...goroutines.slice(10, 15), goroutines[40]].map((t) => t.id));
+    expect(listed[1]).toEqual(goroutines[10]);
+    // Every other track is always listed, with the same ids.
+    expect(page.tracks.filter((t) => t.kind !== 'goroutine')).toEqual(all.tracks.filter((t) => t.kind !== 'goroutine'));
+    expect(page.goroutineTrackCount).toBe(all.goroutineTrackCount);
+  });
+
   it('finds flows in a range and resolves stacks', () => {
     const all = queryFlows(model, model.startTime, model.endTime);
     expect(all.name.length).toBe(model.flows.name.length);

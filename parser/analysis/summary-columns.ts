@@ -42,6 +42,12 @@ export class DurationColumn {
     this.set(row, this.get(row) + delta);
   }
 
+  /** Drops the growth slack (once the pass is over). */
+  trim(): this {
+    this.codes.data = this.codes.trimmed();
+    return this;
+  }
+
   /** A new column holding this column's row order[i] at row i. */
   permuted(order: Uint32Array): DurationColumn {
     const out = new DurationColumn();
@@ -129,6 +135,12 @@ export class KeyedSums {
       entry = this.next.data[e];
     }
     return undefined;
+  }
+
+  /** Drops the growth slack (once the pass is over). */
+  trim(): this {
+    for (const col of [this.head, this.key, this.value, this.next]) col.data = col.trimmed() as never;
+    return this;
   }
 
   /** The same entries with rows renumbered: row i of the result is row order[i] of this. */

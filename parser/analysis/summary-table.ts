@@ -8,12 +8,16 @@ import type { TraceTables } from '../model/tables.ts';
 import type { DurationColumn, KeyedSums } from './summary-columns.ts';
 import type { ExecStats, GoroutineSummary } from './summary-types.ts';
 
-/** The columns of a finished table; built by the summarizer (summary.ts). */
+/**
+ * The columns of a finished table; built by the summarizer (summary.ts). Columns are in the
+ * order goroutines were first seen; `order` lists them by id (so finishing copies no column).
+ */
 export interface GoroutineColumnsData {
-  /** Goroutine ids, ascending. */
-  id: Float64Array;
-  /** Root frame id of the goroutine's naming stack, or -1 ("" name, pc 0). */
-  frame: Int32Array;
+  /** Goroutine ids, ascending: row i of the table is goroutine ids[i], stored at order[i]. */
+  ids: Float64Array;
+  order: Uint32Array;
+  /** Root frame id + 1 of the goroutine's naming stack, or 0 ("" name, pc 0). */
+  frame: Uint32Array;
   creationTime: Float64Array;
   /** startTime − creationTime and endTime − creationTime; NaN when unset. */
   startOffset: DurationColumn;
@@ -27,7 +31,7 @@ export interface GoroutineColumnsData {
   rangeTime: KeyedSums;
   /** Key names of blockTimeByReason and rangeTime. */
   keyNames: readonly string[];
-  /** Row → indices into Summary.regions, sorted by start; rows without regions are absent. */
+  /** Stored row → indices into Summary.regions, sorted by start; rows without regions are absent. */
   regions: ReadonlyMap<number, readonly number[]>;
 }
 
@@ -40,7 +44,7 @@ export class GoroutineTable {
   readonly groupNames: readonly string[];
 
   constructor(private readonly c: GoroutineColumnsData, private readonly tables: TraceTables) {
-    this.length = c.id.length;
+    this.length = c.ids.length;
     // Goroutines are grouped by name (go tool trace's start location); frames sharing a
     // function name share a group.
     const groupOfName = new Map<string, number>();
@@ -48,10 +52,10 @@ export class GoroutineTable {
     const names: string[] = [];
     const groupOf = new Uint32Array(this.length);
     for (let i = 0; i < this.length; i++) {
-      const frame = c.frame[i];
+      const frame = c.frame[c.order[i]];
       let group = groupOfFrame.get(frame);
       if (group === undefined) {
-        const name = frame < 0 ? '' : tables.frameFunc[frame];
+        const name = frame === 0 ? '' : tables.frameFunc[frame - 1];
         group = groupOfName.get(name);
         if (group === undefined) {
           group = names.length;
@@ -68,7 +72,7 @@ export class GoroutineTable {
 
   /** The row of goroutine `id`, or -1. */
   indexOf(id: GoID): number {
-    const ids = this.c.id;
+    const ids = this.c.ids;
     let lo = 0;
     let hi = ids.length - 1;
     while (lo <= hi) {
@@ -86,7 +90,7 @@ export class GoroutineTable {
   }
 
   id(i: number): GoID {
-    return this.c.id[i];
+    return this.c.ids[i];
   }
 
   name(i: number): string {
@@ -94,64 +98,66 @@ export class GoroutineTable {
   }
 
   pc(i: number): number {
-    const frame = this.c.frame[i];
-    return frame < 0 ? 0 : this.tables.framePC[frame];
+    const frame = this.c.frame[this.c.order[i]];
+    return frame === 0 ? 0 : this.tables.framePC[frame - 1];
   }
 
   creationTime(i: number): Nanoseconds {
-    return this.c.creationTime[i];
+    return this.c.creationTime[this.c.order[i]];
   }
 
   /** First time it ran, or null. */
   startTime(i: number): Nanoseconds | null {
-    const offset = this.c.startOffset.get(i);
-    return Number.isNaN(offset) ? null : this.c.creationTime[i] + offset;
+    const row = this.c.order[i];
+    const offset = this.c.startOffset.get(row);
+    return Number.isNaN(offset) ? null : this.c.creationTime[row] + offset;
   }
 
   /** When it exited (or blocked forever), or null. */
   endTime(i: number): Nanoseconds | null {
-    const offset = this.c.endOffset.get(i);
-    return Number.isNaN(offset) ? null : this.c.creationTime[i] + offset;
+    const row = this.c.order[i];
+    const offset = this.c.endOffset.get(row);
+    return Number.isNaN(offset) ? null : this.c.creationTime[row] + offset;
   }
 
   execTime(i: number): Nanoseconds {
-    return this.c.execTime.get(i);
+    return this.c.execTime.get(this.c.order[i]);
   }
 
   schedWaitTime(i: number): Nanoseconds {
-    return this.c.schedWaitTime.get(i);
+    return this.c.schedWaitTime.get(this.c.order[i]);
   }
 
   syscallTime(i: number): Nanoseconds {
-    return this.c.syscallTime.get(i);
+    return this.c.syscallTime.get(this.c.order[i]);
   }
 
   syscallBlockTime(i: number): Nanoseconds {
-    return this.c.syscallBlockTime.get(i);
+    return this.c.syscallBlockTime.get(this.c.order[i]);
   }
 
   totalTime(i: number): Nanoseconds {
-    return this.c.totalTime.get(i);
+    return this.c.totalTime.get(this.c.order[i]);
   }
 
   /** Calls fn(reason, time) for each blocking reason of the row (keys with 0 included). */
   forEachBlockTime(i: number, fn: (reason: string, time: Nanoseconds) => void): void {
     const names = this.c.keyNames;
-    this.c.blockTimeByReason.forEach(i, (key, value) => fn(names[key], value));
+    this.c.blockTimeByReason.forEach(this.c.order[i], (key, value) => fn(names[key], value));
   }
 
   forEachRangeTime(i: number, fn: (range: string, time: Nanoseconds) => void): void {
     const names = this.c.keyNames;
-    this.c.rangeTime.forEach(i, (key, value) => fn(names[key], value));
+    this.c.rangeTime.forEach(this.c.order[i], (key, value) => fn(names[key], value));
   }
 
   hasRangeTime(i: number): boolean {
-    return this.c.rangeTime.hasEntries(i);
+    return this.c.rangeTime.hasEntries(this.c.order[i]);
   }
 
   /** Indices into Summary.regions of the row's regions, by start time. */
   regions(i: number): readonly number[] {
-    return this.c.regions.get(i) ?? noRegions;
+    return this.c.regions.get(this.c.order[i]) ?? noRegions;
   }
 
   /** The row's ExecStats as plain data. */
@@ -191,7 +197,7 @@ export class GoroutineTable {
   /** Bytes held by the columns (without the regions). */
   get bytes(): number {
     const c = this.c;
-    return c.id.byteLength + c.frame.byteLength + c.creationTime.byteLength + this.groupOf.byteLength
+    return c.ids.byteLength + c.order.byteLength + c.frame.byteLength + c.creationTime.byteLength + this.groupOf.byteLength
       + [c.startOffset, c.endOffset, c.execTime, c.schedWaitTime, c.syscallTime, c.syscallBlockTime, c.totalTime].reduce((n, col) => n + col.bytes, 0)
       + c.blockTimeByReason.bytes + c.rangeTime.bytes;
   }
@@ -200,7 +206,7 @@ export class GoroutineTable {
   private record(sums: KeyedSums, i: number): Record<string, number> {
     const out: Record<string, number> = Object.create(null);
     const names = this.c.keyNames;
-    sums.forEach(i, (key, value) => {
+    sums.forEach(this.c.order[i], (key, value) => {
       out[names[key]] = value;
     });
     return out;

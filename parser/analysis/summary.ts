@@ -259,18 +259,14 @@ class GoroutineRows {
     this.activeRegions.delete(row);
   }
 
-  /** The finished table: rows sorted by goroutine id. */
+  /** The finished table: rows by goroutine id, through an order index (no column is copied). */
   table(): GoroutineTable {
     const n = this.count;
     // Ids are unique: sort them natively, then find each one's row.
     const ids = this.id.trimmed().sort();
+    this.id.data = new Float64Array(0);
     const order = new Uint32Array(n);
     for (let i = 0; i < n; i++) order[i] = this.rowOf.get(ids[i]);
-    const indexOfRow = new Uint32Array(n);
-    for (let i = 0; i < n; i++) indexOfRow[order[i]] = i;
-    const frame = new Int32Array(n);
-    const frames = this.frame.data;
-    for (let i = 0; i < n; i++) frame[i] = frames[order[i]] - 1;
     const regions = new Map<number, number[]>();
     for (const [row, list] of this.regions) {
       // By start time, regions begun before the trace first (Go sorts the same way).
@@ -279,21 +275,22 @@ class GoroutineRows {
         if (!b.start) return 1;
         return a.start.time - b.start.time;
       });
-      regions.set(indexOfRow[row], ordered.map((r) => r.index));
+      regions.set(row, ordered.map((r) => r.index));
     }
     return new GoroutineTable({
-      id: ids,
-      frame,
-      creationTime: this.creationTime.permuted(order),
-      startOffset: this.startOffset.permuted(order),
-      endOffset: this.endOffset.permuted(order),
-      execTime: this.execTime.permuted(order),
-      schedWaitTime: this.schedWaitTime.permuted(order),
-      syscallTime: this.syscallTime.permuted(order),
-      syscallBlockTime: this.syscallBlockTime.permuted(order),
-      totalTime: this.totalTime.permuted(order),
-      blockTimeByReason: this.blockTimeByReason.permuted(order),
-      rangeTime: this.rangeTime.permuted(order),
+      ids,
+      order,
+      frame: this.frame.trimmed(),
+      creationTime: this.creationTime.trimmed(),
+      startOffset: this.startOffset.trim(),
+      endOffset: this.endOffset.trim(),
+      execTime: this.execTime.trim(),
+      schedWaitTime: this.schedWaitTime.trim(),
+      syscallTime: this.syscallTime.trim(),
+      syscallBlockTime: this.syscallBlockTime.trim(),
+      totalTime: this.totalTime.trim(),
+      blockTimeByReason: this.blockTimeByReason.trim(),
+      rangeTime: this.rangeTime.trim(),
       keyNames: this.keys.names,
       regions,
     }, this.tables);

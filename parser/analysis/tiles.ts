@@ -71,6 +71,27 @@ const MAX_SCAN_PER_ENTRY = 16;
 class TileStrings {
   readonly list: string[] = [];
   private readonly index = new Map<string, number>();
+  // Model string id → tile id, so a label is resolved (and a goroutine name built) once per tile.
+  private readonly ofModel = new Map<number, number>();
+  private readonly ofKind = new Map<readonly string[], number[]>();
+
+  /** The tile id of the model's string `id`. */
+  modelString(model: TimelineModel, id: number): number {
+    let i = this.ofModel.get(id);
+    if (i === undefined) {
+      i = this.id(model.strings.get(id));
+      this.ofModel.set(id, i);
+    }
+    return i;
+  }
+
+  /** The tile id of kindNames[k]. */
+  kindName(kindNames: readonly string[], k: number): number {
+    let ids = this.ofKind.get(kindNames);
+    if (!ids) this.ofKind.set(kindNames, (ids = []));
+    return (ids[k] ??= this.id(kindNames[k]));
+  }
+
   id(s: string): number {
     let i = this.index.get(s);
     if (i === undefined) {
@@ -176,8 +197,8 @@ function mergeLane(c: LaneColumns, model: TimelineModel, resolution: number, out
     out.start.push(s);
     out.end.push(e);
     out.depth.push(depth);
-    out.kind.push(strings.id(c.kindNames[k]));
-    out.label.push(strings.id(model.strings.get(l)));
+    out.kind.push(strings.kindName(c.kindNames, k));
+    out.label.push(strings.modelString(model, l));
     out.goroutine.push(g);
     out.merged.push(merged);
     out.startStack.push(st);

@@ -190,16 +190,19 @@ export function registerTimelineRoutes(app: FastifyInstance, getModel: () => Tim
             resolution: { type: 'number', exclusiveMinimum: 0, maximum: 9007199254740991 },
           },
         },
+        // Documents the answer; a tile is serialised with JSON.stringify below (native, several
+        // times faster than a schema serialiser on arrays of 100k numbers).
         response: { 200: tileResponse },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { model } = source();
       const { start, end, resolution } = request.query;
       checkRange(start, end);
       // A tile is at most ~100k pixels wide; coarser requests would only waste work.
       if ((end - start) / resolution > 100_000) throw new BadRequestError('resolution: too fine for this range (over 100000 pixels)');
-      return queryTile(model, { tracks: parseTrackIds(request.query.tracks, model.trackCount), start, end, resolution });
+      const tile = queryTile(model, { tracks: parseTrackIds(request.query.tracks, model.trackCount), start, end, resolution });
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(tile));
     },
   );
 

@@ -35,6 +35,11 @@ const cli = join(root, 'dist/cli.js');
 
 function log(msg) { process.stderr.write(`bench: ${msg}\n`); }
 
+/** A served trace can keep its thread busy for long stretches: no request may hang the bench. */
+const REQUEST_TIMEOUT_MS = 180_000;
+const READY_TIMEOUT_MS = 20 * 60_000;
+const getJson = (url) => fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+
 /** Runs a command under /usr/bin/time -v; returns wall s, cpu s, peak RSS MB. */
 function measure(cmd, cmdArgs, { stdoutFile, timeFile = join(out, 'time.txt') } = {}) {
   const shell = `/usr/bin/time -v -o ${timeFile} ${[cmd, ...cmdArgs].map((a) => `'${a}'`).join(' ')} > ${stdoutFile ?? '/dev/null'}`;
@@ -133,24 +138,31 @@ async function serverReadiness(trace) {
       await new Promise((r) => setTimeout(r, 100));
       sampleRss();
       if (child.exitCode !== null) throw new Error(`server exited early: ${output.trim().split('\n').at(-1)}`);
+      if (performance.now() - t0 > READY_TIMEOUT_MS) throw new Error(`not ready after ${READY_TIMEOUT_MS / 60_000} min`);
       if (!url) continue;
-      const status = await fetch(`${url}/api/status`).then((r) => r.json()).catch(() => null);
+      const status = await getJson(`${url}/api/status`);
       if (status?.state === 'ready') break;
       if (status?.state === 'failed') throw new Error(`parse failed: ${status.error}`);
     }
     const readySeconds = (performance.now() - t0) / 1000;
+    log(`server ready after ${fmt(readySeconds)} s; tiles …`);
     const tiles = await tileLatency(url);
     sampleRss();
     return { readySeconds, peakRssMB, ...tiles };
   } finally {
     child.kill('SIGTERM');
+    // A server busy in a long synchronous step may not get to its SIGTERM handler soon.
+    setTimeout(() => { if (child.exitCode === null) child.kill('SIGKILL'); }, 5000).unref();
   }
 }
 
 /** A scripted session: overview, zoom in by halves around the middle, then pan right a screen at a time. */
 async function tileLatency(url) {
-  const tracks = await fetch(`${url}/api/timeline/tracks`).then((r) => (r.ok ? r.json() : null)).catch(() => null);
-  if (!tracks) return { tileP50: NaN, tileP95: NaN, tiles: 0, tileErrors: 0 };
+  const tracks = await getJson(`${url}/api/timeline/tracks`);
+  if (!tracks) {
+    log('the track list failed or timed out: no tiles');
+    return { tileP50: NaN, tileP95: NaN, tiles: 0, tileErrors: 1 };
+  }
   // Tiles are asked in the timeline's own time coordinates (its start/end).
   const start = tracks.startTime;
   const duration = Math.max(1, tracks.endTime - tracks.startTime);
@@ -162,9 +174,10 @@ async function tileLatency(url) {
   let from = start;
   const get = async (s, e) => {
     const t0 = performance.now();
-    const res = await fetch(`${url}/api/timeline/tile?tracks=${encodeURIComponent(trackIds)}&start=${Math.round(s)}&end=${Math.round(e)}&resolution=${Math.max(1, (e - s) / widthPx)}`);
-    await res.arrayBuffer();
-    if (res.ok) times.push(performance.now() - t0);
+    const ok = await fetch(`${url}/api/timeline/tile?tracks=${encodeURIComponent(trackIds)}&start=${Math.round(s)}&end=${Math.round(e)}&resolution=${Math.max(1, (e - s) / widthPx)}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
+      .then(async (res) => { await res.arrayBuffer(); return res.ok; })
+      .catch(() => false);
+    if (ok) times.push(performance.now() - t0);
     else errors++;
   };
   for (let zoom = 0; zoom < 12; zoom++) {

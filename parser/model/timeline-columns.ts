@@ -183,7 +183,84 @@ export class ChunkedColumn<T extends TypedArray> {
   }
 }
 
+/** Chunk types a NarrowChunkedColumn widens through: each holds every value of the previous. */
+const WIDENING: readonly IntColumnConstructor[] = [Uint8Array, Uint16Array, Int32Array, Float64Array];
+
+/**
+ * An append-only chunked column of integers (ids, stacks) whose chunks start as bytes and widen
+ * only when a value does not fit: the pass appends tens of millions of them, mostly small.
+ * Storing a value and reading it back tells whether the chunk's type holds it exactly.
+ */
+export class NarrowChunkedColumn {
+  private chunks: IntColumn[] = [];
+  private level: number[] = [];
+  length = 0;
+
+  push(value: number): void {
+    const offset = this.length & CHUNK_MASK;
+    if (offset === 0) {
+      this.chunks.push(new Uint8Array(CHUNK));
+      this.level.push(0);
+    }
+    const c = this.chunks.length - 1;
+    const chunk = this.chunks[c];
+    chunk[offset] = value;
+    // (NaN never reads back equal; Float64 chunks, the widest, hold it anyway.)
+    if (chunk[offset] !== value && this.level[c] < WIDENING.length - 1) this.widen(c, offset, value);
+    this.length++;
+  }
+
+  private widen(c: number, offset: number, value: number): void {
+    let level = this.level[c];
+    const old = this.chunks[c];
+    let chunk: IntColumn;
+    do {
+      chunk = new WIDENING[++level](CHUNK);
+      chunk[0] = value;
+    } while (chunk[0] !== value && level < WIDENING.length - 1);
+    for (let i = 0; i < offset; i++) chunk[i] = old[i];
+    chunk[offset] = value;
+    this.chunks[c] = chunk;
+    this.level[c] = level;
+  }
+
+  get(i: number): number {
+    return this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
+  }
+
+  /** value order[i] at i, in the narrowest array type that holds the values (see narrowed()). */
+  permutedNarrow(order: Uint32Array): IntColumn {
+    const range: ValueRange = { min: 0, max: 0, integer: true };
+    for (let c = 0; c < this.chunks.length; c++) widenRange(range, this.chunks[c], Math.min(CHUNK, this.length - c * CHUNK));
+    const out = new (typeFor(range))(order.length);
+    const chunks = this.chunks;
+    for (let i = 0; i < order.length; i++) {
+      const o = order[i];
+      out[i] = chunks[o >>> CHUNK_BITS][o & CHUNK_MASK];
+    }
+    return out;
+  }
+
+  /** The values in the narrowest array type that holds them. */
+  trimmed(): IntColumn {
+    const order = new Uint32Array(this.length);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    return this.permutedNarrow(order);
+  }
+
+  release(): void {
+    this.chunks = [];
+    this.level = [];
+    this.length = 0;
+  }
+
+  get bytes(): number {
+    return this.chunks.reduce((n, c) => n + c.byteLength, 0);
+  }
+}
+
 export const f64 = () => new GrowableColumn<Float64Array>(Float64Array);
+export const narrowChunked = () => new NarrowChunkedColumn();
 export const chunkedF64 = () => new ChunkedColumn<Float64Array>(Float64Array);
 export const chunkedI32 = () => new ChunkedColumn<Int32Array>(Int32Array);
 export const chunkedU32 = () => new ChunkedColumn<Uint32Array>(Uint32Array);

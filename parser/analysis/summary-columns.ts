@@ -93,7 +93,9 @@ export class KeyedSums {
       }
       const following = this.next.data[e];
       if (following === 0) {
-        this.next.data[e] = this.append(key, delta);
+        // append() may reallocate `next`: call it before indexing the column.
+        const appended = this.append(key, delta);
+        this.next.data[e] = appended;
         return;
       }
       entry = following;

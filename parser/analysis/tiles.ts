@@ -11,6 +11,7 @@ import {
   type TrackDescriptor,
 } from '../model/timeline.ts';
 import { lowerBound, type IntColumn } from '../model/timeline-columns.ts';
+import { levelColumns, sliceLaneKey, stateLaneKey } from './tiles-pyramid.ts';
 
 export interface TileQuery {
   tracks: readonly number[];
@@ -164,7 +165,7 @@ class Dominant {
  * ends where the next begins, the last at `rowEnd`). Typed arrays, not accessor closures, so
  * the merge loop stays monomorphic and fast.
  */
-interface LaneColumns {
+export interface LaneColumns {
   lo: number;
   hi: number;
   /** Upper bound of the state row (ends come from the next start); unused for slices. */
@@ -181,36 +182,34 @@ interface LaneColumns {
   stack: IntColumn;
   endStack: IntColumn | null;
   kindNames: readonly string[];
+  /**
+   * For pre-merged lanes (tiles-pyramid.ts): cumulative[i] is how many spans entries before i
+   * stand for, so entry i stands for cumulative[i+1] − cumulative[i]. Null: one span each.
+   */
+  cumulative: Uint32Array | null;
 }
+
+/** Receives the merged entries of one lane: kind and label as the lane's ids. */
+export type EntrySink = (start: number, end: number, kind: number, label: number, goroutine: number, merged: number, startStack: number, endStack: number) => void;
 
 /**
  * The merge: spans at least one pixel long are sent as they are; runs of shorter spans that
  * start in the same pixel (of the absolute grid, so panning keeps entries stable) become one
  * entry carrying the dominant (kind, label, goroutine) by duration.
  */
-function mergeLane(c: LaneColumns, model: TimelineModel, resolution: number, out: SpanTrackTile, depth: number, strings: TileStrings): void {
-  const { start, end, kind, label, goroutine, stack, hi, rowHi } = c;
+export function mergeLane(c: LaneColumns, resolution: number, emit: EntrySink): void {
+  const { start, end, kind, label, goroutine, stack, hi, rowHi, cumulative } = c;
   const endOf = (i: number) => (end ? end[i] : i + 1 < rowHi ? start[i + 1] : c.rowEnd);
   const endStackOf = (i: number) => (c.endStack ? c.endStack[i] : i + 1 < rowHi ? stack[i + 1] : c.rowEndStack);
   const goroutineOf = (i: number) => (goroutine ? goroutine[i] : c.fixedGoroutine);
-  const emit = (s: number, e: number, k: number, l: number, g: number, merged: number, st: number, est: number) => {
-    out.start.push(s);
-    out.end.push(e);
-    out.depth.push(depth);
-    out.kind.push(strings.kindName(c.kindNames, k));
-    out.label.push(strings.modelString(model, l));
-    out.goroutine.push(g);
-    out.merged.push(merged);
-    out.startStack.push(st);
-    out.endStack.push(est);
-  };
+  const weight = (from: number, to: number) => (cumulative ? cumulative[to] - cumulative[from] : to - from);
   const dom = new Dominant();
   let i = c.lo;
   while (i < hi) {
     const s = start[i];
     const e = endOf(i);
     if (e - s >= resolution) {
-      emit(s, e, kind[i], label[i], goroutineOf(i), 1, stack[i], endStackOf(i));
+      emit(s, e, kind[i], label[i], goroutineOf(i), weight(i, i + 1), stack[i], endStackOf(i));
       i++;
       continue;
     }
@@ -228,7 +227,7 @@ function mergeLane(c: LaneColumns, model: TimelineModel, resolution: number, out
     let last = j;
     while (last > i + 1 && endOf(last - 1) - start[last - 1] >= resolution) last--;
     if (last === i + 1) {
-      emit(s, e, kind[i], label[i], goroutineOf(i), 1, stack[i], endStackOf(i));
+      emit(s, e, kind[i], label[i], goroutineOf(i), weight(i, i + 1), stack[i], endStackOf(i));
       i++;
       continue;
     }
@@ -237,31 +236,68 @@ function mergeLane(c: LaneColumns, model: TimelineModel, resolution: number, out
     const step = Math.max(1, Math.floor(count / MAX_SCAN_PER_ENTRY));
     for (let k = i; k < last; k += step) dom.add(kind[k], label[k], goroutineOf(k), endOf(k) - start[k]);
     const b = dom.best();
-    emit(s, endOf(last - 1), dom.kind(b), dom.label(b), dom.goroutine(b), count, 0, 0);
+    emit(s, endOf(last - 1), dom.kind(b), dom.label(b), dom.goroutine(b), weight(i, last), 0, 0);
     i = last;
   }
 }
 
-function sliceLane(model: TimelineModel, track: number, lane: number, t0: number, t1: number, resolution: number, out: SpanTrackTile, depth: number, strings: TileStrings): void {
-  const [lo, hi] = model.sliceRangeIn(track, lane, t0, t1);
-  const s = model.slices;
-  mergeLane({
-    lo, hi, rowHi: hi, rowEnd: 0, rowEndStack: 0,
-    start: s.start, end: s.end, kind: s.kind, label: s.name, goroutine: s.goroutine, fixedGoroutine: -1,
-    stack: s.startStack, endStack: s.endStack, kindNames: sliceKindNames,
-  }, model, resolution, out, depth, strings);
+/** Emits merged entries into a tile, turning lane ids into the tile's strings. */
+function tileSink(model: TimelineModel, kindNames: readonly string[], out: SpanTrackTile, depth: number, strings: TileStrings): EntrySink {
+  return (s, e, k, l, g, merged, st, est) => {
+    out.start.push(s);
+    out.end.push(e);
+    out.depth.push(depth);
+    out.kind.push(strings.kindName(kindNames, k));
+    out.label.push(strings.modelString(model, l));
+    out.goroutine.push(g);
+    out.merged.push(merged);
+    out.startStack.push(st);
+    out.endStack.push(est);
+  };
 }
 
-function stateLane(model: TimelineModel, track: number, t0: number, t1: number, resolution: number, out: SpanTrackTile, depth: number, strings: TileStrings): void {
-  const [lo, hi] = model.stateRangeIn(track, t0, t1);
+/** A slice lane's columns over [lo, hi). */
+export function sliceLaneColumns(model: TimelineModel, lo: number, hi: number): LaneColumns {
+  const s = model.slices;
+  return {
+    lo, hi, rowHi: hi, rowEnd: 0, rowEndStack: 0,
+    start: s.start, end: s.end, kind: s.kind, label: s.name, goroutine: s.goroutine, fixedGoroutine: -1,
+    stack: s.startStack, endStack: s.endStack, kindNames: sliceKindNames, cumulative: null,
+  };
+}
+
+/** A goroutine track's state row over [lo, hi). */
+export function stateLaneColumns(model: TimelineModel, track: number, lo: number, hi: number): LaneColumns {
   const [, rowHi] = model.stateRange(track);
   const row = model.stateRowOfTrack[track];
   const st = model.states;
-  mergeLane({
+  return {
     lo, hi, rowHi, rowEnd: st.rowEnd[row], rowEndStack: st.rowEndStack[row],
     start: st.start, end: null, kind: st.state, label: st.reason, goroutine: null, fixedGoroutine: model.goroutineTracks.ids[track - model.goroutineTrackBase],
-    stack: st.stack, endStack: null, kindNames: goroutineSpanStateNames,
-  }, model, resolution, out, depth, strings);
+    stack: st.stack, endStack: null, kindNames: goroutineSpanStateNames, cumulative: null,
+  };
+}
+
+function sliceLane(model: TimelineModel, track: number, lane: number, t0: number, t1: number, resolution: number, out: SpanTrackTile, depth: number, strings: TileStrings): void {
+  const sink = tileSink(model, sliceKindNames, out, depth, strings);
+  const level = model.tilePyramids?.level(sliceLaneKey(model, track, lane), resolution);
+  if (level) {
+    mergeLane(levelColumns(level, sliceKindNames, t0, t1), resolution, sink);
+    return;
+  }
+  const [lo, hi] = model.sliceRangeIn(track, lane, t0, t1);
+  mergeLane(sliceLaneColumns(model, lo, hi), resolution, sink);
+}
+
+function stateLane(model: TimelineModel, track: number, t0: number, t1: number, resolution: number, out: SpanTrackTile, depth: number, strings: TileStrings): void {
+  const sink = tileSink(model, goroutineSpanStateNames, out, depth, strings);
+  const level = model.tilePyramids?.level(stateLaneKey(model, track), resolution);
+  if (level) {
+    mergeLane(levelColumns(level, goroutineSpanStateNames, t0, t1), resolution, sink);
+    return;
+  }
+  const [lo, hi] = model.stateRangeIn(track, t0, t1);
+  mergeLane(stateLaneColumns(model, track, lo, hi), resolution, sink);
 }
 
 /** Counter points in [t0, t1] (plus the one in force at t0), at most one per pixel holding the maxima of its points. */

@@ -19,6 +19,7 @@ import {
 } from './timeline-columns.ts';
 import { DeltaCounterBuilder, PlainCounter, type CounterSeries } from './timeline-counter.ts';
 import { DenseIdIndex } from '../analysis/pprof-columns.ts';
+import { buildTilePyramids } from '../analysis/tiles-pyramid.ts';
 import {
   GoroutineSpanState,
   SliceKind,
@@ -554,13 +555,16 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     for (const t of fixedTracks) t.lanes = slices.trackLanes[t.id];
     const { states, stateRowOfTrack } = this.buildStates(trackCount, goroutineBase, kOfRow, rowOfK);
 
-    return new TimelineModel(this.clock.startTime, end, fixedTracks, goroutineTracks, slices, states, stateRowOfTrack, counters, this.buildFlows(), {
+    const model = new TimelineModel(this.clock.startTime, end, fixedTracks, goroutineTracks, slices, states, stateRowOfTrack, counters, this.buildFlows(), {
       time: this.sampleTime.trimmed(),
       g: narrowed(this.sampleG.trimmed()),
       p: narrowed(this.sampleP.trimmed()),
       m: narrowed(this.sampleM.trimmed()),
       stack: narrowed(this.sampleStack.trimmed()),
     }, this.strings);
+    // Zoomed-out tiles read these instead of every span of a busy lane.
+    model.tilePyramids = buildTilePyramids(model);
+    return model;
   }
 
   /** GC, STW, procs, threads (each by id); returns the tracks and provisional → final ids. */

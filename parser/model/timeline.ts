@@ -7,6 +7,7 @@
 import type { Nanoseconds, StackID } from './event.ts';
 import { DERIVED_STRING_BASE, lowerBound, type IntColumn, type StringTable } from './timeline-columns.ts';
 import type { CounterSeries } from './timeline-counter.ts';
+import type { TilePyramids } from '../analysis/tiles-pyramid.ts';
 
 export type { CounterSeries, CounterPixels } from './timeline-counter.ts';
 
@@ -155,6 +156,8 @@ export class TimelineModel {
   /** Track id of the first counter; counters come last. */
   readonly counterTrackBase: number;
   readonly goroutineNames: GoroutineNames;
+  /** Zoomed-out levels of the busy lanes, set once when the model is built (tiles-pyramid.ts). */
+  tilePyramids: TilePyramids | null = null;
 
   constructor(
     /** First and last event time: go tool trace's ctx.startTime / ctx.endTime. */
@@ -345,7 +348,7 @@ export class TimelineModel {
       flows: this.flows.name.length,
       samples: this.samples.time.length,
       counterPoints: this.counters.reduce((n, c) => n + c.length, 0),
-      bytes,
+      bytes: bytes + (this.tilePyramids?.bytes ?? 0),
       bytesPerSpan: spans ? (sliceBytes + stateBytes) / spans : 0,
     };
   }

@@ -19,7 +19,7 @@ function rng(seed: number) {
 }
 
 /** Simulates a scheduler with `procs` Ps and emits a valid v2-style event stream into the model. */
-function simulate(seed: number, steps: number, procs = 4): TimelineModel {
+function simulate(seed: number, steps: number, procs = 4, tick = 1): TimelineModel {
   const rand = rng(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
   const tables = new TraceTables();
@@ -50,7 +50,7 @@ function simulate(seed: number, steps: number, procs = 4): TimelineModel {
     goT(g, GoState.Undetermined, GoState.Runnable, { transitionStack: stack });
   }
   for (let step = 0; step < steps; step++) {
-    t += 1 + Math.floor(rand() * 50);
+    t += (1 + Math.floor(rand() * 50)) * tick;
     const p = Math.floor(rand() * procs);
     const m = 100 + p;
     const g = running[p];
@@ -245,6 +245,37 @@ describe('timeline invariants on a simulated schedule', () => {
     const counter = tile.tracks[0] as CounterTrackTile;
     expect(counter.series.map((x) => x.name)).toEqual(['allocated', 'goal', 'nextGC']);
     expect(counter.series[1].values).toEqual([1 << 20]);
+  });
+
+  it('answers zoomed-out tiles from lane pyramids with the spans and extent the spans give', () => {
+    const big = simulate(42, 80000, 4, 1000);
+    const pyramids = big.tilePyramids!;
+    expect(pyramids.bytes).toBeGreaterThan(0);
+    const ids = big.tracks.filter((t) => t.kind !== 'counter').map((t) => t.id);
+    for (const pixels of [40, 300, 1600]) {
+      const q = { tracks: ids, start: big.startTime, end: big.endTime, resolution: (big.endTime - big.startTime) / pixels };
+      const fast = queryTile(big, q);
+      big.tilePyramids = null;
+      const slow = queryTile(big, q);
+      big.tilePyramids = pyramids;
+      let pyramidLanes = 0;
+      fast.tracks.forEach((ftAny, k) => {
+        const ft = ftAny as SpanTrackTile;
+        const st = slow.tracks[k] as SpanTrackTile;
+        for (const d of new Set(st.depth)) {
+          const f = ft.start.map((_, i) => i).filter((i) => ft.depth[i] === d);
+          const s = st.start.map((_, i) => i).filter((i) => st.depth[i] === d);
+          expect(f.reduce((a, i) => a + ft.merged[i], 0)).toBe(s.reduce((a, i) => a + st.merged[i], 0));
+          expect(ft.start[f[0]]).toBe(st.start[s[0]]);
+          expect(ft.end[f[f.length - 1]]).toBe(st.end[s[s.length - 1]]);
+          expect(f.length).toBeLessThanOrEqual(2 * pixels + 2);
+          for (let i = 1; i < f.length; i++) expect(ft.start[f[i]]).toBeGreaterThanOrEqual(ft.end[f[i - 1]]);
+          if (f.length !== s.length || f.some((i, x) => ft.start[i] !== st.start[s[x]])) pyramidLanes++;
+        }
+      });
+      // The coarse tiles did come from the pyramids (they group some entries differently).
+      if (pixels === 40) expect(pyramidLanes).toBeGreaterThan(0);
+    }
   });
 
   it('lists goroutine tracks a page at a time, plus the goroutines asked for', () => {

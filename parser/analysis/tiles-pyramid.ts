@@ -1,0 +1,153 @@
+// Zoomed-out levels for the busy lanes of the timeline: a mipmap per lane, built once when the
+// model is finished. Level k holds the lane already merged at BASE_RESOLUTION · 4^k ns per
+// pixel (tiles.ts mergeLane, entries weighted by how many spans they stand for); a tile at
+// resolution r re-merges the coarsest level finer than r, so it touches a few entries per pixel
+// instead of every span of a million-span lane.
+
+import { goroutineSpanStateNames, sliceKindNames, type TimelineModel } from '../model/timeline.ts';
+import { lowerBound } from '../model/timeline-columns.ts';
+import { mergeLane, sliceLaneColumns, stateLaneColumns, type LaneColumns } from './tiles.ts';
+
+/** Lanes with fewer spans are merged straight from their spans (cheap enough). */
+const MIN_SPANS = 4096;
+/** Resolution of level 0 (ns per pixel); finer tiles read the spans. */
+const BASE_RESOLUTION = 1 << 16;
+/** Each level is this many times coarser than the previous one. */
+const LEVEL_FACTOR = 4;
+/** Levels stop once one would hold fewer entries than this (a whole-trace tile is that small). */
+const MIN_LEVEL_ENTRIES = 256;
+/** A level that does not merge the previous one by at least this much is not worth keeping. */
+const MIN_SHRINK = 2;
+
+/** One level: merged entries of a lane, non-overlapping and sorted, as mergeLane's input. */
+export interface PyramidLevel {
+  resolution: number;
+  start: Float64Array;
+  end: Float64Array;
+  kind: Uint8Array;
+  label: Uint32Array;
+  goroutine: Float64Array;
+  startStack: Uint32Array;
+  endStack: Uint32Array;
+  /** cumulative[i]: spans stood for by the entries before i (length + 1 values). */
+  cumulative: Uint32Array;
+}
+
+/** Levels by lane key (sliceLaneKey / stateLaneKey), finest first. */
+export class TilePyramids {
+  constructor(private readonly levels: ReadonlyMap<number, readonly PyramidLevel[]>) {}
+
+  /** The coarsest level of the lane not coarser than `resolution`, or undefined (read the spans). */
+  level(key: number, resolution: number): PyramidLevel | undefined {
+    const levels = this.levels.get(key);
+    if (!levels) return undefined;
+    let best: PyramidLevel | undefined;
+    for (const level of levels) {
+      if (level.resolution > resolution) break;
+      best = level;
+    }
+    return best;
+  }
+
+  get bytes(): number {
+    let n = 0;
+    for (const levels of this.levels.values()) {
+      for (const l of levels) n += l.start.byteLength * 3 + l.kind.byteLength + l.label.byteLength * 3 + l.cumulative.byteLength;
+    }
+    return n;
+  }
+}
+
+/** Key of a slice lane: its segment. */
+export function sliceLaneKey(model: TimelineModel, track: number, lane: number): number {
+  return model.slices.trackSegment[track] + lane;
+}
+
+/** Key of a goroutine's state row (negative, apart from segments). */
+export function stateLaneKey(model: TimelineModel, track: number): number {
+  return -1 - model.stateRowOfTrack[track];
+}
+
+/** The entries of `level` overlapping [t0, t1), as mergeLane's input. */
+export function levelColumns(level: PyramidLevel, kindNames: readonly string[], t0: number, t1: number): LaneColumns {
+  const n = level.start.length;
+  // Entries do not overlap, so their ends are sorted as well as their starts.
+  const lo = lowerBound(level.end, 0, n, t0, true);
+  const hi = lowerBound(level.start, lo, n, t1);
+  return {
+    lo, hi, rowHi: hi, rowEnd: 0, rowEndStack: 0,
+    start: level.start, end: level.end, kind: level.kind, label: level.label, goroutine: level.goroutine, fixedGoroutine: -1,
+    stack: level.startStack, endStack: level.endStack, kindNames, cumulative: level.cumulative,
+  };
+}
+
+/** Merges a lane at `resolution` into a new level. */
+function buildLevel(source: LaneColumns, resolution: number): PyramidLevel {
+  const start: number[] = [];
+  const end: number[] = [];
+  const kind: number[] = [];
+  const label: number[] = [];
+  const goroutine: number[] = [];
+  const startStack: number[] = [];
+  const endStack: number[] = [];
+  const cumulative: number[] = [0];
+  let total = 0;
+  mergeLane(source, resolution, (s, e, k, l, g, merged, st, est) => {
+    start.push(s);
+    end.push(e);
+    kind.push(k);
+    label.push(l);
+    goroutine.push(g);
+    startStack.push(st);
+    endStack.push(est);
+    cumulative.push((total += merged));
+  });
+  return {
+    resolution,
+    start: Float64Array.from(start),
+    end: Float64Array.from(end),
+    kind: Uint8Array.from(kind),
+    label: Uint32Array.from(label),
+    goroutine: Float64Array.from(goroutine),
+    startStack: Uint32Array.from(startStack),
+    endStack: Uint32Array.from(endStack),
+    cumulative: Uint32Array.from(cumulative),
+  };
+}
+
+/** Levels for one lane: level 0 from its spans, each next one from the previous level. */
+function laneLevels(spans: LaneColumns, kindNames: readonly string[]): PyramidLevel[] {
+  const levels: PyramidLevel[] = [];
+  let source = spans;
+  let count = spans.hi - spans.lo;
+  for (let resolution = BASE_RESOLUTION; count > MIN_LEVEL_ENTRIES; resolution *= LEVEL_FACTOR) {
+    const level = buildLevel(source, resolution);
+    const n = level.start.length;
+    // Worth keeping once it merges well; an early level that barely merges is skipped, not fatal.
+    if (n * MIN_SHRINK <= spans.hi - spans.lo) levels.push(level);
+    source = levelColumns(level, kindNames, -Infinity, Infinity);
+    count = n;
+  }
+  return levels;
+}
+
+/** The pyramids of every lane with at least MIN_SPANS spans. */
+export function buildTilePyramids(model: TimelineModel): TilePyramids {
+  const levels = new Map<number, PyramidLevel[]>();
+  const s = model.slices;
+  for (let track = 0; track < model.trackCount; track++) {
+    for (let lane = 0; lane < s.trackLanes[track]; lane++) {
+      const [lo, hi] = model.laneRange(track, lane);
+      if (hi - lo < MIN_SPANS) continue;
+      const built = laneLevels(sliceLaneColumns(model, lo, hi), sliceKindNames);
+      if (built.length > 0) levels.set(sliceLaneKey(model, track, lane), built);
+    }
+    if (model.stateRowOfTrack[track] >= 0) {
+      const [lo, hi] = model.stateRange(track);
+      if (hi - lo < MIN_SPANS) continue;
+      const built = laneLevels(stateLaneColumns(model, track, lo, hi), goroutineSpanStateNames);
+      if (built.length > 0) levels.set(stateLaneKey(model, track), built);
+    }
+  }
+  return new TilePyramids(levels);
+}

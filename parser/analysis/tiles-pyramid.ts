@@ -5,13 +5,13 @@
 // instead of every span of a million-span lane.
 
 import { goroutineSpanStateNames, sliceKindNames, type TimelineModel } from '../model/timeline.ts';
-import { lowerBound } from '../model/timeline-columns.ts';
+import { lowerBound, narrowed, type IntColumn } from '../model/timeline-columns.ts';
 import { mergeLane, sliceLaneColumns, stateLaneColumns, type LaneColumns } from './tiles.ts';
 
 /** Lanes with fewer spans are merged straight from their spans (cheap enough). */
 const MIN_SPANS = 4096;
-/** Resolution of level 0 (ns per pixel); finer tiles read the spans. */
-const BASE_RESOLUTION = 1 << 16;
+/** Resolution of level 0 (ns per pixel, ~0.26 ms); finer tiles read the spans (few per pixel by then). */
+const BASE_RESOLUTION = 1 << 18;
 /** Each level is this many times coarser than the previous one. */
 const LEVEL_FACTOR = 4;
 /** Levels stop once one would hold fewer entries than this (a whole-trace tile is that small). */
@@ -25,10 +25,10 @@ export interface PyramidLevel {
   start: Float64Array;
   end: Float64Array;
   kind: Uint8Array;
-  label: Uint32Array;
-  goroutine: Float64Array;
-  startStack: Uint32Array;
-  endStack: Uint32Array;
+  label: IntColumn;
+  goroutine: IntColumn;
+  startStack: IntColumn;
+  endStack: IntColumn;
   /** cumulative[i]: spans stood for by the entries before i (length + 1 values). */
   cumulative: Uint32Array;
 }
@@ -52,7 +52,10 @@ export class TilePyramids {
   get bytes(): number {
     let n = 0;
     for (const levels of this.levels.values()) {
-      for (const l of levels) n += l.start.byteLength * 3 + l.kind.byteLength + l.label.byteLength * 3 + l.cumulative.byteLength;
+      for (const l of levels) {
+        n += l.start.byteLength + l.end.byteLength + l.kind.byteLength + l.label.byteLength + l.goroutine.byteLength
+          + l.startStack.byteLength + l.endStack.byteLength + l.cumulative.byteLength;
+      }
     }
     return n;
   }
@@ -107,10 +110,10 @@ function buildLevel(source: LaneColumns, resolution: number): PyramidLevel {
     start: Float64Array.from(start),
     end: Float64Array.from(end),
     kind: Uint8Array.from(kind),
-    label: Uint32Array.from(label),
-    goroutine: Float64Array.from(goroutine),
-    startStack: Uint32Array.from(startStack),
-    endStack: Uint32Array.from(endStack),
+    label: narrowed(label),
+    goroutine: narrowed(goroutine),
+    startStack: narrowed(startStack),
+    endStack: narrowed(endStack),
     cumulative: Uint32Array.from(cumulative),
   };
 }

@@ -185,6 +185,9 @@ export class DeltaCounter implements CounterSeries {
       + this.stepEscapes.size * 40 + this.valueEscapes.size * (40 + 4 * this.series.length);
   }
 
+  // The last full decode, while something still uses it: exports read `time[i]` in loops.
+  private decoded: WeakRef<{ time: Float64Array; values: Int32Array[] }> | null = null;
+
   get time(): Float64Array {
     return this.decodeAll().time;
   }
@@ -194,6 +197,14 @@ export class DeltaCounter implements CounterSeries {
   }
 
   private decodeAll(): { time: Float64Array; values: Int32Array[] } {
+    const cached = this.decoded?.deref();
+    if (cached) return cached;
+    const decoded = this.decode();
+    this.decoded = new WeakRef(decoded);
+    return decoded;
+  }
+
+  private decode(): { time: Float64Array; values: Int32Array[] } {
     const n = this.series.length;
     const time = new Float64Array(this.length);
     const values = this.series.map(() => new Int32Array(this.length));

@@ -151,28 +151,31 @@ export function* chromeTraceJson(model: TimelineModel, tables: TraceTables, view
 function* counterEvents(model: TimelineModel): Generator<ViewerEvent> {
   const t0 = model.startTime;
   for (const c of model.counters) {
-    const col = (name: string) => c.values[c.series.indexOf(name)];
+    // Read each column once: a delta-coded counter decodes its columns on access.
+    const time = c.time;
+    const values = c.values;
+    const col = (name: string) => values[c.series.indexOf(name)];
     if (c.name === 'Heap') {
       const alloc = col('allocated');
       const next = col('nextGC');
-      for (let i = 0; i < c.time.length; i++) {
-        yield { name: 'Heap', ph: 'C', ts: micros(c.time[i] - t0), pid: STATS_SECTION, tid: 0, args: { Allocated: alloc[i], NextGC: next[i] } };
+      for (let i = 0; i < time.length; i++) {
+        yield { name: 'Heap', ph: 'C', ts: micros(time[i] - t0), pid: STATS_SECTION, tid: 0, args: { Allocated: alloc[i], NextGC: next[i] } };
       }
     } else if (c.name === 'Goroutines') {
       // Our series also moves when only the syscall count changes; go tool trace writes a
       // point only when a viewer state count changes.
       const cols = ['running', 'runnable', 'gcWaiting', 'waiting'].map(col);
       let prev: number[] | null = null;
-      for (let i = 0; i < c.time.length; i++) {
+      for (let i = 0; i < time.length; i++) {
         const cur = cols.map((v) => v[i]);
         if (prev && cur.every((v, k) => v === prev![k])) continue;
         prev = cur;
-        yield { name: 'Goroutines', ph: 'C', ts: micros(c.time[i] - t0), pid: STATS_SECTION, tid: 0, args: { Running: cur[0], Runnable: cur[1], GCWaiting: cur[2] } };
+        yield { name: 'Goroutines', ph: 'C', ts: micros(time[i] - t0), pid: STATS_SECTION, tid: 0, args: { Running: cur[0], Runnable: cur[1], GCWaiting: cur[2] } };
       }
     } else if (c.name === 'Threads') {
       const running = col('running');
-      for (let i = 0; i < c.time.length; i++) {
-        yield { name: 'Threads', ph: 'C', ts: micros(c.time[i] - t0), pid: STATS_SECTION, tid: 0, args: { Running: running[i], InSyscall: 0 } };
+      for (let i = 0; i < time.length; i++) {
+        yield { name: 'Threads', ph: 'C', ts: micros(time[i] - t0), pid: STATS_SECTION, tid: 0, args: { Running: running[i], InSyscall: 0 } };
       }
     }
   }

@@ -187,10 +187,13 @@ export function* perfettoTrace(model: TimelineModel, chunkBytes = 1 << 20): Gene
   }
 
   for (const c of model.counters) {
+    // Read each column once: a delta-coded counter decodes its columns on access.
+    const time = c.time;
+    const values = c.values;
     c.series.forEach((_, k) => {
       const uuid = seriesUuid.get(`${c.id}:${k}`)!;
-      for (let i = 0; i < c.time.length; i++) {
-        push({ timestamp: c.time[i], trusted_packet_sequence_id: sequenceOf(uuid), track_event: { type: COUNTER, track_uuid: uuid, double_counter_value: c.values[k][i] } });
+      for (let i = 0; i < time.length; i++) {
+        push({ timestamp: time[i], trusted_packet_sequence_id: sequenceOf(uuid), track_event: { type: COUNTER, track_uuid: uuid, double_counter_value: values[k][i] } });
       }
     });
     yield* flush();

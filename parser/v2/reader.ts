@@ -13,6 +13,7 @@ import { TraceEvent } from '../model/event.ts';
 import { TraceTables } from '../model/tables.ts';
 import { TraceParseError, type ByteSource, type ParseOptions, type ParseResult } from '../types.ts';
 import { ChunkReader } from '../wire/chunk-reader.ts';
+import { EventLoopYielder } from '../event-loop.ts';
 import { HEADER_SIZE, type TraceHeader } from '../wire/header.ts';
 import { Ordering, OrderError } from '../order/ordering.ts';
 import type { OrderedEvent } from '../order/queue.ts';
@@ -67,6 +68,8 @@ export class V2Producer {
   private readonly generations: GenerationReader;
   private readonly ordering: Ordering;
   private frontier: BatchCursor[] = [];
+  /** Ordering a generation can take seconds; this lets the server answer meanwhile. */
+  private readonly yielder = new EventLoopYielder();
   private generationCount = 0;
   private completeGenerations = 0;
 
@@ -113,7 +116,7 @@ export class V2Producer {
       // error may belong to the next generation's first batch), but it does not count as complete.
       // Like Go's counting reader, what was read before the error counts as consumed.
       this.install(read.gen, read.error?.offset ?? this.generations.offset);
-      this.orderGeneration(read.gen);
+      await this.orderGeneration(read.gen);
       if (read.error === null) this.completeGenerations++;
       if (read.error !== null) {
         this.sink.endSync(read.error.offset);
@@ -140,13 +143,15 @@ export class V2Producer {
   }
 
   /** Merges the generation's Ms (Go's ReadEvent steps 5–8) until they and its samples run out. */
-  private orderGeneration(gen: Generation): void {
+  private async orderGeneration(gen: Generation): Promise<void> {
     const frontier = this.frontier;
     const samples = gen.cpuSamples;
     const ordering = this.ordering;
     const sink = this.sink;
     let cpuIndex = 0;
     for (;;) {
+      const pause = this.yielder.maybeYield();
+      if (pause) await pause;
       if (frontier.length === 0 && cpuIndex === samples.length) return;
       if (cpuIndex < samples.length && (frontier.length === 0 || samples[cpuIndex].time < frontier[0].time)) {
         sink.cpuSample(samples[cpuIndex++]);

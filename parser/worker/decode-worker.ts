@@ -21,6 +21,7 @@ import { OrderError } from '../order/ordering.ts';
 import { V2Consumer, V2Producer, type ProducerOutcome, type TraceDataError } from '../v2/reader.ts';
 import { HEADER_SIZE, type TraceHeader } from '../wire/header.ts';
 import type { ParseOptions, ParseResult } from '../types.ts';
+import { EventLoopYielder } from '../event-loop.ts';
 import { BLOCK_RECORDS, RECORD_STRIDE, RecordReader, RecordWriter, type GenerationMessage } from './records.ts';
 
 /** Blocks the worker may post before the main thread has consumed them (5.8 MB each). */
@@ -103,8 +104,13 @@ export async function readV2TraceInWorker(path: string, header: TraceHeader, opt
     });
   });
 
+  // The worker can keep the inbox full; without a pause now and then the main thread would never
+  // serve a request while the trace is read.
+  const yielder = new EventLoopYielder(25, 1);
   try {
     for (;;) {
+      const pause = yielder.maybeYield();
+      if (pause) await pause;
       const message = inbox.shift();
       if (message === undefined) {
         if (failure !== null) throw failure;

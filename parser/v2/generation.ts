@@ -338,6 +338,27 @@ export class GenerationReader {
     return new WireError((err as Error).message, this.offset);
   }
 
+  /** Folds one batch into the generation; returns the read's error if the batch is bad. */
+  private addBatch(g: Generation, batch: Batch, offset: number): WireError | null {
+    if (g.minTs === 0 || batch.time < g.minTs) g.minTs = batch.time;
+    try {
+      processBatch(g, batch, this.goMinor, this.decoder, offset);
+      return null;
+    } catch (err) {
+      return this.wrap(err);
+    }
+  }
+
+  /** Go's end-of-generation checks; `deferred` is a read error delivered with the generation. */
+  private complete(g: Generation, deferred: WireError | null): GenerationRead {
+    try {
+      finishGeneration(g, this.goMinor, this.r.offset);
+    } catch (err) {
+      return { gen: null, error: this.wrap(err) };
+    }
+    return { gen: g, error: deferred };
+  }
+
   /** Go 1.26+: reads up to and including the EndOfGeneration batch. null gen = clean end. */
   async readGeneration(): Promise<GenerationRead> {
     const g = new Generation();
@@ -359,19 +380,10 @@ export class GenerationReader {
       if (gen !== g.gen) {
         return { gen: null, error: new WireError('broken trace: missing end-of-generation event, or generations are interleaved', this.offset) };
       }
-      if (g.minTs === 0 || batch.time < g.minTs) g.minTs = batch.time;
-      try {
-        processBatch(g, batch, this.goMinor, this.decoder, this.r.offset);
-      } catch (err) {
-        return { gen: null, error: this.wrap(err) };
-      }
+      const bad = this.addBatch(g, batch, this.r.offset);
+      if (bad !== null) return { gen: null, error: bad };
     }
-    try {
-      finishGeneration(g, this.goMinor, this.r.offset);
-    } catch (err) {
-      return { gen: null, error: this.wrap(err) };
-    }
-    return { gen: g, error: null };
+    return this.complete(g, null);
   }
 
   /**
@@ -383,14 +395,9 @@ export class GenerationReader {
     const g = new Generation();
     if (this.spill !== null) {
       g.gen = this.spill.gen;
-      g.minTs = this.spill.batch.time;
-      try {
-        processBatch(g, this.spill.batch, this.goMinor, this.decoder, this.spill.offset);
-      } catch (err) {
-        this.spill = null;
-        return { gen: null, error: this.wrap(err) };
-      }
+      const bad = this.addBatch(g, this.spill.batch, this.spill.offset);
       this.spill = null;
+      if (bad !== null) return { gen: null, error: bad };
     }
     let deferred: WireError | null = null;
     for (;;) {
@@ -413,18 +420,9 @@ export class GenerationReader {
         break;
       }
       if (gen !== g.gen) return { gen: null, error: new WireError('generations out of order', this.offset) };
-      if (g.minTs === 0 || batch.time < g.minTs) g.minTs = batch.time;
-      try {
-        processBatch(g, batch, this.goMinor, this.decoder, this.r.offset);
-      } catch (err) {
-        return { gen: null, error: this.wrap(err) };
-      }
+      const bad = this.addBatch(g, batch, this.r.offset);
+      if (bad !== null) return { gen: null, error: bad };
     }
-    try {
-      finishGeneration(g, this.goMinor, this.r.offset);
-    } catch (err) {
-      return { gen: null, error: this.wrap(err) };
-    }
-    return { gen: g, error: deferred };
+    return this.complete(g, deferred);
   }
 }

@@ -3,6 +3,7 @@
 // (api/timeline-types.ts). The only client module that knows the wire form.
 
 import type { Flow, SpanTile, CounterTile, TrackInfo, TrackTile, TrackGroup } from '../api/timeline-types.ts';
+import type { CounterTrackTile as CounterTrackJson, SpanTrackTile as SpanTrackJson, Tile } from '../../parser/analysis/tiles.ts';
 
 /** GET /api/timeline/tracks */
 export interface TracksResponse {
@@ -22,36 +23,8 @@ export interface TracksResponse {
   }[];
 }
 
-interface SpanTrackJson {
-  id: number;
-  shape: 'spans';
-  start: number[];
-  end: number[];
-  depth: number[];
-  kind: number[];
-  label: number[];
-  goroutine: number[];
-  merged: number[];
-  startStack: number[];
-  endStack: number[];
-}
-
-interface CounterTrackJson {
-  id: number;
-  shape: 'counter';
-  time: number[];
-  series: { name: string; values: number[] }[];
-  merged: number[];
-}
-
-/** GET /api/timeline/tile */
-export interface TileResponse {
-  start: number;
-  end: number;
-  resolution: number;
-  strings: string[];
-  tracks: (SpanTrackJson | CounterTrackJson)[];
-}
+/** GET /api/timeline/tile: the server's wire form, shared as a type with the tile query. */
+export type TileResponse = Tile;
 
 /** GET /api/timeline/flows: parallel arrays. */
 export interface FlowsResponse {

@@ -5,10 +5,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  EventKind, ResourceKind, eventKindNames, goStateNames, procStateNames, parseTraceFile, type TraceEvent,
-} from '../../parser/index.ts';
-import { goQuote } from '../../parser/v2/event-string.ts';
+import { parseTraceFile } from '../../parser/index.ts';
+import { EventCounter } from '../helpers/parsed-counts.ts';
 
 const fixtures = new URL('../../fixtures/', import.meta.url).pathname;
 const goldenRoot = join(fixtures, 'golden');
@@ -31,60 +29,6 @@ function cases(): Case[] {
   return out;
 }
 
-const kindName = (k: EventKind) => (k === EventKind.Bad ? 'Bad' : eventKindNames[k]);
-const bump = (o: Record<string, number>, key: string) => { o[key] = (o[key] ?? 0) + 1; };
-
-/** The same counts the fixture script derives from go tool trace -d=parsed. */
-class Counter {
-  total = 0;
-  byKind: Record<string, number> = {};
-  stateTransitionsByResource: Record<string, number> = {};
-  goroutineTransitions: Record<string, number> = {};
-  goroutineTransitionsWithReason: Record<string, number> = {};
-  procTransitions: Record<string, number> = {};
-  rangesByName: Record<string, Record<string, number>> = {};
-  metricsByName: Record<string, number> = {};
-  labelsByName: Record<string, number> = {};
-  experimentalByName: Record<string, number> = {};
-  firstEventTime: string | null = null;
-  lastEventTime: string | null = null;
-
-  add(ev: TraceEvent): void {
-    this.total++;
-    const kind = kindName(ev.kind);
-    bump(this.byKind, kind);
-    this.firstEventTime ??= String(ev.time);
-    this.lastEventTime = String(ev.time);
-    switch (ev.kind) {
-      case EventKind.StateTransition:
-        if (ev.resourceKind === ResourceKind.Goroutine) {
-          bump(this.stateTransitionsByResource, 'Goroutine');
-          const t = `${goStateNames[ev.oldState]}->${goStateNames[ev.newState]}`;
-          bump(this.goroutineTransitions, t);
-          bump(this.goroutineTransitionsWithReason, `${t} ${goQuote(ev.reason)}`);
-        } else if (ev.resourceKind === ResourceKind.Proc) {
-          bump(this.stateTransitionsByResource, 'Proc');
-          bump(this.procTransitions, `${procStateNames[ev.oldState]}->${procStateNames[ev.newState]}`);
-        }
-        break;
-      case EventKind.RangeBegin:
-      case EventKind.RangeActive:
-      case EventKind.RangeEnd:
-        bump((this.rangesByName[ev.name] ??= {}), kind);
-        break;
-      case EventKind.Metric:
-        bump(this.metricsByName, ev.name);
-        break;
-      case EventKind.Label:
-        bump(this.labelsByName, ev.name);
-        break;
-      case EventKind.Experimental:
-        bump(this.experimentalByName, ev.name);
-        break;
-    }
-  }
-}
-
 const all = cases();
 
 describe('event counts equal go tool trace -d=parsed', () => {
@@ -95,19 +39,19 @@ describe('event counts equal go tool trace -d=parsed', () => {
   for (const c of all) {
     it(`${c.folder}/${c.scenario}`, async () => {
       const golden = JSON.parse(readFileSync(c.golden, 'utf8'));
-      const counter = new Counter();
+      const counter = new EventCounter();
       let error: string | null = null;
       try {
         const result = await parseTraceFile(c.trace, { onEvent: (ev) => counter.add(ev) });
         error = result.error;
-        expect(result.events).toBe(counter.total);
+        expect(result.events).toBe(counter.counts.total);
       } catch (err) {
         error = (err as Error).message;
       }
       // Go's message is the reader's; ours adds the byte offset.
       if (golden.error === null) expect(error).toBeNull();
       else expect(error).not.toBeNull();
-      const ours = counter as unknown as Record<string, unknown>;
+      const ours = counter.counts as unknown as Record<string, unknown>;
       for (const key of Object.keys(golden)) {
         if (key === 'command' || key === 'exitCode' || key === 'error') continue;
         expect([key, ours[key]]).toEqual([key, golden[key]]);

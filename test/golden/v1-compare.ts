@@ -6,8 +6,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseTraceBytes, TraceTables, type ParseResult } from '../../parser/index.ts';
-import { EventKind, GoState, ProcState, ResourceKind, eventKindNames, goStateNames, procStateNames, type StackID, type TraceEvent } from '../../parser/model/event.ts';
-import { formatEventLikeGo, goQuote } from '../../parser/v2/event-string.ts';
+import type { TraceEvent } from '../../parser/model/event.ts';
+import { formatEventLikeGo } from '../../parser/v2/event-string.ts';
+import { EventCounter, type ParsedCounts } from '../helpers/parsed-counts.ts';
+
+export type { ParsedCounts };
 
 export const goTool = '/usr/lib/go-1.27/bin/go';
 export const haveGo = existsSync(goTool);
@@ -103,66 +106,3 @@ export function compareParsed(ours: string, go: string): string | null {
   return null;
 }
 
-/** What fixtures/make-goldens.mjs counts from -d=parsed (parsed-counts.json, minus command/exit). */
-export interface ParsedCounts {
-  total: number;
-  byKind: Record<string, number>;
-  stateTransitionsByResource: Record<string, number>;
-  goroutineTransitions: Record<string, number>;
-  goroutineTransitionsWithReason: Record<string, number>;
-  procTransitions: Record<string, number>;
-  rangesByName: Record<string, Record<string, number>>;
-  metricsByName: Record<string, number>;
-  labelsByName: Record<string, number>;
-  experimentalByName: Record<string, number>;
-  firstEventTime: string | null;
-  lastEventTime: string | null;
-}
-
-const bump = (obj: Record<string, number>, key: string) => {
-  obj[key] = (obj[key] ?? 0) + 1;
-};
-
-export class EventCounter {
-  readonly counts: ParsedCounts = {
-    total: 0, byKind: {}, stateTransitionsByResource: {}, goroutineTransitions: {}, goroutineTransitionsWithReason: {},
-    procTransitions: {}, rangesByName: {}, metricsByName: {}, labelsByName: {}, experimentalByName: {},
-    firstEventTime: null, lastEventTime: null,
-  };
-
-  add(ev: TraceEvent): void {
-    const c = this.counts;
-    const kind = eventKindNames[ev.kind];
-    c.total++;
-    bump(c.byKind, kind);
-    c.firstEventTime ??= String(ev.time);
-    c.lastEventTime = String(ev.time);
-    switch (ev.kind) {
-      case EventKind.StateTransition:
-        if (ev.resourceKind === ResourceKind.Goroutine) {
-          bump(c.stateTransitionsByResource, 'Goroutine');
-          const t = `${goStateNames[ev.oldState as GoState]}->${goStateNames[ev.newState as GoState]}`;
-          bump(c.goroutineTransitions, t);
-          bump(c.goroutineTransitionsWithReason, `${t} ${JSON.stringify(ev.reason)}`);
-        } else {
-          bump(c.stateTransitionsByResource, 'Proc');
-          bump(c.procTransitions, `${procStateNames[ev.oldState as ProcState]}->${procStateNames[ev.newState as ProcState]}`);
-        }
-        break;
-      case EventKind.RangeBegin:
-      case EventKind.RangeActive:
-      case EventKind.RangeEnd:
-        bump((c.rangesByName[ev.name] ??= {}), kind);
-        break;
-      case EventKind.Metric:
-        bump(c.metricsByName, ev.name);
-        break;
-      case EventKind.Label:
-        bump(c.labelsByName, ev.name);
-        break;
-      case EventKind.Experimental:
-        bump(c.experimentalByName, ev.name);
-        break;
-    }
-  }
-}

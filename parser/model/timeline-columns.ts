@@ -45,6 +45,18 @@ function typeFor({ min, max, integer }: ValueRange): IntColumnConstructor {
   return min >= -0x8000 && max <= 0x7fff ? Int16Array : min >= -0x80000000 && max <= 0x7fffffff ? Int32Array : Float64Array;
 }
 
+/** chunked[order[i]] at i, in the narrowest array type that holds the chunked columns' values. */
+function gatherNarrow(chunks: readonly ArrayLike<number>[], length: number, order: Uint32Array): IntColumn {
+  const range: ValueRange = { min: 0, max: 0, integer: true };
+  for (let c = 0; c < chunks.length; c++) widenRange(range, chunks[c], Math.min(CHUNK, length - c * CHUNK));
+  const out = new (typeFor(range))(order.length);
+  for (let i = 0; i < order.length; i++) {
+    const o = order[i];
+    out[i] = chunks[o >>> CHUNK_BITS][o & CHUNK_MASK];
+  }
+  return out;
+}
+
 function narrowestType(data: ArrayLike<number>, length: number): IntColumnConstructor {
   const range: ValueRange = { min: 0, max: 0, integer: true };
   widenRange(range, data, length);
@@ -161,15 +173,7 @@ export class ChunkedColumn<T extends TypedArray> {
 
   /** Like permuted(), in the narrowest array type that holds the values (see narrowed()). */
   permutedNarrow(order: Uint32Array): IntColumn {
-    const range: ValueRange = { min: 0, max: 0, integer: true };
-    for (let c = 0; c < this.chunks.length; c++) widenRange(range, this.chunks[c], Math.min(CHUNK, this.length - c * CHUNK));
-    const out = new (typeFor(range))(order.length);
-    const chunks = this.chunks;
-    for (let i = 0; i < order.length; i++) {
-      const o = order[i];
-      out[i] = chunks[o >>> CHUNK_BITS][o & CHUNK_MASK];
-    }
-    return out;
+    return gatherNarrow(this.chunks, this.length, order);
   }
 
   /** Drops the storage (after finish() has copied it out). */
@@ -230,15 +234,7 @@ export class NarrowChunkedColumn {
 
   /** value order[i] at i, in the narrowest array type that holds the values (see narrowed()). */
   permutedNarrow(order: Uint32Array): IntColumn {
-    const range: ValueRange = { min: 0, max: 0, integer: true };
-    for (let c = 0; c < this.chunks.length; c++) widenRange(range, this.chunks[c], Math.min(CHUNK, this.length - c * CHUNK));
-    const out = new (typeFor(range))(order.length);
-    const chunks = this.chunks;
-    for (let i = 0; i < order.length; i++) {
-      const o = order[i];
-      out[i] = chunks[o >>> CHUNK_BITS][o & CHUNK_MASK];
-    }
-    return out;
+    return gatherNarrow(this.chunks, this.length, order);
   }
 
   /** The values in the narrowest array type that holds them. */

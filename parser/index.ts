@@ -3,14 +3,18 @@
 
 import { createReadStream, statSync } from 'node:fs';
 import { TraceParseError, type ByteSource, type ParseOptions, type ParseResult } from './types.ts';
+import { TraceTables } from './model/tables.ts';
+import type { TraceEvent } from './model/event.ts';
 import { readHeader } from './wire/header.ts';
 import { readV1Trace } from './v1/reader.ts';
 import { readV2Trace } from './v2/reader.ts';
 import { readV2TraceInWorker } from './worker/decode-worker.ts';
+import { runOffThreadInline, type OffThreadName, type OffThreadResults } from './worker/off-thread.ts';
 
 export * from './types.ts';
 export * from './model/event.ts';
 export { TraceTables, type StackFrame } from './model/tables.ts';
+export type { OffThreadName, OffThreadResults } from './worker/off-thread.ts';
 
 /** Parses a trace from any chunked byte source. */
 export async function parseTrace(source: ByteSource, options: ParseOptions): Promise<ParseResult> {
@@ -29,10 +33,21 @@ export interface ParseFileOptions extends Omit<ParseOptions, 'totalBytes'> {
    * events (same events, same order). Default: for files of WORKER_MIN_BYTES or more.
    */
   worker?: boolean;
+  /**
+   * Analyses to run beside onEvent's (worker/off-thread.ts): on a thread of their own when the
+   * file is read with the worker, on this thread otherwise. Their results are in the result's
+   * `offThread`.
+   */
+  offThread?: readonly OffThreadName[];
+}
+
+export interface ParseFileResult extends ParseResult {
+  /** The results of ParseFileOptions.offThread's analyses. */
+  offThread: OffThreadResults;
 }
 
 /** Parses a trace file, streaming it in chunks. */
-export async function parseTraceFile(path: string, options: ParseFileOptions): Promise<ParseResult> {
+export async function parseTraceFile(path: string, options: ParseFileOptions): Promise<ParseFileResult> {
   let size: number;
   try {
     const st = statSync(path);
@@ -43,12 +58,31 @@ export async function parseTraceFile(path: string, options: ParseFileOptions): P
     throw new TraceParseError(`cannot open ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const chunkSize = options.chunkSize ?? 1 << 20;
+  const offThread = options.offThread ?? [];
   const stream = createReadStream(path, { highWaterMark: chunkSize });
-  if (!(options.worker ?? size >= WORKER_MIN_BYTES)) return parseTrace(stream, { ...options, totalBytes: size });
-  const { header, rest } = await readHeader(stream);
-  if (header.format === 'v1') return readV1Trace(rest, header, { ...options, totalBytes: size });
-  stream.destroy();
-  return readV2TraceInWorker(path, header, { ...options, totalBytes: size }, chunkSize);
+  if (options.worker ?? size >= WORKER_MIN_BYTES) {
+    const { header, rest } = await readHeader(stream);
+    if (header.format === 'v2') {
+      stream.destroy();
+      return readV2TraceInWorker(path, header, { ...options, totalBytes: size }, chunkSize, offThread);
+    }
+    return withInlineAnalyses({ ...options, totalBytes: size }, offThread, (o) => readV1Trace(rest, header, o));
+  }
+  return withInlineAnalyses({ ...options, totalBytes: size }, offThread, (o) => parseTrace(stream, o));
+}
+
+/** Reads on this thread, the off-thread analyses seeing each event right after onEvent. */
+async function withInlineAnalyses(
+  options: ParseOptions,
+  names: readonly OffThreadName[],
+  read: (options: ParseOptions) => Promise<ParseResult>,
+): Promise<ParseFileResult> {
+  const tables = options.tables ?? new TraceTables();
+  const inline = runOffThreadInline(names, tables);
+  const onEvent = options.onEvent;
+  const feed = names.length === 0 ? onEvent : (ev: TraceEvent) => { onEvent(ev); inline.feed(ev); };
+  const result = await read({ ...options, tables, onEvent: feed });
+  return { ...result, offThread: inline.finish() };
 }
 
 /** Parses an in-memory trace, optionally fed in chunks of `chunkSize` bytes (tests use this). */

@@ -2,7 +2,7 @@
 // (DESIGN.md "one pass, many consumers"), and keeps their results for the routes. The server
 // is up before parsing ends; until then routes see status() and answer 503.
 
-import { parseTraceFile, TraceTables, type ParseOptions, type ParseResult, type TraceEvent } from '../parser/index.ts';
+import { parseTraceFile, TraceTables, type OffThreadName, type OffThreadResults, type ParseOptions, type ParseResult, type TraceEvent } from '../parser/index.ts';
 
 export type SessionState = 'parsing' | 'ready' | 'failed';
 
@@ -17,19 +17,27 @@ export interface SessionStatus {
   error?: string;
 }
 
-/** Runs the parser on the file; replaceable so tests can control timing. */
+/** What the parser reports, with the results of the analyses it ran beside onEvent's. */
+export type SessionParseResult = ParseResult & { offThread: OffThreadResults };
+
+/**
+ * Runs the parser on the file (parseTraceFile); replaceable so tests can control timing. It must
+ * run the `offThread` analyses asked for (parseTraceFile does: on their own thread, or inline).
+ */
 export type ParseFunction = (
   path: string,
-  options: Omit<ParseOptions, 'totalBytes'>,
-) => Promise<ParseResult>;
+  options: Omit<ParseOptions, 'totalBytes'> & { offThread?: readonly OffThreadName[] },
+) => Promise<SessionParseResult>;
 
 /**
  * The analyses fed by the one pass. Like parser/analysis/analysis.ts's Analysis, but finish()
- * gets the parser's report (some results keep only the events of complete generations).
+ * gets the parser's report (some results keep only the events of complete generations) and
+ * the results of the analyses named in `offThread`, which the parser runs on a thread of their own.
  */
 export interface SessionAnalyses<A> {
   handleEvent(event: TraceEvent): void;
-  finish(parse: ParseResult): A;
+  offThread?: readonly OffThreadName[];
+  finish(parse: SessionParseResult): A | Promise<A>;
 }
 
 export type AnalysesFactory<A> = (tables: TraceTables) => SessionAnalyses<A>;
@@ -90,6 +98,7 @@ export class TraceSession<A = unknown> {
       const analyses = this.options.analyses(tables);
       const parsed = await parse(this.traceFile, {
         onEvent: analyses.handleEvent,
+        offThread: analyses.offThread,
         tables,
         onProgress: (bytesRead, totalBytes) => {
           this.bytesRead = bytesRead;
@@ -99,7 +108,7 @@ export class TraceSession<A = unknown> {
       });
       this.totalBytes = parsed.totalBytes;
       this.bytesRead = parsed.totalBytes;
-      this.finished = { parse: parsed, analyses: analyses.finish(parsed) };
+      this.finished = { parse: parsed, analyses: await analyses.finish(parsed) };
       this.state = 'ready';
     } catch (err) {
       this.error = oneLine(err);

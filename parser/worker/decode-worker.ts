@@ -9,11 +9,8 @@
 // allocation); the worker stays at most MAX_BLOCKS_IN_FLIGHT blocks ahead of the main thread (a
 // shared counter it waits on), which is also what keeps it from overwriting an unread block.
 
-import { createReadStream, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { createReadStream } from 'node:fs';
+import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { BatchDecodeError } from '../v2/batch-cursor.ts';
 import { WireError } from '../v2/batch.ts';
 import { TableIdError } from '../v2/event-fill.ts';
@@ -22,7 +19,10 @@ import { V2Consumer, V2Producer, type ProducerOutcome, type TraceDataError } fro
 import { HEADER_SIZE, type TraceHeader } from '../wire/header.ts';
 import type { ParseOptions, ParseResult } from '../types.ts';
 import { EventLoopYielder } from '../event-loop.ts';
-import { BLOCK_RECORDS, RECORD_STRIDE, RecordReader, RecordWriter, type GenerationMessage } from './records.ts';
+import { BLOCK_RECORDS, RECORD_STRIDE, RecordReader, RecordWriter, ringSlot, type GenerationMessage } from './records.ts';
+import { startModuleWorker } from './start-worker.ts';
+import { startCompanion, type CompanionHandle } from './companion-worker.ts';
+import type { OffThreadName, OffThreadResults } from './off-thread.ts';
 
 /** Blocks the worker may post before the main thread has consumed them (5.8 MB each). */
 const MAX_BLOCKS_IN_FLIGHT = 4;
@@ -37,10 +37,15 @@ interface WorkerInput {
   path: string;
   header: TraceHeader;
   chunkSize: number;
-  /** Int32Array over a SharedArrayBuffer: [0] = blocks the main thread has consumed. */
+  /**
+   * Int32Array over a SharedArrayBuffer: blocks each reader has consumed, [0] the main thread's,
+   * [1 + i] companion i's (companion-worker.ts). A block is reused once every reader is past it.
+   */
   consumed: SharedArrayBuffer;
   /** RING_SLOTS blocks of Float64 records. */
   ring: SharedArrayBuffer;
+  /** One port per companion: they get every message the main thread gets. */
+  companionPorts: MessagePort[];
 }
 
 /** A posted block: records are in ring slot `slot`. */
@@ -49,10 +54,6 @@ interface BlockMessage {
   slot: number;
   count: number;
   names: string[];
-}
-
-function ringSlot(ring: SharedArrayBuffer, slot: number): Float64Array {
-  return new Float64Array(ring, slot * BLOCK_LENGTH * Float64Array.BYTES_PER_ELEMENT, BLOCK_LENGTH);
 }
 
 /** The outcome as it crosses threads: the error by class name. */
@@ -68,15 +69,27 @@ type WorkerMessage =
 
 /**
  * Reads the v2 trace at `path` (whose header is `header`) with the producer in a worker thread.
- * Same contract as readV2Trace.
+ * Same contract as readV2Trace; the analyses named in `offThread` run in companion workers fed
+ * the same records, and their results come back in `offThread`.
  */
-export async function readV2TraceInWorker(path: string, header: TraceHeader, options: ParseOptions, chunkSize: number): Promise<ParseResult> {
-  const consumed = new SharedArrayBuffer(4);
+export async function readV2TraceInWorker(
+  path: string,
+  header: TraceHeader,
+  options: ParseOptions,
+  chunkSize: number,
+  offThreadNames: readonly OffThreadName[] = [],
+): Promise<ParseResult & { offThread: OffThreadResults }> {
+  const consumed = new SharedArrayBuffer(4 * (1 + offThreadNames.length));
   const counter = new Int32Array(consumed);
   const ring = new SharedArrayBuffer(RING_SLOTS * BLOCK_LENGTH * Float64Array.BYTES_PER_ELEMENT);
   const slots = Array.from({ length: RING_SLOTS }, (_, i) => ringSlot(ring, i));
-  const input: WorkerInput = { mark: WORKER_MARK, path, header, chunkSize, consumed, ring };
-  const worker = startWorker(input);
+  const companions: CompanionHandle[] = offThreadNames.map((name, i) => startCompanion(name, header, ring, RING_SLOTS, consumed, 1 + i));
+  const companionPorts = companions.map((c) => c.decoderPort);
+  const input: WorkerInput = { mark: WORKER_MARK, path, header, chunkSize, consumed, ring, companionPorts };
+  const worker = startModuleWorker(import.meta.url, input, companionPorts);
+  const offThread: Record<string, Promise<unknown>> = {};
+  offThreadNames.forEach((name, i) => (offThread[name] = companions[i].result));
+  let finished = false;
   const consumer = new V2Consumer(header, options);
   const reader = new RecordReader(consumer);
 
@@ -128,26 +141,23 @@ export async function readV2TraceInWorker(path: string, header: TraceHeader, opt
           break;
         case 'crash':
           throw new Error(message.message);
-        case 'done':
-          return consumer.finish(deserializeOutcome(message.outcome));
+        case 'done': {
+          const result = consumer.finish(deserializeOutcome(message.outcome));
+          finished = true;
+          return { ...result, offThread: offThread as OffThreadResults };
+        }
       }
     }
   } finally {
-    // Also stops a worker still running after the sink threw.
-    void worker.terminate();
+    if (finished) {
+      // Companions may still be reading what the worker posted them: keep it until they are done.
+      void Promise.allSettled(companions.map((c) => c.result)).then(() => worker.terminate());
+    } else {
+      // Reading failed or the sink threw: stop everything.
+      void worker.terminate();
+      for (const c of companions) c.stop();
+    }
   }
-}
-
-/** A worker running this module: the bundled file as is, or (tests, tsx) the TypeScript through tsx. */
-function startWorker(input: WorkerInput): Worker {
-  const url = new URL(import.meta.url);
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: input });
-  // tsx's ESM entry (its CommonJS one cannot be imported): where its package.json points.
-  const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
-  const exports = JSON.parse(readFileSync(tsxPackage, 'utf8')).exports['./esm/api'].import.default as string;
-  const tsx = pathToFileURL(join(dirname(tsxPackage), exports)).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(boot, { eval: true, workerData: input });
 }
 
 function serializeOutcome(outcome: ProducerOutcome): SerializedOutcome {
@@ -177,33 +187,39 @@ function deserializeOutcome(outcome: SerializedOutcome): ProducerOutcome {
 /** The worker's side: produce, post blocks (waiting while too many are unconsumed), report. */
 async function runWorker(input: WorkerInput): Promise<void> {
   const port = parentPort!;
-  const consumedByMain = new Int32Array(input.consumed);
+  const consumed = new Int32Array(input.consumed);
   const slots = Array.from({ length: RING_SLOTS }, (_, i) => ringSlot(input.ring, i));
+  const post = (message: WorkerMessage) => {
+    port.postMessage(message);
+    for (const companion of input.companionPorts) companion.postMessage(message);
+  };
   let posted = 0;
   const writer = new RecordWriter(
     slots[0],
     (block) => {
+      // Wait for the slowest reader (the main thread or a companion).
       for (;;) {
-        const seen = Atomics.load(consumedByMain, 0);
+        let slowest = 0;
+        for (let r = 1; r < consumed.length; r++) if (Atomics.load(consumed, r) < Atomics.load(consumed, slowest)) slowest = r;
+        const seen = Atomics.load(consumed, slowest);
         if (posted - seen < MAX_BLOCKS_IN_FLIGHT) break;
-        Atomics.wait(consumedByMain, 0, seen);
+        Atomics.wait(consumed, slowest, seen);
       }
-      const message: BlockMessage = { type: 'records', slot: posted % RING_SLOTS, count: block.count, names: block.names };
-      port.postMessage(message);
+      post({ type: 'records', slot: posted % RING_SLOTS, count: block.count, names: block.names });
       posted++;
       // Free: at most MAX_BLOCKS_IN_FLIGHT blocks are unread, and they are the ones just before it.
       return slots[posted % RING_SLOTS];
     },
-    (message) => port.postMessage(message),
+    post,
   );
   try {
     const source = createReadStream(input.path, { start: HEADER_SIZE, highWaterMark: input.chunkSize });
     const outcome = await new V2Producer(source, input.header, writer).run();
     writer.flush();
-    port.postMessage({ type: 'done', outcome: serializeOutcome(outcome) } satisfies WorkerMessage);
+    post({ type: 'done', outcome: serializeOutcome(outcome) });
   } catch (err) {
     writer.flush();
-    port.postMessage({ type: 'crash', message: err instanceof Error ? err.message : String(err) } satisfies WorkerMessage);
+    post({ type: 'crash', message: err instanceof Error ? err.message : String(err) });
   }
 }
 

@@ -23,6 +23,12 @@ const SYNC_GEN = 2;
 const END_SYNC = 3;
 const PROGRESS = 4;
 
+/** Ring slot `slot` of a shared ring of blocks (the decode worker writes, every reader reads). */
+export function ringSlot(ring: SharedArrayBuffer, slot: number): Float64Array {
+  const length = BLOCK_RECORDS * RECORD_STRIDE;
+  return new Float64Array(ring, slot * length * Float64Array.BYTES_PER_ELEMENT, length);
+}
+
 /** A full block: `count` records, and the task names EVENT records point to. */
 export interface RecordBlock {
   records: Float64Array;

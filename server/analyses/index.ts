@@ -9,9 +9,8 @@ import type { TraceTables } from '../../parser/model/tables.ts';
 import { createSummarizer, type Summary } from '../../parser/analysis/summary.ts';
 import { createBlockingProfiles, type BlockingProfileKind, type BlockingProfiles } from '../../parser/analysis/pprof.ts';
 import { createMmuRecorder, type MmuData } from '../../parser/analysis/mmu.ts';
-import { createTimelineModel } from '../../parser/model/timeline-builder.ts';
 import type { TimelineModel } from '../../parser/model/timeline.ts';
-import type { SessionAnalyses } from '../trace-session.ts';
+import type { SessionAnalyses, SessionParseResult } from '../trace-session.ts';
 import { fanOutEvents } from './combine.ts';
 import { createTraceFacts, type TraceFacts } from './trace-facts.ts';
 
@@ -25,23 +24,30 @@ export interface TraceAnalyses {
   timeline: TimelineModel;
 }
 
-/** Every analysis the viewer's pages need, fed in one pass. */
+/**
+ * Every analysis the viewer's pages need, fed in one pass. The timeline model, which costs as
+ * much as the others together, is built by the parser beside them (on its own thread for big
+ * traces), so the two halves run on two cores.
+ */
 export function createServedAnalyses(tables: TraceTables): SessionAnalyses<TraceAnalyses> {
   const facts = createTraceFacts();
   const summary = createSummarizer(tables);
   const profiles = createBlockingProfiles(tables);
   const mmu = createMmuRecorder();
-  const timeline = createTimelineModel(tables);
   return {
-    handleEvent: fanOutEvents([facts, summary, profiles, mmu, timeline]),
-    finish: (parse: ParseResult) => ({
-      tables,
-      facts: facts.finish(),
-      summary: summary.finish(),
-      profiles: profiles.finish(parse.validEvents),
-      mmu: mmu.finish(parse.validEvents),
-      timeline: timeline.finish(),
-    }),
+    handleEvent: fanOutEvents([facts, summary, profiles, mmu]),
+    offThread: ['timeline'],
+    finish: async (parse: SessionParseResult) => {
+      const results = {
+        tables,
+        facts: facts.finish(),
+        summary: summary.finish(),
+        profiles: profiles.finish(parse.validEvents),
+        mmu: mmu.finish(parse.validEvents),
+      };
+      if (!parse.offThread.timeline) throw new Error('the parser did not build the timeline');
+      return { ...results, timeline: await parse.offThread.timeline };
+    },
   };
 }
 

@@ -12,7 +12,7 @@ export async function writePprof(kind: ProfileKind, path: string, _size: number,
   const analyses = createProfileAnalyses(tables, [kind]);
   const parsed = await parseTraceFile(path, { tables, onEvent: analyses.handleEvent });
   // Like go tool trace, a damaged trace still yields the profile of its complete generations.
-  const { profiles } = analyses.finish(parsed);
+  const { profiles } = await analyses.finish(parsed);
   const bytes = encodeProfile(profiles.profile(kind, null), tables);
   await new Promise<void>((resolve, reject) => {
     io.stdout.write(bytes, (err) => (err ? reject(err) : resolve()));

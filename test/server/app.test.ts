@@ -11,6 +11,7 @@ import { buildApp } from '../../server/app.ts';
 import { TraceSession, type ParseFunction } from '../../server/trace-session.ts';
 import { createServedAnalyses } from '../../server/analyses/index.ts';
 import type { ParseResult } from '../../parser/index.ts';
+import { runOffThreadInline } from '../../parser/worker/off-thread.ts';
 
 function controlledParse(result: (tables: ParseResult['tables']) => ParseResult | Error) {
   let release!: () => void;
@@ -20,7 +21,8 @@ function controlledParse(result: (tables: ParseResult['tables']) => ParseResult 
     await released;
     const outcome = result(options.tables!);
     if (outcome instanceof Error) throw outcome;
-    return outcome;
+    // A parse without events: the analyses it must run beside onEvent's see none either.
+    return { ...outcome, offThread: runOffThreadInline(options.offThread ?? [], options.tables!).finish() };
   };
   return { parse, release };
 }

@@ -1,0 +1,137 @@
+// A companion: a worker thread that runs one off-thread analysis (off-thread.ts) on the decode
+// worker's record stream, side by side with the main thread. The decode worker posts every block
+// and generation message to each companion's port as well as to the main thread; the companion
+// replays them through its own V2Consumer (same records, same order, so the same events and the
+// same stack and string ids as the main thread's tables), counts the blocks it has read in its
+// slot of the shared `consumed` counters (the decode worker reuses a block only once every reader
+// is past it), and at the end posts its packed result back.
+
+import { isMainThread, MessageChannel, parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { TraceTables } from '../model/tables.ts';
+import { V2Consumer } from '../v2/reader.ts';
+import type { TraceHeader } from '../wire/header.ts';
+import { RecordReader, ringSlot, type GenerationMessage } from './records.ts';
+import { offThreadAnalyses, type OffThreadName } from './off-thread.ts';
+import { startModuleWorker } from './start-worker.ts';
+import type { Analysis } from '../analysis/analysis.ts';
+
+const COMPANION_MARK = 'tstrace-v2-companion-worker';
+
+/** A reader that has failed or gone: far enough ahead that the decode worker never waits on it. */
+export const READER_GONE = 0x3fffffff;
+
+/** What the decode worker sends every reader (the main thread on its parentPort, companions on theirs). */
+export type StreamMessage =
+  | { type: 'records'; slot: number; count: number; names: string[] }
+  | GenerationMessage
+  | { type: 'done' }
+  | { type: 'crash'; message: string };
+
+interface CompanionInput {
+  mark: typeof COMPANION_MARK;
+  name: OffThreadName;
+  header: TraceHeader;
+  /** The decode worker's ring of record blocks. */
+  ring: SharedArrayBuffer;
+  ringSlots: number;
+  /** Int32 counters of blocks read, one per reader; this companion's is `index`. */
+  consumed: SharedArrayBuffer;
+  index: number;
+  port: MessagePort;
+}
+
+type CompanionMessage = { type: 'result'; packed: unknown } | { type: 'failed'; message: string };
+
+export interface CompanionHandle {
+  /** The port to give the decode worker (transfer it). */
+  decoderPort: MessagePort;
+  /** The unpacked result; rejects with a one-line error if the companion fails or exits first. */
+  result: Promise<unknown>;
+  /** Stops the companion (once its result is in, or when reading failed). */
+  stop(): void;
+}
+
+/** Starts the companion for analysis `name`, reading the ring as reader `index`. */
+export function startCompanion(name: OffThreadName, header: TraceHeader, ring: SharedArrayBuffer, ringSlots: number, consumed: SharedArrayBuffer, index: number): CompanionHandle {
+  const { port1, port2 } = new MessageChannel();
+  const input: CompanionInput = { mark: COMPANION_MARK, name, header, ring, ringSlots, consumed, index, port: port2 };
+  const worker = startModuleWorker(import.meta.url, input, [port2]);
+  const counters = new Int32Array(consumed);
+  // If the companion dies, the decode worker must not wait for it.
+  const release = () => {
+    Atomics.store(counters, index, READER_GONE);
+    Atomics.notify(counters, index);
+  };
+  const result = new Promise<unknown>((resolve, reject) => {
+    worker.on('message', (message: CompanionMessage) => {
+      if (message.type === 'result') resolve(offThreadAnalyses[name].unpack(message.packed as never));
+      else reject(new Error(`${name}: ${message.message}`));
+      void worker.terminate();
+    });
+    worker.on('error', (err) => {
+      release();
+      reject(new Error(`${name}: ${err.message}`));
+    });
+    worker.on('exit', (code) => {
+      release();
+      reject(new Error(`${name} worker exited (code ${code}) before its result`));
+    });
+  });
+  // A caller that stops early may never look at the result.
+  result.catch(() => {});
+  return {
+    decoderPort: port1,
+    result,
+    stop: () => {
+      release();
+      void worker.terminate();
+    },
+  };
+}
+
+/** The companion's side: replay the stream into the analysis, then post the packed result. */
+function runCompanion(input: CompanionInput): void {
+  const parent = parentPort!;
+  const counters = new Int32Array(input.consumed);
+  const slots = Array.from({ length: input.ringSlots }, (_, i) => ringSlot(input.ring, i));
+  const kind = offThreadAnalyses[input.name];
+  const tables = new TraceTables();
+  const analysis = kind.create(tables) as Analysis<unknown>;
+  const reader = new RecordReader(new V2Consumer(input.header, { tables, onEvent: (ev) => analysis.handleEvent(ev) }));
+  const fail = (err: unknown) => {
+    Atomics.store(counters, input.index, READER_GONE);
+    Atomics.notify(counters, input.index);
+    parent.postMessage({ type: 'failed', message: err instanceof Error ? err.message : String(err) } satisfies CompanionMessage);
+    input.port.close();
+  };
+  input.port.on('message', (message: StreamMessage) => {
+    try {
+      switch (message.type) {
+        case 'records':
+          reader.block({ records: slots[message.slot], count: message.count, names: message.names });
+          Atomics.add(counters, input.index, 1);
+          Atomics.notify(counters, input.index);
+          break;
+        case 'gen':
+          reader.generationMessage(message);
+          break;
+        case 'done': {
+          const { packed, transfer } = (kind.pack as (r: unknown) => { packed: unknown; transfer: ArrayBuffer[] })(analysis.finish());
+          parent.postMessage({ type: 'result', packed } satisfies CompanionMessage, transfer);
+          input.port.close();
+          break;
+        }
+        case 'crash':
+          // The main thread reports the decode worker's failure; nothing to add.
+          input.port.close();
+          break;
+      }
+    } catch (err) {
+      fail(err);
+    }
+  });
+}
+
+if (!isMainThread && (workerData as Partial<CompanionInput> | null)?.mark === COMPANION_MARK) {
+  runCompanion(workerData as CompanionInput);
+}

@@ -1,0 +1,85 @@
+// Analyses the parser runs beside onEvent's (parser/worker/off-thread.ts): built in a companion
+// worker and moved to the main thread, the timeline model must be the very model built inline —
+// every column, string, counter point and tile-pyramid level — and it must answer like one.
+
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseTraceFile, TraceTables } from '../../parser/index.ts';
+import type { TimelineModel } from '../../parser/model/timeline.ts';
+import { fixturesDir, listFixtures, readHeaderVersion } from '../helpers/fixtures.ts';
+
+/** A digest of everything the model holds, typed arrays by value (a narrowed type may differ). */
+function digest(model: TimelineModel): Record<string, string> {
+  const hash = (value: unknown) => createHash('sha256').update(JSON.stringify(value, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v instanceof Map ? [...v] : v))).digest('hex');
+  const pyramids = model.tilePyramids as unknown as { levels: Map<number, unknown> } | null;
+  return {
+    span: hash([model.startTime, model.endTime, model.trackCount, model.goroutineTrackBase, model.counterTrackBase]),
+    tracks: hash(model.tracks),
+    slices: hash(model.slices),
+    states: hash(model.states),
+    stateRowOfTrack: hash(model.stateRowOfTrack),
+    flows: hash(model.flows),
+    samples: hash(model.samples),
+    strings: hash(model.strings.strings),
+    counters: hash(model.counters.map((c) => [c.id, c.name, c.series, c.length, c.time, c.values, c.pixels(model.startTime, model.endTime, 1000)])),
+    pyramids: hash(pyramids?.levels ?? null),
+  };
+}
+
+async function build(path: string, worker: boolean) {
+  const tables = new TraceTables();
+  let events = 0;
+  const parsed = await parseTraceFile(path, { worker, tables, chunkSize: 4096, offThread: ['timeline'], onEvent: () => events++ });
+  const model = await parsed.offThread.timeline!;
+  return { model, tables, events };
+}
+
+const cases = [
+  ...listFixtures({ version: '1.27', format: 'v2' }),
+  ...listFixtures({ scenario: ['gc', 'annotations'], version: ['1.22', '1.24'], format: 'v2' }),
+].filter((f) => !f.tracePath.includes('/cgo'));
+
+const damaged = readdirSync(join(fixturesDir, 'invalid'))
+  .filter((f) => f.endsWith('.trace'))
+  .map((f) => join(fixturesDir, 'invalid', f))
+  .filter((p) => Number(readHeaderVersion(p)?.slice('go 1.'.length) ?? 0) >= 22);
+
+describe('off-thread timeline', () => {
+  it('has cases', () => {
+    expect(cases.length).toBeGreaterThan(10);
+    expect(damaged.length).toBeGreaterThan(5);
+  });
+
+  it.each(cases.map((f) => [f.id, f.tracePath]))('%s: the model built in a companion worker equals the inline one', async (_id, path) => {
+    const inline = await build(path, false);
+    const threaded = await build(path, true);
+    expect(threaded.events).toBe(inline.events);
+    expect(threaded.model.slices.start.length).toBeGreaterThan(0);
+    expect(digest(threaded.model)).toEqual(digest(inline.model));
+    // Stack ids in the model mean the same frames in the main thread's tables.
+    const stacks = (m: TimelineModel, t: TraceTables) => Array.from(m.slices.startStack.slice(0, 200), (s) => t.stackFrameIds(s).join(','));
+    expect(stacks(threaded.model, threaded.tables)).toEqual(stacks(inline.model, inline.tables));
+    // The rebuilt classes work: derived goroutine names, counter pixels, pyramid lookups.
+    const k = threaded.model.goroutineTracks.ids.length - 1;
+    expect(threaded.model.goroutineName(k, true)).toBe(inline.model.goroutineName(k, true));
+  }, 60_000);
+
+  it.each(damaged.map((path) => [path.slice(fixturesDir.length + 1), path]))('%s (damaged): same model or same error either way', async (_name, path) => {
+    const outcome = async (worker: boolean) => {
+      try {
+        return { digest: digest((await build(path, worker)).model) };
+      } catch (err) {
+        return { error: (err as Error).message };
+      }
+    };
+    expect(await outcome(true)).toEqual(await outcome(false));
+  }, 60_000);
+
+  it('reports the one thread and the worker alike when there is nothing to build', async () => {
+    const [fixture] = listFixtures({ version: '1.27', scenario: 'gc' });
+    const parsed = await parseTraceFile(fixture.tracePath, { worker: true, onEvent: () => {} });
+    expect(parsed.offThread).toEqual({});
+  });
+});

@@ -17,6 +17,7 @@ import type { TraceTables } from './tables.ts';
 import {
   chunkedF64, chunkedI32, chunkedU32, chunkedU8, f64, i32, narrowChunked, narrowed, sortSegment, StringTable, u32, u8, type GrowableColumn,
 } from './timeline-columns.ts';
+import { sortIndicesByKeys } from './timeline-sort.ts';
 import { DeltaCounterBuilder, PlainCounter, type CounterSeries } from './timeline-counter.ts';
 import { DenseIdIndex } from '../analysis/pprof-columns.ts';
 import { buildTilePyramids } from '../analysis/tiles-pyramid.ts';
@@ -40,20 +41,11 @@ const HEAP_GOAL_CUTOFF = 2 ** 50;
 /** Go's traceviewer.GState order, used for the Goroutines counter. */
 const enum ViewerState { Dead = 0, Runnable, Running, Waiting, WaitingGC }
 
-interface PendingCause {
-  time: number;
-  name: number;
-  g: number;
-  p: number;
-  m: number;
-  stack: number;
-}
-
 /**
  * What all views share about the goroutines — name, label, mark-assist flag, block reason, state
  * row — by column, one row per goroutine id (a trace may hold millions). Row r is also the
- * goroutine's state row. Pending start causes (flows) exist only between an unblock and the
- * next start, so they live in a map.
+ * goroutine's state row. A pending start cause (flow) is the flow slot recorded at the unblock
+ * and completed at the next start.
  */
 class GoroutineColumns {
   readonly rowOf = new DenseIdIndex();
@@ -65,7 +57,8 @@ class GoroutineColumns {
   readonly blockReason = u32();
   readonly rowEnd = f64();
   readonly rowEndStack = u32();
-  readonly causes = new Map<number, PendingCause>();
+  /** Flow slot + 1 of the goroutine's pending start cause, else 0. */
+  readonly pendingFlow = u32();
 
   get count(): number {
     return this.id.length;
@@ -84,6 +77,7 @@ class GoroutineColumns {
       this.blockReason.push(0);
       this.rowEnd.push(Number.NaN);
       this.rowEndStack.push(0);
+      this.pendingFlow.push(0);
     }
     return row;
   }
@@ -162,6 +156,9 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private readonly stateReason = narrowChunked();
   private readonly stateStack = narrowChunked();
 
+  // Flow slots are taken when the cause is recorded (so they are nearly in fromTime order, the
+  // model's order) and completed when the goroutine starts; flowStarted numbers the completed
+  // ones in start order (0: never started, or the cause was replaced).
   private readonly flowName = narrowChunked();
   private readonly flowFromTime = chunkedF64();
   private readonly flowToTime = chunkedF64();
@@ -172,6 +169,8 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private readonly flowToP = narrowChunked();
   private readonly flowToM = narrowChunked();
   private readonly flowFromStack = narrowChunked();
+  private readonly flowStarted = chunkedU32();
+  private flowsStarted = 0;
 
   private readonly sampleTime = chunkedF64();
   private readonly sampleG = narrowChunked();
@@ -201,7 +200,6 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   // String ids of the flow names, interned once ("unblock (reason)" by the reason's id).
   private readonly unblockNameOf: number[] = [];
   private goName = -1;
-  private readonly spareCauses: PendingCause[] = [];
   // The last waiting reason and its string id (reasons repeat; this runs per transition).
   private lastReason = '';
   private lastReasonId = 0;
@@ -378,20 +376,14 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     // Flows (gstate.go start / unblock / created / blockedSyscallEnd, goroutine-view order).
     if (!executing(from) && executing(to)) {
       const start = from === GoState.Undetermined ? this.clock.startTime : t;
-      const c = g.causes.get(row);
-      if (c) {
-        this.flowName.push(c.name);
-        this.flowFromTime.push(c.time);
-        this.flowToTime.push(start);
-        this.flowFromG.push(c.g);
-        this.flowFromP.push(c.p);
-        this.flowFromM.push(c.m);
-        this.flowToG.push(id);
-        this.flowToP.push(ev.p);
-        this.flowToM.push(ev.m);
-        this.flowFromStack.push(c.stack);
-        g.causes.delete(row);
-        this.spareCauses.push(c);
+      const slot = g.pendingFlow.data[row] - 1;
+      if (slot >= 0) {
+        this.flowToTime.set(slot, start);
+        this.flowToG.set(slot, id);
+        this.flowToP.set(slot, ev.p);
+        this.flowToM.set(slot, ev.m);
+        this.flowStarted.set(slot, ++this.flowsStarted);
+        g.pendingFlow.data[row] = 0;
       }
     }
     if (from === GoState.Waiting) {
@@ -425,16 +417,23 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     return this.lastReasonId;
   }
 
-  /** Records a goroutine's start cause (the arrow drawn when it next starts). */
+  /**
+   * Records a goroutine's start cause (the arrow drawn when it next starts) in a new flow slot;
+   * a cause it replaces stays behind, never started.
+   */
   private setCause(row: number, time: number, name: number, ev: TraceEvent): void {
-    let c = this.g.causes.get(row);
-    if (!c) this.g.causes.set(row, (c = this.spareCauses.pop() ?? { time: 0, name: 0, g: 0, p: 0, m: 0, stack: 0 }));
-    c.time = time;
-    c.name = name;
-    c.g = ev.g;
-    c.p = ev.p;
-    c.m = ev.m;
-    c.stack = ev.stack;
+    this.g.pendingFlow.data[row] = this.flowFromTime.length + 1;
+    this.flowName.push(name);
+    this.flowFromTime.push(time);
+    this.flowFromG.push(ev.g);
+    this.flowFromP.push(ev.p);
+    this.flowFromM.push(ev.m);
+    this.flowFromStack.push(ev.stack);
+    this.flowToTime.push(0);
+    this.flowToG.push(0);
+    this.flowToP.push(0);
+    this.flowToM.push(0);
+    this.flowStarted.push(0);
   }
 
   private spanState(row: number, s: number): GoroutineSpanState {
@@ -611,12 +610,6 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       track[i] = prov >= GOROUTINE_TRACK ? goroutineBase + kOfRow[prov - GOROUTINE_TRACK] : finalOf[prov];
     }
     this.sliceTrack.release();
-    // Derived goroutine names were made with rows; the model names goroutine tracks by k.
-    const names = this.sliceName;
-    for (let i = 0; i < n; i++) {
-      const name = names.get(i);
-      if (name >= DERIVED_NAME_BASE) names.set(i, TimelineModel.goroutineNameId(kOfRow[Math.floor((name - DERIVED_NAME_BASE) / 2)], name % 2 === 1));
-    }
     const trackOffset = countingOffsets(track, trackCount);
     const order = countingSort(track, trackOffset);
     const start = this.sliceStart.trimmed();
@@ -643,11 +636,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       }
       trackLanes[t] = laneEnds.length;
       // Stable reorder of this track's slices by lane (they are already by start within a lane).
-      if (laneEnds.length > 1) {
-        const seg = Array.from(order.subarray(lo, hi));
-        seg.sort((a, b) => lane[a] - lane[b]);
-        order.set(seg, lo);
-      }
+      if (laneEnds.length > 1) groupByLane(order, lo, hi, lane, laneEnds.length);
     }
 
     const trackSegment = new Uint32Array(trackCount + 1);
@@ -672,7 +661,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       end: permute(end, order),
       kind: take(this.sliceKind, (c) => c.permuted(order)),
       goroutine: take(this.sliceGoroutine, (c) => c.permutedNarrow(order)),
-      name: take(this.sliceName, (c) => c.permuted(order)),
+      name: renameGoroutines(take(this.sliceName, (c) => c.permuted(order)), kOfRow),
       startStack: take(this.sliceStartStack, (c) => c.permutedNarrow(order)),
       endStack: take(this.sliceEndStack, (c) => c.permutedNarrow(order)),
       segmentOffset,
@@ -709,24 +698,29 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   }
 
   private buildFlows() {
-    // Flows are recorded when the target starts; order them by their source time.
-    const n = this.flowFromTime.length;
+    // The model orders flows by source time, ties in the order their targets started. Slots are
+    // already nearly in source-time order; only the started ones become flows.
+    const slots = this.flowFromTime.length;
     const from = this.flowFromTime.trimmed();
     this.flowFromTime.release();
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    sortSegment(order, 0, n, from, new Float64Array(n));
+    const started = this.flowStarted.trimmed();
+    this.flowStarted.release();
+    const order = new Uint32Array(this.flowsStarted);
+    let n = 0;
+    for (let i = 0; i < slots; i++) if (started[i] !== 0) order[n++] = i;
+    sortIndicesByKeys(order, from, started);
+    const selected = n < slots;
     return {
-      name: take(this.flowName, (c) => c.permutedNarrow(order)),
+      name: take(this.flowName, (c) => c.permutedNarrow(order, selected)),
       fromTime: permute(from, order),
       toTime: take(this.flowToTime, (c) => c.permuted(order)),
-      fromG: take(this.flowFromG, (c) => c.permutedNarrow(order)),
-      fromP: take(this.flowFromP, (c) => c.permutedNarrow(order)),
-      fromM: take(this.flowFromM, (c) => c.permutedNarrow(order)),
-      toG: take(this.flowToG, (c) => c.permutedNarrow(order)),
-      toP: take(this.flowToP, (c) => c.permutedNarrow(order)),
-      toM: take(this.flowToM, (c) => c.permutedNarrow(order)),
-      fromStack: take(this.flowFromStack, (c) => c.permutedNarrow(order)),
+      fromG: take(this.flowFromG, (c) => c.permutedNarrow(order, selected)),
+      fromP: take(this.flowFromP, (c) => c.permutedNarrow(order, selected)),
+      fromM: take(this.flowFromM, (c) => c.permutedNarrow(order, selected)),
+      toG: take(this.flowToG, (c) => c.permutedNarrow(order, selected)),
+      toP: take(this.flowToP, (c) => c.permutedNarrow(order, selected)),
+      toM: take(this.flowToM, (c) => c.permutedNarrow(order, selected)),
+      fromStack: take(this.flowFromStack, (c) => c.permutedNarrow(order, selected)),
     };
   }
 }
@@ -743,6 +737,24 @@ function trackName(kind: TrackKind, resource: number): string {
     case 'goroutine': return `G${resource}`;
     case 'counter': return `Counter ${resource}`;
   }
+}
+
+/** Derived goroutine names were made with builder rows; the model names goroutine tracks by k. */
+function renameGoroutines(names: Uint32Array, kOfRow: Uint32Array): Uint32Array {
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    if (name >= DERIVED_NAME_BASE) names[i] = TimelineModel.goroutineNameId(kOfRow[(name - DERIVED_NAME_BASE) >>> 1], (name & 1) === 1);
+  }
+  return names;
+}
+
+/** Stable reorder of order[lo..hi) by lane (a counting sort: lanes are few). */
+function groupByLane(order: Uint32Array, lo: number, hi: number, lane: Uint16Array, lanes: number): void {
+  const next = new Uint32Array(lanes + 1);
+  for (let k = lo; k < hi; k++) next[lane[order[k]] + 1]++;
+  for (let l = 0; l < lanes; l++) next[l + 1] += next[l];
+  const seg = order.slice(lo, hi);
+  for (let k = 0; k < seg.length; k++) order[lo + next[lane[seg[k]]]++] = seg[k];
 }
 
 /** `column` turned into its final form by `build`, then released (one copy alive at a time). */

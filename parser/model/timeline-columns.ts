@@ -45,10 +45,23 @@ function typeFor({ min, max, integer }: ValueRange): IntColumnConstructor {
   return min >= -0x8000 && max <= 0x7fff ? Int16Array : min >= -0x80000000 && max <= 0x7fffffff ? Int32Array : Float64Array;
 }
 
-/** chunked[order[i]] at i, in the narrowest array type that holds the chunked columns' values. */
-function gatherNarrow(chunks: readonly ArrayLike<number>[], length: number, order: Uint32Array): IntColumn {
+/**
+ * chunked[order[i]] at i, in the narrowest array type that holds the chunked columns' values
+ * (`selectedOnly`: only the values `order` selects, when it leaves some out).
+ */
+function gatherNarrow(chunks: readonly ArrayLike<number>[], length: number, order: Uint32Array, selectedOnly = false): IntColumn {
   const range: ValueRange = { min: 0, max: 0, integer: true };
-  for (let c = 0; c < chunks.length; c++) widenRange(range, chunks[c], Math.min(CHUNK, length - c * CHUNK));
+  if (selectedOnly) {
+    for (let i = 0; i < order.length && range.integer; i++) {
+      const o = order[i];
+      const v = chunks[o >>> CHUNK_BITS][o & CHUNK_MASK];
+      if (!Number.isInteger(v)) range.integer = false;
+      if (v < range.min) range.min = v;
+      else if (v > range.max) range.max = v;
+    }
+  } else {
+    for (let c = 0; c < chunks.length; c++) widenRange(range, chunks[c], Math.min(CHUNK, length - c * CHUNK));
+  }
   const out = new (typeFor(range))(order.length);
   for (let i = 0; i < order.length; i++) {
     const o = order[i];
@@ -172,8 +185,8 @@ export class ChunkedColumn<T extends TypedArray> {
   }
 
   /** Like permuted(), in the narrowest array type that holds the values (see narrowed()). */
-  permutedNarrow(order: Uint32Array): IntColumn {
-    return gatherNarrow(this.chunks, this.length, order);
+  permutedNarrow(order: Uint32Array, selectedOnly = false): IntColumn {
+    return gatherNarrow(this.chunks, this.length, order, selectedOnly);
   }
 
   /** Drops the storage (after finish() has copied it out). */
@@ -210,11 +223,21 @@ export class NarrowChunkedColumn {
     const chunk = this.chunks[c];
     chunk[offset] = value;
     // (NaN never reads back equal; Float64 chunks, the widest, hold it anyway.)
-    if (chunk[offset] !== value && this.level[c] < WIDENING.length - 1) this.widen(c, offset, value);
+    if (chunk[offset] !== value && this.level[c] < WIDENING.length - 1) this.widen(c, offset, value, offset);
     this.length++;
   }
 
-  private widen(c: number, offset: number, value: number): void {
+  /** Overwrites value i (which exists), widening its chunk if needed. */
+  set(i: number, value: number): void {
+    const c = i >>> CHUNK_BITS;
+    const offset = i & CHUNK_MASK;
+    const chunk = this.chunks[c];
+    chunk[offset] = value;
+    if (chunk[offset] !== value && this.level[c] < WIDENING.length - 1) this.widen(c, offset, value, Math.min(CHUNK, this.length - c * CHUNK));
+  }
+
+  /** Replaces chunk c by one wide enough for `value`, keeping its first `filled` values. */
+  private widen(c: number, offset: number, value: number, filled: number): void {
     let level = this.level[c];
     const old = this.chunks[c];
     let chunk: IntColumn;
@@ -222,7 +245,7 @@ export class NarrowChunkedColumn {
       chunk = new WIDENING[++level](CHUNK);
       chunk[0] = value;
     } while (chunk[0] !== value && level < WIDENING.length - 1);
-    for (let i = 0; i < offset; i++) chunk[i] = old[i];
+    for (let i = 0; i < filled; i++) chunk[i] = old[i];
     chunk[offset] = value;
     this.chunks[c] = chunk;
     this.level[c] = level;
@@ -233,8 +256,8 @@ export class NarrowChunkedColumn {
   }
 
   /** value order[i] at i, in the narrowest array type that holds the values (see narrowed()). */
-  permutedNarrow(order: Uint32Array): IntColumn {
-    return gatherNarrow(this.chunks, this.length, order);
+  permutedNarrow(order: Uint32Array, selectedOnly = false): IntColumn {
+    return gatherNarrow(this.chunks, this.length, order, selectedOnly);
   }
 
   /** The values in the narrowest array type that holds them. */

@@ -18,6 +18,7 @@ import {
   chunkedF64, chunkedI32, chunkedU32, chunkedU8, f64, i32, narrowChunked, narrowed, sortSegment, StringTable, u32, u8, type GrowableColumn,
 } from './timeline-columns.ts';
 import { sortIndicesByKeys } from './timeline-sort.ts';
+import { StateRowsBuilder } from './timeline-states.ts';
 import { DeltaCounterBuilder, PlainCounter, type CounterSeries } from './timeline-counter.ts';
 import { DenseIdIndex } from '../analysis/pprof-columns.ts';
 import { buildTilePyramids } from '../analysis/tiles-pyramid.ts';
@@ -150,11 +151,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private readonly sliceEndStack = narrowChunked();
 
   private readonly g = new GoroutineColumns();
-  private readonly stateRow = chunkedU32();
-  private readonly stateStart = chunkedF64();
-  private readonly stateState = chunkedU8();
-  private readonly stateReason = narrowChunked();
-  private readonly stateStack = narrowChunked();
+  private readonly states = new StateRowsBuilder();
 
   // Flow slots are taken when the cause is recorded (so they are nearly in fromTime order, the
   // model's order) and completed when the goroutine starts; flowStarted numbers the completed
@@ -447,11 +444,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   }
 
   private pushState(row: number, start: number, state: GoroutineSpanState, reason: number, stack: number): void {
-    this.stateRow.push(row);
-    this.stateStart.push(start);
-    this.stateState.push(state);
-    this.stateReason.push(reason);
-    this.stateStack.push(stack);
+    this.states.push(row, start, state, reason, stack);
   }
 
   private stateSpan(row: number, ev: TraceEvent): void {
@@ -470,6 +463,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       g.rowEnd.data[row] = ev.time;
       g.rowEndStack.data[row] = ev.stack;
       g.setFlag(row, ROW_OPEN, false);
+      this.states.close(row);
       return;
     }
     const start = from === GoState.Undetermined && !open ? this.clock.startTime : ev.time;
@@ -673,24 +667,17 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   /** State rows in goroutine-track order (row k is goroutine track k). */
   private buildStates(trackCount: number, goroutineBase: number, kOfRow: Uint32Array, rowOfK: Uint32Array): { states: StateColumns; stateRowOfTrack: Int32Array } {
     const g = this.g;
-    const n = this.stateRow.length;
-    const key = new Uint32Array(n);
-    for (let i = 0; i < n; i++) key[i] = kOfRow[this.stateRow.get(i)];
-    this.stateRow.release();
-    const rowOffset = countingOffsets(key, g.count);
-    // Spans of one goroutine arrive in time order, so a stable bucket by row is enough.
-    const order = countingSort(key, rowOffset);
     const stateRowOfTrack = new Int32Array(trackCount).fill(-1);
     for (let k = 0; k < g.count; k++) if (g.has(rowOfK[k], HAS_ROW)) stateRowOfTrack[goroutineBase + k] = k;
-    const rowEnd = g.rowEnd.permuted(rowOfK);
+    const rows = this.states.build(rowOfK, kOfRow);
     return {
       states: {
-        start: take(this.stateStart, (c) => c.permuted(order)),
-        state: take(this.stateState, (c) => c.permuted(order)),
-        reason: take(this.stateReason, (c) => c.permutedNarrow(order)),
-        stack: take(this.stateStack, (c) => c.permutedNarrow(order)),
-        rowOffset,
-        rowEnd,
+        start: rows.start,
+        state: rows.state,
+        reason: rows.reason,
+        stack: rows.stack,
+        rowOffset: rows.rowOffset,
+        rowEnd: g.rowEnd.permuted(rowOfK),
         rowEndStack: g.rowEndStack.permutedNarrow(rowOfK),
       },
       stateRowOfTrack,

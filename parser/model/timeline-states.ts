@@ -1,0 +1,146 @@
+// Goroutine state spans, gathered by goroutine while the pass appends them. The model stores
+// them row by row (goroutine-id order), but they arrive interleaved across millions of
+// goroutines; sorting 27 M spans by row at the end is a random gather per span and column.
+// Instead each live goroutine stages its spans in a small slot and moves them to the append
+// columns a block at a time (when the slot fills, or the goroutine exits), so finishing orders
+// blocks, not spans, and reads each block sequentially.
+
+import { chunkedF64, chunkedU8, narrowChunked, u32, u8, type IntColumn } from './timeline-columns.ts';
+
+/** Spans a live goroutine stages before they move to the columns as one block. */
+const STAGE = 8;
+
+export interface StateRows {
+  start: Float64Array;
+  state: Uint8Array;
+  reason: IntColumn;
+  stack: IntColumn;
+  /** Row k (in the order asked for) covers spans [rowOffset[k], rowOffset[k+1]). */
+  rowOffset: Uint32Array;
+}
+
+export class StateRowsBuilder {
+  // Staging: slot s holds spans s·STAGE … s·STAGE + stageFill[s] − 1 of the row it serves.
+  /** Row → slot + 1 (0: nothing staged). */
+  private readonly slotOfRow = u32();
+  private readonly freeSlots: number[] = [];
+  private slots = 0;
+  private stageFill = new Uint8Array(64);
+  private stageStart = new Float64Array(64 * STAGE);
+  private stageState = new Uint8Array(64 * STAGE);
+  private stageReason = new Float64Array(64 * STAGE);
+  private stageStack = new Float64Array(64 * STAGE);
+
+  // Blocks, in the order they were moved: spans [blockStart, blockStart + blockLength) of blockRow.
+  private readonly start = chunkedF64();
+  private readonly state = chunkedU8();
+  private readonly reason = narrowChunked();
+  private readonly stack = narrowChunked();
+  private readonly blockRow = u32();
+  private readonly blockStart = u32();
+  private readonly blockLength = u8();
+  /** Spans per row. */
+  private readonly rowSpans = u32();
+
+  push(row: number, start: number, state: number, reason: number, stack: number): void {
+    let slot = (row < this.slotOfRow.length ? this.slotOfRow.data[row] : 0) - 1;
+    if (slot < 0) slot = this.stageFor(row);
+    let fill = this.stageFill[slot];
+    if (fill === STAGE) {
+      this.flush(row, slot);
+      fill = 0;
+    }
+    const i = slot * STAGE + fill;
+    this.stageStart[i] = start;
+    this.stageState[i] = state;
+    this.stageReason[i] = reason;
+    this.stageStack[i] = stack;
+    this.stageFill[slot] = fill + 1;
+  }
+
+  /** The row will have no spans for a while (its goroutine exited): move its staged spans out. */
+  close(row: number): void {
+    const slot = (row < this.slotOfRow.length ? this.slotOfRow.data[row] : 0) - 1;
+    if (slot < 0) return;
+    this.flush(row, slot);
+    this.slotOfRow.data[row] = 0;
+    this.freeSlots.push(slot);
+  }
+
+  private stageFor(row: number): number {
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.slots++;
+      if (slot === this.stageFill.length) this.growStage();
+    }
+    this.stageFill[slot] = 0;
+    this.slotOfRow.set(row, slot + 1);
+    return slot;
+  }
+
+  private growStage(): void {
+    const grow = <T extends Float64Array | Uint8Array>(a: T): T => {
+      const b = new (a.constructor as { new (n: number): T })(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.stageFill = grow(this.stageFill);
+    this.stageStart = grow(this.stageStart);
+    this.stageState = grow(this.stageState);
+    this.stageReason = grow(this.stageReason);
+    this.stageStack = grow(this.stageStack);
+  }
+
+  private flush(row: number, slot: number): void {
+    const fill = this.stageFill[slot];
+    if (fill === 0) return;
+    this.blockRow.push(row);
+    this.blockStart.push(this.start.length);
+    this.blockLength.push(fill);
+    if (row >= this.rowSpans.length) this.rowSpans.set(row, 0);
+    this.rowSpans.data[row] += fill;
+    for (let i = slot * STAGE, end = i + fill; i < end; i++) {
+      this.start.push(this.stageStart[i]);
+      this.state.push(this.stageState[i]);
+      this.reason.push(this.stageReason[i]);
+      this.stack.push(this.stageStack[i]);
+    }
+    this.stageFill[slot] = 0;
+  }
+
+  /**
+   * The spans row by row, rows in the order rowOfK (rows missing from it must have no spans);
+   * each row's spans in the order they were pushed. Releases the builder's storage.
+   */
+  build(rowOfK: Uint32Array, kOfRow: Uint32Array): StateRows {
+    for (let row = 0; row < this.slotOfRow.length; row++) if (this.slotOfRow.data[row] !== 0) this.close(row);
+    const rows = rowOfK.length;
+    const rowOffset = new Uint32Array(rows + 1);
+    for (let k = 0; k < rows; k++) {
+      const row = rowOfK[k];
+      rowOffset[k + 1] = rowOffset[k] + (row < this.rowSpans.length ? this.rowSpans.data[row] : 0);
+    }
+    // Blocks by k, stably (a row's blocks stay in push order); then span indices block by block.
+    const blocks = this.blockRow.length;
+    const next = rowOffset.slice(0, rows);
+    const order = new Uint32Array(this.start.length);
+    for (let b = 0; b < blocks; b++) {
+      const k = kOfRow[this.blockRow.data[b]];
+      let to = next[k];
+      for (let i = this.blockStart.data[b], end = i + this.blockLength.data[b]; i < end; i++) order[to++] = i;
+      next[k] = to;
+    }
+    const take = <C extends { release(): void }, R>(column: C, build: (c: C) => R): R => {
+      const out = build(column);
+      column.release();
+      return out;
+    };
+    return {
+      start: take(this.start, (c) => c.permuted(order)),
+      state: take(this.state, (c) => c.permuted(order)),
+      reason: take(this.reason, (c) => c.permutedNarrow(order)),
+      stack: take(this.stack, (c) => c.permutedNarrow(order)),
+      rowOffset,
+    };
+  }
+}

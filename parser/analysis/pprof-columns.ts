@@ -146,4 +146,34 @@ export class DenseIdIndex {
       this.sparse.set(id, row);
     }
   }
+
+  /**
+   * Every (id, row) pair by ascending id, as Float64Array sort orders the ids: the dense table
+   * is read in order (no sort of millions of ids), the few sparse ids are sorted and merged in.
+   * `count` is the number of ids set.
+   */
+  sortedEntries(count: number): { ids: Float64Array; rows: Uint32Array } {
+    const ids = new Float64Array(count);
+    const rows = new Uint32Array(count);
+    const sparseIds = Float64Array.from(this.sparse.keys()).sort();
+    const dense = this.dense;
+    let k = 0;
+    let s = 0;
+    for (let id = 0; id < dense.length; id++) {
+      const row = dense[id];
+      if (row < 0) continue;
+      for (; s < sparseIds.length && sparseIds[s] < id; s++, k++) {
+        ids[k] = sparseIds[s];
+        rows[k] = this.sparse.get(sparseIds[s])!;
+      }
+      ids[k] = id;
+      rows[k++] = row;
+    }
+    for (; s < sparseIds.length; s++, k++) {
+      ids[k] = sparseIds[s];
+      rows[k] = this.sparse.get(sparseIds[s])!;
+    }
+    if (k !== count) throw new Error(`DenseIdIndex holds ${k} ids, not ${count}`);
+    return { ids, rows };
+  }
 }

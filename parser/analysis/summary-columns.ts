@@ -1,13 +1,33 @@
 // Typed-array building blocks of the columnar goroutine summary (summary-table.ts): a trace
 // can hold millions of goroutines, so their statistics live in columns indexed by a dense row
 // number instead of one object (with three maps) per goroutine.
-
-import { GrowableColumn } from '../model/timeline-columns.ts';
+//
+// Each class owns its typed arrays directly (no shared generic column class): every load and
+// store site then sees a single array type, which V8 keeps fast.
 
 /** Values stored inline are below this; the codes above it mean "unset" and "see overflow". */
 const INLINE_LIMIT = 0xfffffffe;
 const UNSET_CODE = 0xfffffffe;
 const OVERFLOW_CODE = 0xffffffff;
+
+/** A capacity ≥ `needed`, doubling from `current`. */
+function grownCapacity(current: number, needed: number): number {
+  let capacity = Math.max(current * 2, 1024);
+  while (capacity < needed) capacity *= 2;
+  return capacity;
+}
+
+function growU32(data: Uint32Array, needed: number): Uint32Array<ArrayBuffer> {
+  const bigger = new Uint32Array(grownCapacity(data.length, needed));
+  bigger.set(data);
+  return bigger;
+}
+
+function growF64(data: Float64Array, needed: number): Float64Array<ArrayBuffer> {
+  const bigger = new Float64Array(grownCapacity(data.length, needed));
+  bigger.set(data);
+  return bigger;
+}
 
 /**
  * A column of nanosecond durations in 4 bytes each: whole values in [0, 2^32 − 2) inline,
@@ -15,25 +35,30 @@ const OVERFLOW_CODE = 0xffffffff;
  * an overflow map. Durations of goroutine states are almost always short, so the map stays small.
  */
 export class DurationColumn {
-  private readonly codes = new GrowableColumn(Uint32Array, 1024);
+  private codes = new Uint32Array(0);
+  private rows = 0;
   private readonly overflow = new Map<number, number>();
 
   get length(): number {
-    return this.codes.length;
+    return this.rows;
   }
 
   get(row: number): number {
-    const code = this.codes.data[row];
+    const code = this.codes[row];
     if (code < INLINE_LIMIT) return code;
     return code === UNSET_CODE ? Number.NaN : this.overflow.get(row)!;
   }
 
+  /** Sets the row, growing the column (rows in between read 0) when it lies beyond the end. */
   set(row: number, value: number): void {
-    if (this.codes.data[row] === OVERFLOW_CODE && row < this.codes.length) this.overflow.delete(row);
-    if (value >= 0 && value < INLINE_LIMIT && Math.floor(value) === value) this.codes.set(row, value);
-    else if (Number.isNaN(value)) this.codes.set(row, UNSET_CODE);
+    if (row >= this.codes.length) this.codes = growU32(this.codes, row + 1);
+    if (row >= this.rows) this.rows = row + 1;
+    const codes = this.codes;
+    if (codes[row] === OVERFLOW_CODE) this.overflow.delete(row);
+    if (value >= 0 && value < INLINE_LIMIT && Math.floor(value) === value) codes[row] = value;
+    else if (Number.isNaN(value)) codes[row] = UNSET_CODE;
     else {
-      this.codes.set(row, OVERFLOW_CODE);
+      codes[row] = OVERFLOW_CODE;
       this.overflow.set(row, value);
     }
   }
@@ -44,24 +69,81 @@ export class DurationColumn {
 
   /** Drops the growth slack (once the pass is over). */
   trim(): this {
-    this.codes.data = this.codes.trimmed();
+    if (this.codes.length !== this.rows) this.codes = this.codes.slice(0, this.rows);
     return this;
   }
 
   /** A new column holding this column's row order[i] at row i. */
   permuted(order: Uint32Array): DurationColumn {
     const out = new DurationColumn();
-    const codes = this.codes.permuted(order);
-    out.codes.data = codes;
-    out.codes.length = codes.length;
+    const codes = new Uint32Array(order.length);
     for (let i = 0; i < order.length; i++) {
-      if (codes[i] === OVERFLOW_CODE) out.overflow.set(i, this.overflow.get(order[i])!);
+      const code = this.codes[order[i]];
+      codes[i] = code;
+      if (code === OVERFLOW_CODE) out.overflow.set(i, this.overflow.get(order[i])!);
     }
+    out.codes = codes;
+    out.rows = codes.length;
     return out;
   }
 
   get bytes(): number {
-    return this.codes.bytes + this.overflow.size * 32;
+    return this.codes.byteLength + this.overflow.size * 32;
+  }
+}
+
+/**
+ * Several duration columns of the same rows, interleaved (row-major, `width` values a row) in
+ * the encoding of DurationColumn: settling a goroutine's row then writes one or two cache
+ * lines instead of one line in each of `width` arrays.
+ */
+export class DurationRows {
+  private codes = new Uint32Array(0);
+  private rows = 0;
+  /** Row·width + column → exact value, for codes OVERFLOW_CODE. */
+  private readonly overflow = new Map<number, number>();
+
+  constructor(readonly width: number) {}
+
+  get length(): number {
+    return this.rows;
+  }
+
+  /** Adds rows up to `rows` (new values read 0). */
+  ensureRows(rows: number): void {
+    if (rows * this.width > this.codes.length) this.codes = growU32(this.codes, rows * this.width);
+    if (rows > this.rows) this.rows = rows;
+  }
+
+  get(row: number, column: number): number {
+    const index = row * this.width + column;
+    const code = this.codes[index];
+    if (code < INLINE_LIMIT) return code;
+    return code === UNSET_CODE ? Number.NaN : this.overflow.get(index)!;
+  }
+
+  /** Sets a value of a row that exists (see ensureRows). */
+  set(row: number, column: number, value: number): void {
+    const index = row * this.width + column;
+    const codes = this.codes;
+    if (codes[index] === OVERFLOW_CODE) this.overflow.delete(index);
+    if (value >= 0 && value < INLINE_LIMIT && Math.floor(value) === value) codes[index] = value;
+    else if (Number.isNaN(value)) codes[index] = UNSET_CODE;
+    else {
+      codes[index] = OVERFLOW_CODE;
+      this.overflow.set(index, value);
+    }
+  }
+
+  /** Drops the growth slack (once the pass is over). */
+  trim(): this {
+    const used = this.rows * this.width;
+    if (this.codes.length !== used) this.codes = this.codes.slice(0, used);
+    return this;
+  }
+
+  get bytes(): number {
+    return this.codes.byteLength + this.overflow.size * 32;
   }
 }
 
@@ -72,30 +154,36 @@ export class DurationColumn {
  */
 export class KeyedSums {
   /** Row → its first entry + 1 (0: no entries). */
-  private head = new GrowableColumn(Uint32Array, 1024);
-  private readonly key = new GrowableColumn(Uint32Array, 1024);
-  private readonly value = new GrowableColumn(Float64Array, 1024);
+  private head = new Uint32Array(0);
+  private key = new Uint32Array(0);
+  private value = new Float64Array(0);
   /** Entry → the next entry of its row + 1 (0: last). */
-  private readonly next = new GrowableColumn(Uint32Array, 1024);
+  private next = new Uint32Array(0);
+  private entries = 0;
+  private rows = 0;
 
   /** Adds `delta` to the row's `key`, creating the key (at the end) if the row lacks it. */
   add(row: number, key: number, delta: number): void {
-    let entry = row < this.head.length ? this.head.data[row] : 0;
+    if (row >= this.head.length) this.head = growU32(this.head, row + 1);
+    if (row >= this.rows) this.rows = row + 1;
+    let entry = this.head[row];
     if (entry === 0) {
-      this.head.set(row, this.append(key, delta));
+      this.head[row] = this.append(key, delta);
       return;
     }
+    const keys = this.key;
+    const next = this.next;
     for (;;) {
       const e = entry - 1;
-      if (this.key.data[e] === key) {
-        this.value.data[e] += delta;
+      if (keys[e] === key) {
+        this.value[e] += delta;
         return;
       }
-      const following = this.next.data[e];
+      const following = next[e];
       if (following === 0) {
         // append() may reallocate `next`: call it before indexing the column.
         const appended = this.append(key, delta);
-        this.next.data[e] = appended;
+        this.next[e] = appended;
         return;
       }
       entry = following;
@@ -103,66 +191,73 @@ export class KeyedSums {
   }
 
   private append(key: number, delta: number): number {
-    this.key.push(key);
-    this.value.push(delta);
-    this.next.push(0);
-    return this.key.length;
+    const e = this.entries++;
+    if (e >= this.key.length) {
+      this.key = growU32(this.key, e + 1);
+      this.value = growF64(this.value, e + 1);
+      this.next = growU32(this.next, e + 1);
+    }
+    this.key[e] = key;
+    this.value[e] = delta;
+    this.next[e] = 0;
+    return e + 1;
   }
 
   /** Forgets the row's entries (their pool slots are not reused: re-created goroutines are rare). */
   clear(row: number): void {
-    if (row < this.head.length) this.head.data[row] = 0;
+    if (row < this.head.length) this.head[row] = 0;
   }
 
   hasEntries(row: number): boolean {
-    return row < this.head.length && this.head.data[row] !== 0;
+    return row < this.head.length && this.head[row] !== 0;
   }
 
   /** Calls fn for each (key, value) of the row, in insertion order. */
   forEach(row: number, fn: (key: number, value: number) => void): void {
-    let entry = row < this.head.length ? this.head.data[row] : 0;
+    let entry = row < this.head.length ? this.head[row] : 0;
     while (entry !== 0) {
       const e = entry - 1;
-      fn(this.key.data[e], this.value.data[e]);
-      entry = this.next.data[e];
+      fn(this.key[e], this.value[e]);
+      entry = this.next[e];
     }
   }
 
   /** The row's value for `key`, or undefined when the row lacks the key. */
   get(row: number, key: number): number | undefined {
-    let entry = row < this.head.length ? this.head.data[row] : 0;
+    let entry = row < this.head.length ? this.head[row] : 0;
     while (entry !== 0) {
       const e = entry - 1;
-      if (this.key.data[e] === key) return this.value.data[e];
-      entry = this.next.data[e];
+      if (this.key[e] === key) return this.value[e];
+      entry = this.next[e];
     }
     return undefined;
   }
 
   /** Drops the growth slack (once the pass is over). */
   trim(): this {
-    for (const col of [this.head, this.key, this.value, this.next]) col.data = col.trimmed() as never;
+    this.head = this.head.slice(0, this.rows);
+    this.key = this.key.slice(0, this.entries);
+    this.value = this.value.slice(0, this.entries);
+    this.next = this.next.slice(0, this.entries);
     return this;
   }
 
   /** The same entries with rows renumbered: row i of the result is row order[i] of this. */
   permuted(order: Uint32Array): KeyedSums {
     const out = new KeyedSums();
-    out.key.data = this.key.data;
-    out.key.length = this.key.length;
-    out.value.data = this.value.data;
-    out.value.length = this.value.length;
-    out.next.data = this.next.data;
-    out.next.length = this.next.length;
+    out.key = this.key;
+    out.value = this.value;
+    out.next = this.next;
+    out.entries = this.entries;
     const head = new Uint32Array(order.length);
-    for (let i = 0; i < order.length; i++) head[i] = order[i] < this.head.length ? this.head.data[order[i]] : 0;
-    out.head.data = head;
-    out.head.length = head.length;
+    for (let i = 0; i < order.length; i++) head[i] = order[i] < this.head.length ? this.head[order[i]] : 0;
+    out.head = head;
+    out.rows = head.length;
     return out;
   }
 
   get bytes(): number {
-    return this.head.bytes + this.key.bytes + this.value.bytes + this.next.bytes;
+    return this.head.byteLength + this.key.byteLength + this.value.byteLength + this.next.byteLength;
   }
 }
 
@@ -170,14 +265,20 @@ export class KeyedSums {
 export class KeyNames {
   private readonly index = new Map<string, number>([['', 0]]);
   readonly names: string[] = [''];
+  // Reasons repeat run after run: the last one looked up skips the map.
+  private lastName = '';
+  private lastId = 0;
 
   id(name: string): number {
+    if (name === this.lastName) return this.lastId;
     let id = this.index.get(name);
     if (id === undefined) {
       id = this.names.length;
       this.names.push(name);
       this.index.set(name, id);
     }
+    this.lastName = name;
+    this.lastId = id;
     return id;
   }
 }

@@ -5,7 +5,7 @@
 
 import type { GoID, Nanoseconds } from '../model/event.ts';
 import type { TraceTables } from '../model/tables.ts';
-import type { DurationColumn, KeyedSums } from './summary-columns.ts';
+import type { DurationRows, KeyedSums } from './summary-columns.ts';
 import type { ExecStats, GoroutineSummary } from './summary-types.ts';
 
 /**
@@ -19,14 +19,8 @@ export interface GoroutineColumnsData {
   /** Root frame id + 1 of the goroutine's naming stack, or 0 ("" name, pc 0). */
   frame: Uint32Array;
   creationTime: Float64Array;
-  /** startTime − creationTime and endTime − creationTime; NaN when unset. */
-  startOffset: DurationColumn;
-  endOffset: DurationColumn;
-  execTime: DurationColumn;
-  schedWaitTime: DurationColumn;
-  syscallTime: DurationColumn;
-  syscallBlockTime: DurationColumn;
-  totalTime: DurationColumn;
+  /** Per row, the DurationColumnIndex columns (offsets from creationTime; NaN when unset). */
+  durations: DurationRows;
   blockTimeByReason: KeyedSums;
   rangeTime: KeyedSums;
   /** Key names of blockTimeByReason and rangeTime. */
@@ -34,6 +28,21 @@ export interface GoroutineColumnsData {
   /** Stored row → indices into Summary.regions, sorted by start; rows without regions are absent. */
   regions: ReadonlyMap<number, readonly number[]>;
 }
+
+/** The columns of GoroutineColumnsData.durations. */
+export const DurationColumnIndex = {
+  /** startTime − creationTime. */
+  startOffset: 0,
+  /** endTime − creationTime. */
+  endOffset: 1,
+  execTime: 2,
+  schedWaitTime: 3,
+  syscallTime: 4,
+  syscallBlockTime: 5,
+  totalTime: 6,
+} as const;
+export const DURATION_COLUMNS = 7;
+const D = DurationColumnIndex;
 
 const noRegions: readonly number[] = [];
 
@@ -51,8 +60,15 @@ export class GoroutineTable {
     const groupOfFrame = new Map<number, number>();
     const names: string[] = [];
     const groupOf = new Uint32Array(this.length);
+    // Neighbouring goroutines mostly share a start location: a repeat skips the map.
+    let lastFrame = -1;
+    let lastGroup = 0;
     for (let i = 0; i < this.length; i++) {
       const frame = c.frame[c.order[i]];
+      if (frame === lastFrame) {
+        groupOf[i] = lastGroup;
+        continue;
+      }
       let group = groupOfFrame.get(frame);
       if (group === undefined) {
         const name = frame === 0 ? '' : tables.frameFunc[frame - 1];
@@ -65,6 +81,8 @@ export class GoroutineTable {
         groupOfFrame.set(frame, group);
       }
       groupOf[i] = group;
+      lastFrame = frame;
+      lastGroup = group;
     }
     this.groupOf = groupOf;
     this.groupNames = names;
@@ -109,35 +127,35 @@ export class GoroutineTable {
   /** First time it ran, or null. */
   startTime(i: number): Nanoseconds | null {
     const row = this.c.order[i];
-    const offset = this.c.startOffset.get(row);
+    const offset = this.c.durations.get(row, D.startOffset);
     return Number.isNaN(offset) ? null : this.c.creationTime[row] + offset;
   }
 
   /** When it exited (or blocked forever), or null. */
   endTime(i: number): Nanoseconds | null {
     const row = this.c.order[i];
-    const offset = this.c.endOffset.get(row);
+    const offset = this.c.durations.get(row, D.endOffset);
     return Number.isNaN(offset) ? null : this.c.creationTime[row] + offset;
   }
 
   execTime(i: number): Nanoseconds {
-    return this.c.execTime.get(this.c.order[i]);
+    return this.c.durations.get(this.c.order[i], D.execTime);
   }
 
   schedWaitTime(i: number): Nanoseconds {
-    return this.c.schedWaitTime.get(this.c.order[i]);
+    return this.c.durations.get(this.c.order[i], D.schedWaitTime);
   }
 
   syscallTime(i: number): Nanoseconds {
-    return this.c.syscallTime.get(this.c.order[i]);
+    return this.c.durations.get(this.c.order[i], D.syscallTime);
   }
 
   syscallBlockTime(i: number): Nanoseconds {
-    return this.c.syscallBlockTime.get(this.c.order[i]);
+    return this.c.durations.get(this.c.order[i], D.syscallBlockTime);
   }
 
   totalTime(i: number): Nanoseconds {
-    return this.c.totalTime.get(this.c.order[i]);
+    return this.c.durations.get(this.c.order[i], D.totalTime);
   }
 
   /** Calls fn(reason, time) for each blocking reason of the row (keys with 0 included). */
@@ -198,7 +216,7 @@ export class GoroutineTable {
   get bytes(): number {
     const c = this.c;
     return c.ids.byteLength + c.order.byteLength + c.frame.byteLength + c.creationTime.byteLength + this.groupOf.byteLength
-      + [c.startOffset, c.endOffset, c.execTime, c.schedWaitTime, c.syscallTime, c.syscallBlockTime, c.totalTime].reduce((n, col) => n + col.bytes, 0)
+      + c.durations.bytes
       + c.blockTimeByReason.bytes + c.rangeTime.bytes;
   }
 

@@ -12,10 +12,9 @@ import {
 import type { TraceTables } from '../model/tables.ts';
 import type { Analysis } from './analysis.ts';
 import { MutableStats, addTo } from './summary-stats.ts';
-import { DurationColumn, KeyNames, KeyedSums } from './summary-columns.ts';
-import { GoroutineTable } from './summary-table.ts';
+import { DurationRows, KeyNames, KeyedSums } from './summary-columns.ts';
+import { DURATION_COLUMNS, DurationColumnIndex as D, GoroutineTable } from './summary-table.ts';
 import { DenseIdIndex } from './pprof-columns.ts';
-import { f64, u32 } from '../model/timeline-columns.ts';
 import type {
   EventRecord, FrameInfo, GoroutineSummary, RegionSummary, Summary, TaskSummary,
 } from './summary-types.ts';
@@ -45,23 +44,24 @@ interface RegionState {
  * The goroutines being summarised, one row each (Go's map of *GoroutineSummary, by column).
  * Go replaces a goroutine's summary when it is re-created; here its row is reset.
  *
- * Go's in-progress goroutineSummary times (lastStartTime, …) matter only while a goroutine
- * lives, so they sit in "pending" slots that finalize() returns to a free list: millions of
- * exited goroutines then cost nothing for them.
+ * A goroutine that is alive (created, not yet finalized) also holds a "live slot": its
+ * in-progress times (Go's lastStartTime, …) and its running totals as float64s side by side,
+ * so that each event touches one small record instead of a dozen columns. finalize() settles
+ * the totals into the compact columns and frees the slot: millions of exited goroutines cost
+ * only their settled row. A row touched again after that (rare) reloads a slot from its columns.
  */
 class GoroutineRows {
-  readonly rowOf = new DenseIdIndex();
-  readonly id = f64();
+  private rowOf = new DenseIdIndex();
+  private rows = 0;
+  // Settled columns, by row (the live slot, when there is one, holds newer values of
+  // frame, startOffset and the four running totals).
   /** Root frame + 1 of the stack that named the goroutine (0: unnamed). */
-  readonly frame = u32();
-  readonly creationTime = f64();
-  readonly startOffset = new DurationColumn();
-  readonly endOffset = new DurationColumn();
-  readonly execTime = new DurationColumn();
-  readonly schedWaitTime = new DurationColumn();
-  readonly syscallTime = new DurationColumn();
-  readonly syscallBlockTime = new DurationColumn();
-  readonly totalTime = new DurationColumn();
+  private frame = new Uint32Array(0);
+  private creationTime = new Float64Array(0);
+  /** Live slot + 1 of the row (0: none). */
+  private slotOf = new Uint32Array(0);
+  /** Start/end offsets and totals (DurationColumnIndex), interleaved by row. */
+  private readonly durations = new DurationRows(DURATION_COLUMNS);
   readonly keys = new KeyNames();
   readonly blockTimeByReason = new KeyedSums();
   readonly rangeTime = new KeyedSums();
@@ -72,16 +72,19 @@ class GoroutineRows {
   /** Regions that ended on the row (Go's Regions). */
   readonly regions = new Map<number, RegionState[]>();
 
-  // Pending slots: PENDING_FIELDS times per slot (NaN: unset), and the block reason's key.
-  private readonly slotOf = u32();
-  private readonly pending = f64();
-  private readonly pendingReason = u32();
+  // Live slots: LIVE_FIELDS float64s each (times NaN when unset), the pending block reason's
+  // key, the naming frame (as in `frame`) and whether it names the goroutine (non-empty func).
+  private live = new Float64Array(0);
+  private liveReason = new Uint32Array(0);
+  private liveFrame = new Uint32Array(0);
+  private liveNamed = new Uint8Array(0);
+  private slotCount = 0;
   private readonly freeSlots: number[] = [];
 
   constructor(private readonly tables: TraceTables) {}
 
   get count(): number {
-    return this.id.length;
+    return this.rows;
   }
 
   /** The row of goroutine `id`, or -1. */
@@ -89,49 +92,174 @@ class GoroutineRows {
     return this.rowOf.get(id);
   }
 
-  /** Go's newGoroutine: a fresh summary for `id` (replacing any earlier one). */
+  /** Go's newGoroutine: a fresh summary for `id` (replacing any earlier one). Returns its row; it has a live slot. */
   create(id: GoID, creationTime: Nanoseconds): number {
     let row = this.rowOf.get(id);
     if (row < 0) {
-      row = this.id.length;
+      row = this.rows++;
+      if (row >= this.frame.length) this.growRows();
+      this.durations.ensureRows(this.rows);
       this.rowOf.set(id, row);
-      this.id.push(id);
     } else {
-      this.releaseSlot(row);
+      this.dropSlot(row);
       this.blockTimeByReason.clear(row);
       this.rangeTime.clear(row);
       this.lastRangeTime.delete(row);
       this.activeRegions.delete(row);
       this.regions.delete(row);
     }
-    this.frame.set(row, 0);
-    this.creationTime.set(row, creationTime);
-    this.startOffset.set(row, Number.NaN);
-    this.endOffset.set(row, Number.NaN);
-    for (const col of this.durations()) col.set(row, 0);
-    this.slotOf.set(row, 0);
+    this.creationTime[row] = creationTime;
+    this.durations.set(row, D.endOffset, Number.NaN);
+    this.durations.set(row, D.totalTime, 0);
+    // frame, startOffset and the running totals start in the slot (settled when it is freed).
+    const s = this.newSlot();
+    const base = s * LIVE_FIELDS;
+    const live = this.live;
+    live[base + LAST_START] = NO_TIME;
+    live[base + LAST_RUNNABLE] = NO_TIME;
+    live[base + LAST_BLOCK] = NO_TIME;
+    live[base + LAST_SYSCALL] = NO_TIME;
+    live[base + LAST_SYSCALL_BLOCK] = NO_TIME;
+    live[base + EXEC] = 0;
+    live[base + SCHED_WAIT] = 0;
+    live[base + SYSCALL] = 0;
+    live[base + SYSCALL_BLOCK] = 0;
+    live[base + START] = NO_TIME;
+    this.liveReason[s] = 0;
+    this.liveFrame[s] = 0;
+    this.liveNamed[s] = 0;
+    this.slotOf[row] = s + 1;
     return row;
   }
 
-  private durations(): DurationColumn[] {
-    return [this.execTime, this.schedWaitTime, this.syscallTime, this.syscallBlockTime, this.totalTime];
+  private growRows(): void {
+    const capacity = Math.max(1024, this.frame.length * 2);
+    const frame = new Uint32Array(capacity);
+    frame.set(this.frame);
+    this.frame = frame;
+    const creationTime = new Float64Array(capacity);
+    creationTime.set(this.creationTime);
+    this.creationTime = creationTime;
+    const slotOf = new Uint32Array(capacity);
+    slotOf.set(this.slotOf);
+    this.slotOf = slotOf;
   }
 
+  // ── live slots ──
+
+  /** The row's live slot, loaded from its settled columns if it has none. */
+  slot(row: number): number {
+    const s = this.slotOf[row];
+    return s !== 0 ? s - 1 : this.loadSlot(row);
+  }
+
+  private loadSlot(row: number): number {
+    const s = this.newSlot();
+    const base = s * LIVE_FIELDS;
+    const d = this.durations;
+    this.live.fill(NO_TIME, base, base + LIVE_FIELDS);
+    this.live[base + EXEC] = d.get(row, D.execTime);
+    this.live[base + SCHED_WAIT] = d.get(row, D.schedWaitTime);
+    this.live[base + SYSCALL] = d.get(row, D.syscallTime);
+    this.live[base + SYSCALL_BLOCK] = d.get(row, D.syscallBlockTime);
+    this.live[base + START] = this.creationTime[row] + d.get(row, D.startOffset);
+    const frame = this.frame[row];
+    this.liveReason[s] = 0;
+    this.liveFrame[s] = frame;
+    this.liveNamed[s] = frame !== 0 && this.tables.frameFunc[frame - 1] !== '' ? 1 : 0;
+    this.slotOf[row] = s + 1;
+    return s;
+  }
+
+  private newSlot(): number {
+    const free = this.freeSlots.pop();
+    if (free !== undefined) return free;
+    const s = this.slotCount++;
+    if (s >= this.liveReason.length) {
+      const capacity = Math.max(256, this.liveReason.length * 2);
+      const live = new Float64Array(capacity * LIVE_FIELDS);
+      live.set(this.live);
+      this.live = live;
+      const reason = new Uint32Array(capacity);
+      reason.set(this.liveReason);
+      this.liveReason = reason;
+      const frame = new Uint32Array(capacity);
+      frame.set(this.liveFrame);
+      this.liveFrame = frame;
+      const named = new Uint8Array(capacity);
+      named.set(this.liveNamed);
+      this.liveNamed = named;
+    }
+    return s;
+  }
+
+  /** Writes the slot's values to the row's columns and frees the slot. */
+  private settleSlot(row: number, s: number): void {
+    const base = s * LIVE_FIELDS;
+    const live = this.live;
+    const d = this.durations;
+    d.set(row, D.startOffset, live[base + START] - this.creationTime[row]);
+    d.set(row, D.execTime, live[base + EXEC]);
+    d.set(row, D.schedWaitTime, live[base + SCHED_WAIT]);
+    d.set(row, D.syscallTime, live[base + SYSCALL]);
+    d.set(row, D.syscallBlockTime, live[base + SYSCALL_BLOCK]);
+    this.frame[row] = this.liveFrame[s];
+    this.dropSlot(row);
+  }
+
+  /** Frees the row's slot without settling it. */
+  private dropSlot(row: number): void {
+    const s = this.slotOf[row];
+    if (s === 0) return;
+    this.freeSlots.push(s - 1);
+    this.slotOf[row] = 0;
+  }
+
+  time(s: number, field: LiveField): Nanoseconds {
+    return this.live[s * LIVE_FIELDS + field];
+  }
+
+  setTime(s: number, field: LiveField, time: Nanoseconds): void {
+    this.live[s * LIVE_FIELDS + field] = time;
+  }
+
+  addTime(s: number, field: LiveField, dt: Nanoseconds): void {
+    this.live[s * LIVE_FIELDS + field] += dt;
+  }
+
+  blockReason(s: number): string {
+    return this.keys.names[this.liveReason[s]];
+  }
+
+  setBlockReason(s: number, reason: string): void {
+    this.liveReason[s] = this.keys.id(reason);
+  }
+
+  /** Whether the goroutine has its name (Go's g.Name != ""). */
+  named(s: number): boolean {
+    return this.liveNamed[s] !== 0;
+  }
+
+  /** Names the goroutine by a root frame (Go sets PC and Name from it, Name possibly ""). */
+  setFrame(s: number, frame: number): void {
+    this.liveFrame[s] = frame + 1;
+    this.liveNamed[s] = this.tables.frameFunc[frame] !== '' ? 1 : 0;
+  }
+
+  // ── by row ──
+
   name(row: number): string {
-    const frame = this.frame.get(row);
+    const s = this.slotOf[row];
+    const frame = s !== 0 ? this.liveFrame[s - 1] : this.frame[row];
     return frame === 0 ? '' : this.tables.frameFunc[frame - 1];
   }
 
-  startTime(row: number): Nanoseconds {
-    return this.creationTime.get(row) + this.startOffset.get(row);
-  }
-
-  setStartTime(row: number, time: Nanoseconds): void {
-    this.startOffset.set(row, time - this.creationTime.get(row));
+  creation(row: number): Nanoseconds {
+    return this.creationTime[row];
   }
 
   setEndTime(row: number, time: Nanoseconds): void {
-    this.endOffset.set(row, time - this.creationTime.get(row));
+    this.durations.set(row, D.endOffset, time - this.creationTime[row]);
   }
 
   addBlockTime(row: number, reason: string, dt: Nanoseconds): void {
@@ -142,77 +270,40 @@ class GoroutineRows {
     this.rangeTime.add(row, this.keys.id(name), dt);
   }
 
-  // ── pending times ──
-
-  get(row: number, field: PendingField): Nanoseconds {
-    const slot = this.slotOf.data[row];
-    return slot === 0 ? NO_TIME : this.pending.data[(slot - 1) * PENDING_FIELDS + field];
+  /** A running total of the row, from its slot if it is live. */
+  private total(row: number, field: LiveField, column: number): Nanoseconds {
+    const s = this.slotOf[row];
+    return s !== 0 ? this.live[(s - 1) * LIVE_FIELDS + field] : this.durations.get(row, column);
   }
 
-  set(row: number, field: PendingField, time: Nanoseconds): void {
-    let slot = this.slotOf.data[row];
-    if (slot === 0) {
-      if (Number.isNaN(time)) return;
-      slot = this.acquireSlot(row);
-    }
-    this.pending.data[(slot - 1) * PENDING_FIELDS + field] = time;
-  }
-
-  blockReason(row: number): string {
-    const slot = this.slotOf.data[row];
-    return slot === 0 ? '' : this.keys.names[this.pendingReason.data[slot - 1]];
-  }
-
-  setBlockReason(row: number, reason: string): void {
-    let slot = this.slotOf.data[row];
-    if (slot === 0) slot = this.acquireSlot(row);
-    this.pendingReason.data[slot - 1] = this.keys.id(reason);
-  }
-
-  private acquireSlot(row: number): number {
-    let slot = this.freeSlots.pop();
-    if (slot === undefined) {
-      slot = this.pendingReason.length + 1;
-      this.pendingReason.push(0);
-      for (let f = 0; f < PENDING_FIELDS; f++) this.pending.push(NO_TIME);
-    }
-    const base = (slot - 1) * PENDING_FIELDS;
-    for (let f = 0; f < PENDING_FIELDS; f++) this.pending.data[base + f] = NO_TIME;
-    this.pendingReason.data[slot - 1] = 0;
-    this.slotOf.data[row] = slot;
-    return slot;
-  }
-
-  /** Clears every pending time of the row (Go's *(g.goroutineSummary) = goroutineSummary{}). */
-  releaseSlot(row: number): void {
-    const slot = this.slotOf.data[row];
-    if (slot === 0) return;
-    this.freeSlots.push(slot);
-    this.slotOf.data[row] = 0;
+  /** A pending time of the row (NaN when unset or not live). */
+  private pending(row: number, field: LiveField): Nanoseconds {
+    const s = this.slotOf[row];
+    return s !== 0 ? this.live[(s - 1) * LIVE_FIELDS + field] : NO_TIME;
   }
 
   /** Go's snapshotStat as a MutableStats: the stats as if every pending state ended at lastTs. */
   snapshot(row: number, lastTs: Nanoseconds): MutableStats {
     const ret = new MutableStats();
-    ret.execTime = this.execTime.get(row);
-    ret.schedWaitTime = this.schedWaitTime.get(row);
-    ret.syscallTime = this.syscallTime.get(row);
-    ret.syscallBlockTime = this.syscallBlockTime.get(row);
-    ret.totalTime = this.totalTime.get(row);
+    ret.execTime = this.total(row, EXEC, D.execTime);
+    ret.schedWaitTime = this.total(row, SCHED_WAIT, D.schedWaitTime);
+    ret.syscallTime = this.total(row, SYSCALL, D.syscallTime);
+    ret.syscallBlockTime = this.total(row, SYSCALL_BLOCK, D.syscallBlockTime);
+    ret.totalTime = this.durations.get(row, D.totalTime);
     const names = this.keys.names;
     this.blockTimeByReason.forEach(row, (key, value) => ret.blockTimeByReason.set(names[key], value));
     this.rangeTime.forEach(row, (key, value) => ret.rangeTime.set(names[key], value));
-    if (ret.totalTime === 0) ret.totalTime = lastTs - this.creationTime.get(row);
-    const lastStart = this.get(row, LAST_START);
+    if (ret.totalTime === 0) ret.totalTime = lastTs - this.creationTime[row];
+    const lastStart = this.pending(row, LAST_START);
     if (!Number.isNaN(lastStart)) ret.execTime += lastTs - lastStart;
-    const lastRunnable = this.get(row, LAST_RUNNABLE);
+    const lastRunnable = this.pending(row, LAST_RUNNABLE);
     if (!Number.isNaN(lastRunnable)) ret.schedWaitTime += lastTs - lastRunnable;
-    const lastBlock = this.get(row, LAST_BLOCK);
-    if (!Number.isNaN(lastBlock)) addTo(ret.blockTimeByReason, this.blockReason(row), lastTs - lastBlock);
-    const lastSyscall = this.get(row, LAST_SYSCALL);
+    const lastBlock = this.pending(row, LAST_BLOCK);
+    if (!Number.isNaN(lastBlock)) addTo(ret.blockTimeByReason, this.blockReason(this.slotOf[row] - 1), lastTs - lastBlock);
+    const lastSyscall = this.pending(row, LAST_SYSCALL);
     if (!Number.isNaN(lastSyscall)) ret.syscallTime += lastTs - lastSyscall;
     // As in Go: pending syscall-blocked time counts as scheduler wait here.
-    const lastSyscallBlock = this.get(row, LAST_SYSCALL_BLOCK);
+    const lastSyscallBlock = this.pending(row, LAST_SYSCALL_BLOCK);
     if (!Number.isNaN(lastSyscallBlock)) ret.schedWaitTime += lastTs - lastSyscallBlock;
     const ranges = this.lastRangeTime.get(row);
     if (ranges) for (const [name, ts] of ranges) addTo(ret.rangeTime, name, lastTs - ts);
@@ -221,52 +312,55 @@ class GoroutineRows {
 
   /**
    * Go's finalize: at the goroutine's end event (trigger) or at trace end (trigger null).
-   * The same arithmetic as snapshot(), applied to the columns in place. Active regions end
-   * here too, except on system goroutines (they only inherit tasks).
+   * The same arithmetic as snapshot(), applied to the row in place; the live slot is settled.
+   * Active regions end here too, except on system goroutines (they only inherit tasks).
    */
-  finalize(row: number, lastTs: Nanoseconds, trigger: EventRecord | null): void {
+  finalize(row: number, lastTs: Nanoseconds, trigger: TraceEvent | null): void {
     if (trigger) this.setEndTime(row, trigger.time);
-    const active = this.activeRegions.get(row);
+    const active = this.activeRegions.size > 0 ? this.activeRegions.get(row) : undefined;
     const finalStats = active && active.length > 0 && !isSystemGoroutine(this.name(row)) ? this.snapshot(row, lastTs) : null;
-    if (this.totalTime.get(row) === 0) this.totalTime.set(row, lastTs - this.creationTime.get(row));
-    if (this.slotOf.data[row] !== 0) {
-      const lastStart = this.get(row, LAST_START);
-      if (!Number.isNaN(lastStart)) this.execTime.add(row, lastTs - lastStart);
-      const lastRunnable = this.get(row, LAST_RUNNABLE);
-      if (!Number.isNaN(lastRunnable)) this.schedWaitTime.add(row, lastTs - lastRunnable);
-      const lastBlock = this.get(row, LAST_BLOCK);
-      if (!Number.isNaN(lastBlock)) this.addBlockTime(row, this.blockReason(row), lastTs - lastBlock);
-      const lastSyscall = this.get(row, LAST_SYSCALL);
-      if (!Number.isNaN(lastSyscall)) this.syscallTime.add(row, lastTs - lastSyscall);
-      const lastSyscallBlock = this.get(row, LAST_SYSCALL_BLOCK);
-      if (!Number.isNaN(lastSyscallBlock)) this.schedWaitTime.add(row, lastTs - lastSyscallBlock);
-      this.releaseSlot(row);
+    if (this.durations.get(row, D.totalTime) === 0) this.durations.set(row, D.totalTime, lastTs - this.creationTime[row]);
+    const slot = this.slotOf[row];
+    if (slot !== 0) {
+      const s = slot - 1;
+      const base = s * LIVE_FIELDS;
+      const live = this.live;
+      const lastStart = live[base + LAST_START];
+      if (!Number.isNaN(lastStart)) live[base + EXEC] += lastTs - lastStart;
+      const lastRunnable = live[base + LAST_RUNNABLE];
+      if (!Number.isNaN(lastRunnable)) live[base + SCHED_WAIT] += lastTs - lastRunnable;
+      const lastBlock = live[base + LAST_BLOCK];
+      if (!Number.isNaN(lastBlock)) this.addBlockTime(row, this.blockReason(s), lastTs - lastBlock);
+      const lastSyscall = live[base + LAST_SYSCALL];
+      if (!Number.isNaN(lastSyscall)) live[base + SYSCALL] += lastTs - lastSyscall;
+      const lastSyscallBlock = live[base + LAST_SYSCALL_BLOCK];
+      if (!Number.isNaN(lastSyscallBlock)) live[base + SCHED_WAIT] += lastTs - lastSyscallBlock;
+      this.settleSlot(row, s);
     }
-    const ranges = this.lastRangeTime.get(row);
-    if (ranges) {
-      for (const [name, ts] of ranges) this.addRangeTime(row, name, lastTs - ts);
-      this.lastRangeTime.delete(row);
+    if (this.lastRangeTime.size > 0) {
+      const ranges = this.lastRangeTime.get(row);
+      if (ranges) {
+        for (const [name, ts] of ranges) this.addRangeTime(row, name, lastTs - ts);
+        this.lastRangeTime.delete(row);
+      }
     }
     if (finalStats) {
+      const end = trigger ? recordEvent(trigger) : null;
       let ended = this.regions.get(row);
       if (!ended) this.regions.set(row, (ended = []));
       for (const region of active!) {
-        region.end = trigger;
+        region.end = end;
         region.stats = finalStats.sub(region.stats);
         ended.push(region);
       }
     }
-    this.activeRegions.delete(row);
+    if (active) this.activeRegions.delete(row);
   }
 
-  /** The finished table: rows by goroutine id, through an order index (no column is copied). */
+  /** The finished table (call after finalizing every row): rows by goroutine id, through an order index. */
   table(): GoroutineTable {
-    const n = this.count;
-    // Ids are unique: sort them natively, then find each one's row.
-    const ids = this.id.trimmed().sort();
-    this.id.data = new Float64Array(0);
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = this.rowOf.get(ids[i]);
+    const n = this.rows;
+    const { ids, rows: order } = this.rowOf.sortedEntries(n);
     const regions = new Map<number, number[]>();
     for (const [row, list] of this.regions) {
       // By start time, regions begun before the trace first (Go sorts the same way).
@@ -277,18 +371,23 @@ class GoroutineRows {
       });
       regions.set(row, ordered.map((r) => r.index));
     }
+    const frame = this.frame.slice(0, n);
+    this.frame = new Uint32Array(0);
+    const creationTime = this.creationTime.slice(0, n);
+    this.creationTime = new Float64Array(0);
+    this.slotOf = new Uint32Array(0);
+    // The pass is over: the id index and the live slots are no longer needed.
+    this.rowOf = new DenseIdIndex();
+    this.live = new Float64Array(0);
+    this.liveReason = new Uint32Array(0);
+    this.liveFrame = new Uint32Array(0);
+    this.liveNamed = new Uint8Array(0);
     return new GoroutineTable({
       ids,
       order,
-      frame: this.frame.trimmed(),
-      creationTime: this.creationTime.trimmed(),
-      startOffset: this.startOffset.trim(),
-      endOffset: this.endOffset.trim(),
-      execTime: this.execTime.trim(),
-      schedWaitTime: this.schedWaitTime.trim(),
-      syscallTime: this.syscallTime.trim(),
-      syscallBlockTime: this.syscallBlockTime.trim(),
-      totalTime: this.totalTime.trim(),
+      frame,
+      creationTime,
+      durations: this.durations.trim(),
       blockTimeByReason: this.blockTimeByReason.trim(),
       rangeTime: this.rangeTime.trim(),
       keyNames: this.keys.names,
@@ -298,13 +397,20 @@ class GoroutineRows {
 }
 
 const NO_TIME = Number.NaN;
-type PendingField = 0 | 1 | 2 | 3 | 4;
+// Live slot fields: the pending times (NaN: unset), then the running totals and the start time.
+type LiveField = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 const LAST_START = 0;
 const LAST_RUNNABLE = 1;
 const LAST_BLOCK = 2;
 const LAST_SYSCALL = 3;
 const LAST_SYSCALL_BLOCK = 4;
-const PENDING_FIELDS = 5;
+const EXEC = 5;
+const SCHED_WAIT = 6;
+const SYSCALL = 7;
+const SYSCALL_BLOCK = 8;
+/** Go's StartTime (absolute; NaN: not yet run). */
+const START = 9;
+const LIVE_FIELDS = 10;
 
 interface TaskState {
   id: TaskID;
@@ -393,121 +499,121 @@ export function createSummarizer(tables: TraceTables): Analysis<Summary> {
   }
 
   function goroutineTransition(ev: TraceEvent): void {
-    const id = ev.resourceId;
     const from = ev.oldState as GoState;
     const to = ev.newState as GoState;
     if (from === to) return; // Tells us nothing new.
+    const id = ev.resourceId;
     const now = ev.time;
     const g = goroutines;
 
     // Transition out of the old state.
-    let row = g.find(id);
-    switch (from) {
-      case GoState.Undetermined: {
-        // First seen at a generation start: it has existed since the last sync, in state `to`.
-        row = g.create(id, syncTs);
-        const stateTime = now - syncTs;
-        switch (to) {
-          case GoState.Running: g.execTime.add(row, stateTime); break;
-          case GoState.Waiting: g.addBlockTime(row, ev.reason, stateTime); break;
-          case GoState.Runnable: g.schedWaitTime.add(row, stateTime); break;
-          case GoState.Syscall:
-            // With a P it has had that P since the start (syscall time); without, it was blocked.
-            if (ev.p === NoProc) g.syscallBlockTime.add(row, stateTime);
-            else g.syscallTime.add(row, stateTime);
-            break;
-        }
-        break;
+    let row: number;
+    let s: number;
+    if (from === GoState.Undetermined) {
+      // First seen at a generation start: it has existed since the last sync, in state `to`.
+      row = g.create(id, syncTs);
+      s = g.slot(row);
+      const stateTime = now - syncTs;
+      switch (to) {
+        case GoState.Running: g.addTime(s, EXEC, stateTime); break;
+        case GoState.Waiting: g.addBlockTime(row, ev.reason, stateTime); break;
+        case GoState.Runnable: g.addTime(s, SCHED_WAIT, stateTime); break;
+        case GoState.Syscall:
+          // With a P it has had that P since the start (syscall time); without, it was blocked.
+          g.addTime(s, ev.p === NoProc ? SYSCALL_BLOCK : SYSCALL, stateTime);
+          break;
       }
-      case GoState.NotExist: {
-        row = g.create(id, now);
-        // A new goroutine inherits its creator's innermost active region's task, as a nameless region.
+    } else if (from === GoState.NotExist) {
+      row = g.create(id, now);
+      s = g.slot(row);
+      // A new goroutine inherits its creator's innermost active region's task, as a nameless region.
+      if (g.activeRegions.size > 0) {
         const creator = ev.g === NoGoroutine ? -1 : g.find(ev.g);
         const creatorRegions = creator < 0 ? undefined : g.activeRegions.get(creator);
         if (creatorRegions && creatorRegions.length > 0) {
           const inherited = creatorRegions[creatorRegions.length - 1];
           g.activeRegions.set(row, [newRegion(id, inherited.taskId, '', recordEvent(ev), new MutableStats())]);
         }
-        break;
       }
-      case GoState.Running: {
-        if (row < 0) return;
-        const last = g.get(row, LAST_START);
-        if (!Number.isNaN(last)) g.execTime.add(row, now - last);
-        g.set(row, LAST_START, NO_TIME);
-        break;
-      }
-      case GoState.Waiting: {
-        if (row < 0) return;
-        const last = g.get(row, LAST_BLOCK);
-        if (!Number.isNaN(last)) {
-          g.addBlockTime(row, g.blockReason(row), now - last);
-          g.set(row, LAST_BLOCK, NO_TIME);
+    } else {
+      row = g.find(id);
+      if (row < 0) return; // Go would crash: a goroutine must first appear Undetermined or NotExist.
+      s = g.slot(row);
+      switch (from) {
+        case GoState.Running: {
+          const last = g.time(s, LAST_START);
+          if (!Number.isNaN(last)) g.addTime(s, EXEC, now - last);
+          g.setTime(s, LAST_START, NO_TIME);
+          break;
         }
-        break;
-      }
-      case GoState.Runnable: {
-        if (row < 0) return;
-        const last = g.get(row, LAST_RUNNABLE);
-        if (!Number.isNaN(last)) {
-          g.schedWaitTime.add(row, now - last);
-          g.set(row, LAST_RUNNABLE, NO_TIME);
-        }
-        break;
-      }
-      case GoState.Syscall: {
-        if (row < 0) return;
-        const last = g.get(row, LAST_SYSCALL);
-        if (!Number.isNaN(last)) {
-          const lastBlocked = g.get(row, LAST_SYSCALL_BLOCK);
-          if (!Number.isNaN(lastBlocked)) {
-            g.syscallBlockTime.add(row, now - lastBlocked);
-            g.syscallTime.add(row, lastBlocked - last);
-          } else {
-            g.syscallTime.add(row, now - last);
+        case GoState.Waiting: {
+          const last = g.time(s, LAST_BLOCK);
+          if (!Number.isNaN(last)) {
+            g.addBlockTime(row, g.blockReason(s), now - last);
+            g.setTime(s, LAST_BLOCK, NO_TIME);
           }
-          g.set(row, LAST_SYSCALL, NO_TIME);
-          g.set(row, LAST_SYSCALL_BLOCK, NO_TIME);
-          const p = syscallingG.get(id);
-          if (p !== undefined) syscallingP.delete(p);
-          syscallingG.delete(id);
+          break;
         }
-        break;
+        case GoState.Runnable: {
+          const last = g.time(s, LAST_RUNNABLE);
+          if (!Number.isNaN(last)) {
+            g.addTime(s, SCHED_WAIT, now - last);
+            g.setTime(s, LAST_RUNNABLE, NO_TIME);
+          }
+          break;
+        }
+        case GoState.Syscall: {
+          const last = g.time(s, LAST_SYSCALL);
+          if (!Number.isNaN(last)) {
+            const lastBlocked = g.time(s, LAST_SYSCALL_BLOCK);
+            if (!Number.isNaN(lastBlocked)) {
+              g.addTime(s, SYSCALL_BLOCK, now - lastBlocked);
+              g.addTime(s, SYSCALL, lastBlocked - last);
+            } else {
+              g.addTime(s, SYSCALL, now - last);
+            }
+            g.setTime(s, LAST_SYSCALL, NO_TIME);
+            g.setTime(s, LAST_SYSCALL_BLOCK, NO_TIME);
+            const p = syscallingG.get(id);
+            if (p !== undefined) syscallingP.delete(p);
+            syscallingG.delete(id);
+          }
+          break;
+        }
       }
     }
-    if (row < 0) return; // Go would crash: a goroutine must first appear Undetermined or NotExist.
 
     // Name the goroutine by the root frame of its transition stack (its immutable start point).
-    if (g.name(row) === '') {
+    if (!g.named(s)) {
       const frame = rootFrame(ev.transitionStack);
-      if (frame !== null) g.frame.set(row, frame + 1);
+      if (frame !== null) g.setFrame(s, frame);
     }
 
     // Transition into the new state.
     switch (to) {
       case GoState.Running:
-        g.set(row, LAST_START, now);
-        if (Number.isNaN(g.startTime(row))) g.setStartTime(row, now);
+        g.setTime(s, LAST_START, now);
+        if (Number.isNaN(g.time(s, START))) g.setTime(s, START, now);
         break;
       case GoState.Runnable:
-        g.set(row, LAST_RUNNABLE, now);
+        g.setTime(s, LAST_RUNNABLE, now);
         break;
       case GoState.Waiting:
         if (ev.reason !== 'forever') {
-          g.set(row, LAST_BLOCK, now);
-          g.setBlockReason(row, ev.reason);
+          g.setTime(s, LAST_BLOCK, now);
+          g.setBlockReason(s, ev.reason);
           break;
         }
         // Blocked forever is like exiting.
-        g.finalize(row, now, recordEvent(ev));
+        g.finalize(row, now, ev);
         break;
       case GoState.NotExist:
-        g.finalize(row, now, recordEvent(ev));
+        g.finalize(row, now, ev);
         break;
       case GoState.Syscall:
         syscallingP.set(ev.p, id);
         syscallingG.set(id, ev.p);
-        g.set(row, LAST_SYSCALL, now);
+        g.setTime(s, LAST_SYSCALL, now);
         break;
     }
   }
@@ -517,7 +623,7 @@ export function createSummarizer(tables: TraceTables): Analysis<Summary> {
     const goid = syscallingP.get(ev.resourceId);
     if (goid === undefined) return;
     const row = goroutines.find(goid);
-    if (row >= 0) goroutines.set(row, LAST_SYSCALL_BLOCK, ev.time);
+    if (row >= 0) goroutines.setTime(goroutines.slot(row), LAST_SYSCALL_BLOCK, ev.time);
     syscallingP.delete(ev.resourceId);
   }
 

@@ -139,6 +139,10 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   /** (kind, resource) → provisional track id: one numeric map per kind (this runs per event). */
   private readonly trackKeys: Record<'gc' | 'stw' | 'proc' | 'thread', Map<number, number>> = { gc: new Map(), stw: new Map(), proc: new Map(), thread: new Map() };
   private readonly trackKind: TrackKind[] = [];
+  /** Proc id → provisional track, and the last thread that got a slice (slices alternate proc, thread). */
+  private readonly procTrack: number[] = [];
+  private sliceThread = Number.NaN;
+  private sliceThreadTrack = -1;
   private readonly trackResource: number[] = [];
 
   private readonly sliceTrack = chunkedI32();
@@ -218,18 +222,17 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
    * The goroutine's name now, as go tool trace names a slice when it ends. Without a label it
    * is a derived id (no string per goroutine): its row, and whether it was named yet.
    */
-  goroutineName(id: number): number {
-    const row = this.g.row(id);
+  goroutineName(row: number): number {
     const label = this.g.label.data[row];
     const fn = this.g.startFunction.data[row];
     if (label === 0) return TimelineModel.goroutineNameId(row, fn > 0);
-    let name = `G${id}`;
+    let name = `G${this.g.id.data[row]}`;
     if (fn > 0) name += ` ${this.strings.get(fn - 1)}`;
     return this.strings.intern(`${name} (${this.strings.get(label)})`);
   }
 
   slice(kind: TrackKind, resource: number, start: number, end: number, sliceKind: SliceKind, goroutine: number, name: number, startStack: number, endStack: number): void {
-    this.sliceTrack.push(kind === 'goroutine' ? GOROUTINE_TRACK + this.g.row(resource) : this.track(kind, resource));
+    this.sliceTrack.push(this.sliceTrackId(kind, resource));
     this.sliceStart.push(start);
     this.sliceEnd.push(end);
     this.sliceKind.push(sliceKind);
@@ -237,6 +240,23 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     this.sliceName.push(name);
     this.sliceStartStack.push(startStack);
     this.sliceEndStack.push(endStack);
+  }
+
+  /** The provisional track of a slice: the views' proc and thread slices take the short ways. */
+  private sliceTrackId(kind: TrackKind, resource: number): number {
+    if (kind === 'proc') {
+      const id = this.procTrack[resource];
+      if (id !== undefined) return id;
+      return resource >= 0 && resource < 0x10000 && Number.isInteger(resource) ? (this.procTrack[resource] = this.track(kind, resource)) : this.track(kind, resource);
+    }
+    if (kind === 'thread') {
+      if (resource !== this.sliceThread) {
+        this.sliceThread = resource;
+        this.sliceThreadTrack = this.track(kind, resource);
+      }
+      return this.sliceThreadTrack;
+    }
+    return kind === 'goroutine' ? GOROUTINE_TRACK + this.g.row(resource) : this.track(kind, resource);
   }
 
   private track(kind: TrackKind, resource: number): number {
@@ -493,7 +513,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       const counter = this.goroutineCounter;
       if (vf !== vt || counter.length === 0 || v[0] !== last[0] || v[1] !== last[1] || v[2] !== last[2] || v[3] !== last[3] || v[4] !== last[4]) {
         counter.push(t, v);
-        last.set(v);
+        for (let k = 0; k < 5; k++) last[k] = v[k];
       }
     }
   }

@@ -26,8 +26,49 @@ interface ValueRange {
   integer: boolean;
 }
 
-/** Extends `range` by the first `length` values of `data`. */
+/**
+ * Extends `range` by the first `length` values of `data`. Integer arrays take a loop of their own
+ * type: one shared loop over every array type runs several times slower (megamorphic loads).
+ */
 function widenRange(range: ValueRange, data: ArrayLike<number>, length: number): void {
+  if (!range.integer) return;
+  if (data instanceof Uint8Array) widenByU8(range, data, length);
+  else if (data instanceof Uint16Array) widenByU16(range, data, length);
+  else if (data instanceof Int32Array) widenByI32(range, data, length);
+  else if (data instanceof Uint32Array) widenByU32(range, data, length);
+  else widenByAny(range, data, length);
+}
+
+function widenByU8(range: ValueRange, data: Uint8Array, length: number): void {
+  let max = range.max;
+  for (let i = 0; i < length; i++) if (data[i] > max) max = data[i];
+  range.max = max;
+}
+
+function widenByU16(range: ValueRange, data: Uint16Array, length: number): void {
+  let max = range.max;
+  for (let i = 0; i < length; i++) if (data[i] > max) max = data[i];
+  range.max = max;
+}
+
+function widenByU32(range: ValueRange, data: Uint32Array, length: number): void {
+  let max = range.max;
+  for (let i = 0; i < length; i++) if (data[i] > max) max = data[i];
+  range.max = max;
+}
+
+function widenByI32(range: ValueRange, data: Int32Array, length: number): void {
+  let { min, max } = range;
+  for (let i = 0; i < length; i++) {
+    const v = data[i];
+    if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  range.min = min;
+  range.max = max;
+}
+
+function widenByAny(range: ValueRange, data: ArrayLike<number>, length: number): void {
   let { min, max } = range;
   for (let i = 0; i < length && range.integer; i++) {
     const v = data[i];
@@ -45,28 +86,69 @@ function typeFor({ min, max, integer }: ValueRange): IntColumnConstructor {
   return min >= -0x8000 && max <= 0x7fff ? Int16Array : min >= -0x80000000 && max <= 0x7fffffff ? Int32Array : Float64Array;
 }
 
+type Chunks = readonly ArrayLike<number>[];
+type Gather<T extends IntColumn> = (out: T, chunks: Chunks, order: Uint32Array) => void;
+
+// out[i] = chunks[order[i]], one copy per output type so each store site sees a single type.
+const gatherU8: Gather<Uint8Array> = (out, chunks, order) => {
+  for (let i = 0; i < order.length; i++) out[i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
+};
+const gatherU16: Gather<Uint16Array> = (out, chunks, order) => {
+  for (let i = 0; i < order.length; i++) out[i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
+};
+const gatherI16: Gather<Int16Array> = (out, chunks, order) => {
+  for (let i = 0; i < order.length; i++) out[i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
+};
+const gatherI32: Gather<Int32Array> = (out, chunks, order) => {
+  for (let i = 0; i < order.length; i++) out[i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
+};
+const gatherU32: Gather<Uint32Array> = (out, chunks, order) => {
+  for (let i = 0; i < order.length; i++) out[i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
+};
+const gatherF64: Gather<Float64Array> = (out, chunks, order) => {
+  for (let i = 0; i < order.length; i++) out[i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
+};
+
+function gatherInto(out: IntColumn, chunks: Chunks, order: Uint32Array): void {
+  if (out instanceof Uint8Array) gatherU8(out, chunks, order);
+  else if (out instanceof Uint16Array) gatherU16(out, chunks, order);
+  else if (out instanceof Int16Array) gatherI16(out, chunks, order);
+  else if (out instanceof Int32Array) gatherI32(out, chunks, order);
+  else if (out instanceof Uint32Array) gatherU32(out, chunks, order);
+  else gatherF64(out, chunks, order);
+}
+
+/** The range of the values `order` selects from the chunks. */
+function selectedRange(chunks: Chunks, order: Uint32Array): ValueRange {
+  const range: ValueRange = { min: 0, max: 0, integer: true };
+  let { min, max } = range;
+  for (let i = 0; i < order.length; i++) {
+    const v = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
+    if (v < min) min = v;
+    else if (v > max) max = v;
+    else if (v !== v) range.integer = false;
+  }
+  range.min = min;
+  range.max = max;
+  if (range.integer && chunks.some((c) => c instanceof Float64Array)) {
+    // Fractions can only sit in Float64 chunks (integer chunks hold what they read back).
+    for (let i = 0; i < order.length && range.integer; i++) {
+      if (!Number.isInteger(chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK])) range.integer = false;
+    }
+  }
+  return range;
+}
+
 /**
  * chunked[order[i]] at i, in the narrowest array type that holds the chunked columns' values
  * (`selectedOnly`: only the values `order` selects, when it leaves some out).
  */
-function gatherNarrow(chunks: readonly ArrayLike<number>[], length: number, order: Uint32Array, selectedOnly = false): IntColumn {
-  const range: ValueRange = { min: 0, max: 0, integer: true };
-  if (selectedOnly) {
-    for (let i = 0; i < order.length && range.integer; i++) {
-      const o = order[i];
-      const v = chunks[o >>> CHUNK_BITS][o & CHUNK_MASK];
-      if (!Number.isInteger(v)) range.integer = false;
-      if (v < range.min) range.min = v;
-      else if (v > range.max) range.max = v;
-    }
-  } else {
-    for (let c = 0; c < chunks.length; c++) widenRange(range, chunks[c], Math.min(CHUNK, length - c * CHUNK));
-  }
+function gatherNarrow(chunks: Chunks, length: number, order: Uint32Array, selectedOnly = false): IntColumn {
+  let range: ValueRange = { min: 0, max: 0, integer: true };
+  if (selectedOnly) range = selectedRange(chunks, order);
+  else for (let c = 0; c < chunks.length; c++) widenRange(range, chunks[c], Math.min(CHUNK, length - c * CHUNK));
   const out = new (typeFor(range))(order.length);
-  for (let i = 0; i < order.length; i++) {
-    const o = order[i];
-    out[i] = chunks[o >>> CHUNK_BITS][o & CHUNK_MASK];
-  }
+  gatherInto(out, chunks, order);
   return out;
 }
 
@@ -144,14 +226,18 @@ const CHUNK_MASK = CHUNK - 1;
  */
 export class ChunkedColumn<T extends TypedArray> {
   private chunks: T[] = [];
+  /** The last chunk (pushes write here without looking it up). */
+  private current: T;
   length = 0;
 
-  constructor(private readonly ctor: TypedArrayConstructor<T>) {}
+  constructor(private readonly ctor: TypedArrayConstructor<T>) {
+    this.current = new ctor(0);
+  }
 
   push(value: number): void {
     const offset = this.length & CHUNK_MASK;
-    if (offset === 0) this.chunks.push(new this.ctor(CHUNK));
-    this.chunks[this.chunks.length - 1][offset] = value;
+    if (offset === 0) this.chunks.push((this.current = new this.ctor(CHUNK)));
+    this.current[offset] = value;
     this.length++;
   }
 
@@ -192,6 +278,7 @@ export class ChunkedColumn<T extends TypedArray> {
   /** Drops the storage (after finish() has copied it out). */
   release(): void {
     this.chunks = [];
+    this.current = new this.ctor(0);
     this.length = 0;
   }
 
@@ -211,19 +298,22 @@ const WIDENING: readonly IntColumnConstructor[] = [Uint8Array, Uint16Array, Int3
 export class NarrowChunkedColumn {
   private chunks: IntColumn[] = [];
   private level: number[] = [];
+  /** The last chunk, and whether it is already of the widest type. */
+  private current: IntColumn = new Uint8Array(0);
+  private currentWidest = false;
   length = 0;
 
   push(value: number): void {
     const offset = this.length & CHUNK_MASK;
     if (offset === 0) {
-      this.chunks.push(new Uint8Array(CHUNK));
+      this.chunks.push((this.current = new Uint8Array(CHUNK)));
       this.level.push(0);
+      this.currentWidest = false;
     }
-    const c = this.chunks.length - 1;
-    const chunk = this.chunks[c];
+    const chunk = this.current;
     chunk[offset] = value;
     // (NaN never reads back equal; Float64 chunks, the widest, hold it anyway.)
-    if (chunk[offset] !== value && this.level[c] < WIDENING.length - 1) this.widen(c, offset, value, offset);
+    if (chunk[offset] !== value && !this.currentWidest) this.widen(this.chunks.length - 1, offset, value, offset);
     this.length++;
   }
 
@@ -249,6 +339,10 @@ export class NarrowChunkedColumn {
     chunk[offset] = value;
     this.chunks[c] = chunk;
     this.level[c] = level;
+    if (c === this.chunks.length - 1) {
+      this.current = chunk;
+      this.currentWidest = level === WIDENING.length - 1;
+    }
   }
 
   get(i: number): number {
@@ -270,6 +364,8 @@ export class NarrowChunkedColumn {
   release(): void {
     this.chunks = [];
     this.level = [];
+    this.current = new Uint8Array(0);
+    this.currentWidest = false;
     this.length = 0;
   }
 

@@ -127,22 +127,22 @@ export class DeltaCounterBuilder {
         this.step[i] = STEP_ESCAPE;
         this.stepEscapes.set(i, time);
       }
+      // One loop per point (this runs once per goroutine transition): codes and block maxima.
       let code = 0;
+      let escape = false;
+      const last = this.last;
+      const blockMax = this.blockMax;
+      const base = (this.blockTime.length - 1) * n;
       for (let k = 0; k < n; k++) {
-        const d = values[k] - this.last[k];
-        if (d === 0) continue;
+        const v = values[k];
+        const d = v - last[k];
         if (d === 1) code |= DELTA_PLUS << (2 * k);
         else if (d === -1) code |= DELTA_MINUS << (2 * k);
-        else code = -1;
-        if (code < 0) break;
+        else if (d !== 0) escape = true;
+        if (v > blockMax[base + k]) blockMax[base + k] = v;
       }
-      if (code < 0) {
-        code = DELTA_ESCAPE;
-        this.valueEscapes.set(i, Int32Array.from(values as ArrayLike<number>));
-      }
-      this.code[i] = code;
-      const base = (this.blockTime.length - 1) * n;
-      for (let k = 0; k < n; k++) if (values[k] > this.blockMax[base + k]) this.blockMax[base + k] = values[k];
+      if (escape) this.valueEscapes.set(i, Int32Array.from(values as ArrayLike<number>));
+      this.code[i] = escape ? DELTA_ESCAPE : code;
     }
     for (let k = 0; k < n; k++) this.last[k] = values[k];
     this.lastTime = time;

@@ -14,8 +14,8 @@ export const NONE = -1;
 export interface SliceSink {
   slice(track: TrackKind, resource: number, start: number, end: number, kind: SliceKind, goroutine: number, name: number, startStack: number, endStack: number): void;
   internString(s: string): number;
-  /** String id of the goroutine's name now (go tool trace names each slice when it ends). */
-  goroutineName(id: number): number;
+  /** String id of the name of the goroutine of builder row `row` now (go tool trace names each slice when it ends). */
+  goroutineName(row: number): number;
 }
 
 /** Times the views need from the builder: the trace's first and (at finish) last event. */
@@ -234,7 +234,7 @@ export class TimelineView {
       const resource = gs.executing;
       // The goroutine view's execution slices are the Running/Syscall runs of its state row.
       if (track !== 'goroutine') {
-        this.sink.slice(track, resource, gs.startRunningTime, t, SliceKind.GoroutineExec, gs.id, this.sink.goroutineName(gs.id), gs.lastStopStack, stack);
+        this.sink.slice(track, resource, gs.startRunningTime, t, SliceKind.GoroutineExec, gs.id, this.sink.goroutineName(gs.row), gs.lastStopStack, stack);
       }
       if (gs.completed) {
         for (const c of gs.completed) this.sink.slice(track, resource, c.start, c.end, c.kind, gs.id, c.name, c.startStack, c.endStack);

@@ -15,10 +15,11 @@ import type { Analysis } from '../analysis/analysis.ts';
 import { EventKind, GoState, ProcState, ResourceKind, type TraceEvent } from './event.ts';
 import type { TraceTables } from './tables.ts';
 import {
-  chunkedF64, chunkedI32, chunkedU32, chunkedU8, f64, i32, narrowChunked, narrowed, sortSegment, StringTable, u32, u8, type GrowableColumn,
+  chunkedF64, chunkedU32, f64, i32, narrowChunked, narrowed, StringTable, u32, u8, type GrowableColumn,
 } from './timeline-columns.ts';
 import { sortIndicesByKeys } from './timeline-sort.ts';
 import { StateRowsBuilder } from './timeline-states.ts';
+import { buildSliceColumns, SliceStore } from './timeline-slices.ts';
 import { DeltaCounterBuilder, PlainCounter, type CounterSeries } from './timeline-counter.ts';
 import { DenseIdIndex } from '../analysis/pprof-columns.ts';
 import { buildTilePyramids } from '../analysis/tiles-pyramid.ts';
@@ -32,7 +33,7 @@ import {
   type TrackDescriptor,
   type TrackKind,
 } from './timeline.ts';
-import { NONE, TimelineView, type SliceSink, type TraceClock } from './timeline-views.ts';
+import { NONE, TimelineViews, type SliceSink, type TraceClock } from './timeline-views.ts';
 
 const MARK_ASSIST_RANGE = 'GC mark assist';
 const STW_PREFIX = 'stop-the-world';
@@ -126,13 +127,10 @@ export function createTimelineModel(tables: TraceTables): Analysis<TimelineModel
   return new TimelineBuilder(tables);
 }
 
-/** Provisional track ids at or above this are goroutine rows (row = id − GOROUTINE_TRACK). */
-const GOROUTINE_TRACK = 0x40000000;
-
 class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private readonly strings = new StringTable();
   private readonly clock: TraceClock = { startTime: Number.NaN, endTime: Number.NaN };
-  private readonly views: TimelineView[];
+  private readonly views: TimelineViews;
 
   // Provisional tracks of the GC, STW, proc and thread kinds, numbered in order of first sight;
   // goroutine tracks are their goroutine's row. finish() renumbers them all.
@@ -145,14 +143,11 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private sliceThreadTrack = -1;
   private readonly trackResource: number[] = [];
 
-  private readonly sliceTrack = chunkedI32();
-  private readonly sliceStart = chunkedF64();
-  private readonly sliceEnd = chunkedF64();
-  private readonly sliceKind = chunkedU8();
-  private readonly sliceGoroutine = narrowChunked();
-  private readonly sliceName = chunkedU32();
-  private readonly sliceStartStack = narrowChunked();
-  private readonly sliceEndStack = narrowChunked();
+  /** Slices of the fixed tracks, by provisional track id; goroutine tracks' slices share one store. */
+  private readonly sliceStores: (SliceStore | undefined)[] = [];
+  private readonly goroutineSlices = new SliceStore();
+  /** Builder row of each goroutine-track slice. */
+  private readonly goroutineSliceRow = u32();
 
   private readonly g = new GoroutineColumns();
   private readonly states = new StateRowsBuilder();
@@ -207,7 +202,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private exitSyscallName = -1;
 
   constructor(private readonly tables: TraceTables) {
-    this.views = [new TimelineView('proc', this, this.clock), new TimelineView('thread', this, this.clock), new TimelineView('goroutine', this, this.clock)];
+    this.views = new TimelineViews(this, this.clock);
     this.track('gc', -1);
     this.track('stw', -1);
   }
@@ -232,18 +227,17 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   }
 
   slice(kind: TrackKind, resource: number, start: number, end: number, sliceKind: SliceKind, goroutine: number, name: number, startStack: number, endStack: number): void {
-    this.sliceTrack.push(this.sliceTrackId(kind, resource));
-    this.sliceStart.push(start);
-    this.sliceEnd.push(end);
-    this.sliceKind.push(sliceKind);
-    this.sliceGoroutine.push(goroutine);
-    this.sliceName.push(name);
-    this.sliceStartStack.push(startStack);
-    this.sliceEndStack.push(endStack);
+    if (kind === 'goroutine') {
+      this.goroutineSliceRow.push(this.g.row(resource));
+      this.goroutineSlices.push(start, end, sliceKind, goroutine, name, startStack, endStack);
+      return;
+    }
+    const track = this.fixedTrack(kind, resource);
+    (this.sliceStores[track] ??= new SliceStore()).push(start, end, sliceKind, goroutine, name, startStack, endStack);
   }
 
-  /** The provisional track of a slice: the views' proc and thread slices take the short ways. */
-  private sliceTrackId(kind: TrackKind, resource: number): number {
+  /** The provisional track of a fixed-track slice: the views' proc and thread slices take the short ways. */
+  private fixedTrack(kind: TrackKind, resource: number): number {
     if (kind === 'proc') {
       const id = this.procTrack[resource];
       if (id !== undefined) return id;
@@ -256,7 +250,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       }
       return this.sliceThreadTrack;
     }
-    return kind === 'goroutine' ? GOROUTINE_TRACK + this.g.row(resource) : this.track(kind, resource);
+    return this.track(kind, resource);
   }
 
   private track(kind: TrackKind, resource: number): number {
@@ -355,11 +349,9 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     if (ev.resourceKind !== ResourceKind.Goroutine) return;
     const id = ev.resourceId;
     const row = this.g.row(id);
-    for (const view of this.views) {
-      if (begin) view.rangeBegin(id, row, t, name, ev.stack);
-      else if (active) view.rangeActive(id, row, name);
-      else view.rangeEnd(id, row, t, name, ev.stack);
-    }
+    if (begin) this.views.rangeBegin(id, row, t, name, ev.stack);
+    else if (active) this.views.rangeActive(id, row, name);
+    else this.views.rangeEnd(id, row, t, name, ev.stack);
     if (name === MARK_ASSIST_RANGE) this.g.setFlag(row, MARK_ASSIST, ev.kind !== EventKind.RangeEnd);
     if (name.startsWith(STW_PREFIX)) {
       if (begin) this.stwRanges.set(id, { time: t, stack: ev.stack, name });
@@ -388,7 +380,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     const t = ev.time;
 
     if (executing(from) && !executing(to) && to === GoState.Waiting) g.blockReason.data[row] = this.reasonId(ev.reason);
-    for (const view of this.views) view.goroutineTransition(ev, row);
+    this.views.goroutineTransition(ev, row);
 
     // Flows (gstate.go start / unblock / created / blockedSyscallEnd, goroutine-view order).
     if (!executing(from) && executing(to)) {
@@ -532,7 +524,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     const from = ev.oldState;
     const to = ev.newState;
     if (from === to) return;
-    for (const view of this.views) view.procTransition(ev);
+    this.views.procTransition(ev);
     if (to === ProcState.Running) {
       this.runningProcs++;
       this.threadCounter.point(from === ProcState.Undetermined ? this.clock.startTime : ev.time, [this.runningProcs]);
@@ -552,7 +544,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     for (const r of this.procRanges.values()) this.slice('proc', r.proc, r.time, end, SliceKind.Range, -1, this.strings.intern(r.name), r.stack, 0);
     for (const [name, r] of this.globalRanges) if (name.includes('GC')) this.slice('gc', -1, r.time, end, SliceKind.Range, -1, this.strings.intern(name), r.stack, 0);
     for (const [g, r] of this.stwRanges) this.slice('stw', -1, r.time, end, SliceKind.Range, g, this.strings.intern(r.name), r.stack, 0);
-    for (const view of this.views) view.finish();
+    this.views.finish();
     for (let p = 0; p <= this.maxProc; p++) this.track('proc', p);
     const g = this.g;
     for (let row = 0; row < g.count; row++) if (g.has(row, ROW_OPEN)) g.rowEnd.data[row] = end;
@@ -615,73 +607,16 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     };
   }
 
-  /** Sorts slices by (track, lane, start) and assigns lanes so no two slices in a lane overlap. */
+  /** Slices by (track, lane, start), with lanes so no two slices in a lane overlap (timeline-slices.ts). */
   private buildSlices(trackCount: number, finalOf: Int32Array, goroutineBase: number, kOfRow: Uint32Array): SliceColumns {
-    const n = this.sliceStart.length;
-    const track = new Uint32Array(n);
-    for (let i = 0; i < n; i++) {
-      const prov = this.sliceTrack.get(i);
-      track[i] = prov >= GOROUTINE_TRACK ? goroutineBase + kOfRow[prov - GOROUTINE_TRACK] : finalOf[prov];
-    }
-    this.sliceTrack.release();
-    const trackOffset = countingOffsets(track, trackCount);
-    const order = countingSort(track, trackOffset);
-    const start = this.sliceStart.trimmed();
-    this.sliceStart.release();
-    const end = this.sliceEnd.trimmed();
-    this.sliceEnd.release();
-
-    const lane = new Uint16Array(n);
-    const trackLanes = new Uint16Array(trackCount);
-    const laneEnds: number[] = [];
-    for (let t = 0; t < trackCount; t++) {
-      const lo = trackOffset[t];
-      const hi = trackOffset[t + 1];
-      if (lo === hi) continue;
-      sortSegment(order, lo, hi, start, end);
-      laneEnds.length = 0;
-      for (let k = lo; k < hi; k++) {
-        const i = order[k];
-        let l = 0;
-        while (l < laneEnds.length && laneEnds[l] > start[i]) l++;
-        if (l === laneEnds.length) laneEnds.push(end[i]);
-        else laneEnds[l] = end[i];
-        lane[i] = l;
-      }
-      trackLanes[t] = laneEnds.length;
-      // Stable reorder of this track's slices by lane (they are already by start within a lane).
-      if (laneEnds.length > 1) groupByLane(order, lo, hi, lane, laneEnds.length);
-    }
-
-    const trackSegment = new Uint32Array(trackCount + 1);
-    let segments = 0;
-    for (let t = 0; t < trackCount; t++) {
-      trackSegment[t] = segments;
-      segments += trackLanes[t];
-    }
-    trackSegment[trackCount] = segments;
-    const segmentOffset = new Uint32Array(segments + 1);
-    let k = 0;
-    for (let t = 0; t < trackCount; t++) {
-      for (let l = 0; l < trackLanes[t]; l++) {
-        segmentOffset[trackSegment[t] + l] = k;
-        while (k < trackOffset[t + 1] && lane[order[k]] === l) k++;
-      }
-    }
-    segmentOffset[segments] = k;
-
-    return {
-      start: permute(start, order),
-      end: permute(end, order),
-      kind: take(this.sliceKind, (c) => c.permuted(order)),
-      goroutine: take(this.sliceGoroutine, (c) => c.permutedNarrow(order)),
-      name: renameGoroutines(take(this.sliceName, (c) => c.permuted(order)), kOfRow),
-      startStack: take(this.sliceStartStack, (c) => c.permutedNarrow(order)),
-      endStack: take(this.sliceEndStack, (c) => c.permutedNarrow(order)),
-      segmentOffset,
-      trackSegment,
-      trackLanes,
-    };
+    const fixed: { track: number; store: SliceStore }[] = [];
+    this.sliceStores.forEach((store, prov) => {
+      if (store) fixed.push({ track: finalOf[prov], store });
+    });
+    const rows = this.goroutineSliceRow;
+    const goroutineTrack = new Uint32Array(rows.length);
+    for (let i = 0; i < rows.length; i++) goroutineTrack[i] = goroutineBase + kOfRow[rows.data[i]];
+    return buildSliceColumns({ trackCount, fixed, goroutine: this.goroutineSlices, goroutineTrack, kOfRow });
   }
 
   /** State rows in goroutine-track order (row k is goroutine track k). */
@@ -732,9 +667,6 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   }
 }
 
-/** Derived name ids, as TimelineModel.goroutineNameId makes them (the builder's are by row). */
-const DERIVED_NAME_BASE = TimelineModel.goroutineNameId(0, false);
-
 function trackName(kind: TrackKind, resource: number): string {
   switch (kind) {
     case 'gc': return 'GC';
@@ -744,24 +676,6 @@ function trackName(kind: TrackKind, resource: number): string {
     case 'goroutine': return `G${resource}`;
     case 'counter': return `Counter ${resource}`;
   }
-}
-
-/** Derived goroutine names were made with builder rows; the model names goroutine tracks by k. */
-function renameGoroutines(names: Uint32Array, kOfRow: Uint32Array): Uint32Array {
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i];
-    if (name >= DERIVED_NAME_BASE) names[i] = TimelineModel.goroutineNameId(kOfRow[(name - DERIVED_NAME_BASE) >>> 1], (name & 1) === 1);
-  }
-  return names;
-}
-
-/** Stable reorder of order[lo..hi) by lane (a counting sort: lanes are few). */
-function groupByLane(order: Uint32Array, lo: number, hi: number, lane: Uint16Array, lanes: number): void {
-  const next = new Uint32Array(lanes + 1);
-  for (let k = lo; k < hi; k++) next[lane[order[k]] + 1]++;
-  for (let l = 0; l < lanes; l++) next[l + 1] += next[l];
-  const seg = order.slice(lo, hi);
-  for (let k = 0; k < seg.length; k++) order[lo + next[lane[seg[k]]]++] = seg[k];
 }
 
 /** `column` turned into its final form by `build`, then released (one copy alive at a time). */
@@ -776,22 +690,6 @@ function permute(src: Float64Array, order: Uint32Array): Float64Array {
   const out = new Float64Array(order.length);
   for (let i = 0; i < order.length; i++) out[i] = src[order[i]];
   return out;
-}
-
-/** offsets[k] = number of keys < k; keys are in [0, buckets). */
-function countingOffsets(keys: ArrayLike<number>, buckets: number): Uint32Array {
-  const offsets = new Uint32Array(buckets + 1);
-  for (let i = 0; i < keys.length; i++) offsets[keys[i] + 1]++;
-  for (let b = 0; b < buckets; b++) offsets[b + 1] += offsets[b];
-  return offsets;
-}
-
-/** A stable permutation grouping indices by key. */
-function countingSort(keys: ArrayLike<number>, offsets: Uint32Array): Uint32Array {
-  const next = offsets.slice(0, offsets.length - 1);
-  const order = new Uint32Array(keys.length);
-  for (let i = 0; i < keys.length; i++) order[next[keys[i]]++] = i;
-  return order;
 }
 
 /** A step series: points are appended when values change; back-dated points are re-sorted. */

@@ -20,7 +20,7 @@ export function narrowed(data: ArrayLike<number>, length = data.length): IntColu
 
 type IntColumnConstructor = { new (length: number): IntColumn };
 
-interface ValueRange {
+export interface ValueRange {
   min: number;
   max: number;
   integer: boolean;
@@ -87,35 +87,50 @@ function typeFor({ min, max, integer }: ValueRange): IntColumnConstructor {
 }
 
 type Chunks = readonly ArrayLike<number>[];
-type Gather<T extends IntColumn> = (out: T, chunks: Chunks, order: Uint32Array) => void;
+type Gather<T extends IntColumn> = (out: T, chunks: Chunks, order: Uint32Array, at: number) => void;
 
-// out[i] = chunks[order[i]], one copy per output type so each store site sees a single type.
-const gatherU8: Gather<Uint8Array> = (out, chunks, order) => {
-  for (let i = 0; i < order.length; i++) out[i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
+// out[at + i] = chunks[order[i]], one copy per output type so each store site sees a single type.
+const gatherU8: Gather<Uint8Array> = (out, chunks, order, at) => {
+  for (let i = 0; i < order.length; i++) out[at + i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
 };
-const gatherU16: Gather<Uint16Array> = (out, chunks, order) => {
-  for (let i = 0; i < order.length; i++) out[i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
+const gatherU16: Gather<Uint16Array> = (out, chunks, order, at) => {
+  for (let i = 0; i < order.length; i++) out[at + i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
 };
-const gatherI16: Gather<Int16Array> = (out, chunks, order) => {
-  for (let i = 0; i < order.length; i++) out[i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
+const gatherI16: Gather<Int16Array> = (out, chunks, order, at) => {
+  for (let i = 0; i < order.length; i++) out[at + i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
 };
-const gatherI32: Gather<Int32Array> = (out, chunks, order) => {
-  for (let i = 0; i < order.length; i++) out[i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
+const gatherI32: Gather<Int32Array> = (out, chunks, order, at) => {
+  for (let i = 0; i < order.length; i++) out[at + i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
 };
-const gatherU32: Gather<Uint32Array> = (out, chunks, order) => {
-  for (let i = 0; i < order.length; i++) out[i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
+const gatherU32: Gather<Uint32Array> = (out, chunks, order, at) => {
+  for (let i = 0; i < order.length; i++) out[at + i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
 };
-const gatherF64: Gather<Float64Array> = (out, chunks, order) => {
-  for (let i = 0; i < order.length; i++) out[i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
+const gatherF64: Gather<Float64Array> = (out, chunks, order, at) => {
+  for (let i = 0; i < order.length; i++) out[at + i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
 };
 
-function gatherInto(out: IntColumn, chunks: Chunks, order: Uint32Array): void {
-  if (out instanceof Uint8Array) gatherU8(out, chunks, order);
-  else if (out instanceof Uint16Array) gatherU16(out, chunks, order);
-  else if (out instanceof Int16Array) gatherI16(out, chunks, order);
-  else if (out instanceof Int32Array) gatherI32(out, chunks, order);
-  else if (out instanceof Uint32Array) gatherU32(out, chunks, order);
-  else gatherF64(out, chunks, order);
+function gatherInto(out: IntColumn, chunks: Chunks, order: Uint32Array, at = 0): void {
+  if (out instanceof Uint8Array) gatherU8(out, chunks, order, at);
+  else if (out instanceof Uint16Array) gatherU16(out, chunks, order, at);
+  else if (out instanceof Int16Array) gatherI16(out, chunks, order, at);
+  else if (out instanceof Int32Array) gatherI32(out, chunks, order, at);
+  else if (out instanceof Uint32Array) gatherU32(out, chunks, order, at);
+  else gatherF64(out, chunks, order, at);
+}
+
+/** The values of several columns, for choosing the one array type that holds them all. */
+export class IntRange {
+  private readonly range: ValueRange = { min: 0, max: 0, integer: true };
+
+  add(column: NarrowChunkedColumn): this {
+    column.widenRangeOf(this.range);
+    return this;
+  }
+
+  /** A new array of `length` in the narrowest type holding every value added. */
+  allocate(length: number): IntColumn {
+    return new (typeFor(this.range))(length);
+  }
 }
 
 /** The range of the values `order` selects from the chunks. */
@@ -226,19 +241,32 @@ const CHUNK_MASK = CHUNK - 1;
  */
 export class ChunkedColumn<T extends TypedArray> {
   private chunks: T[] = [];
-  /** The last chunk (pushes write here without looking it up). */
+  /** The last chunk (pushes write here without looking it up), and the length it has room up to. */
   private current: T;
+  private limit = 0;
   length = 0;
 
-  constructor(private readonly ctor: TypedArrayConstructor<T>) {
+  /** `firstChunk`: capacity the first chunk starts at (it doubles up to a full chunk). */
+  constructor(private readonly ctor: TypedArrayConstructor<T>, private readonly firstChunk = CHUNK) {
     this.current = new ctor(0);
   }
 
   push(value: number): void {
-    const offset = this.length & CHUNK_MASK;
-    if (offset === 0) this.chunks.push((this.current = new this.ctor(CHUNK)));
-    this.current[offset] = value;
+    if (this.length === this.limit) this.makeRoom();
+    this.current[this.length & CHUNK_MASK] = value;
     this.length++;
+  }
+
+  private makeRoom(): void {
+    const size = this.current.length;
+    if (this.chunks.length === 1 && size < CHUNK) {
+      const bigger = new this.ctor(Math.min(CHUNK, size * 2));
+      bigger.set(this.current as never);
+      this.chunks[0] = this.current = bigger;
+    } else {
+      this.chunks.push((this.current = new this.ctor(this.chunks.length === 0 ? this.firstChunk : CHUNK)));
+    }
+    this.limit = (this.chunks.length - 1) * CHUNK + this.current.length;
   }
 
   get(i: number): number {
@@ -275,10 +303,16 @@ export class ChunkedColumn<T extends TypedArray> {
     return gatherNarrow(this.chunks, this.length, order, selectedOnly);
   }
 
+  /** out[at + i] = value order[i]. */
+  gatherInto(out: T, at: number, order: Uint32Array): void {
+    gatherInto(out as IntColumn, this.chunks, order, at);
+  }
+
   /** Drops the storage (after finish() has copied it out). */
   release(): void {
     this.chunks = [];
     this.current = new this.ctor(0);
+    this.limit = 0;
     this.length = 0;
   }
 
@@ -298,23 +332,37 @@ const WIDENING: readonly IntColumnConstructor[] = [Uint8Array, Uint16Array, Int3
 export class NarrowChunkedColumn {
   private chunks: IntColumn[] = [];
   private level: number[] = [];
-  /** The last chunk, and whether it is already of the widest type. */
+  /** The last chunk, whether it is already of the widest type, and the length it has room up to. */
   private current: IntColumn = new Uint8Array(0);
   private currentWidest = false;
+  private limit = 0;
   length = 0;
 
+  /** `firstChunk`: capacity the first chunk starts at (it doubles up to a full chunk). */
+  constructor(private readonly firstChunk = CHUNK) {}
+
   push(value: number): void {
+    if (this.length === this.limit) this.makeRoom();
     const offset = this.length & CHUNK_MASK;
-    if (offset === 0) {
-      this.chunks.push((this.current = new Uint8Array(CHUNK)));
-      this.level.push(0);
-      this.currentWidest = false;
-    }
     const chunk = this.current;
     chunk[offset] = value;
     // (NaN never reads back equal; Float64 chunks, the widest, hold it anyway.)
     if (chunk[offset] !== value && !this.currentWidest) this.widen(this.chunks.length - 1, offset, value, offset);
     this.length++;
+  }
+
+  private makeRoom(): void {
+    const size = this.current.length;
+    if (this.chunks.length === 1 && size < CHUNK) {
+      const bigger = new WIDENING[this.level[0]](Math.min(CHUNK, size * 2));
+      bigger.set(this.current as never);
+      this.chunks[0] = this.current = bigger;
+    } else {
+      this.chunks.push((this.current = new Uint8Array(this.chunks.length === 0 ? this.firstChunk : CHUNK)));
+      this.level.push(0);
+      this.currentWidest = false;
+    }
+    this.limit = (this.chunks.length - 1) * CHUNK + this.current.length;
   }
 
   /** Overwrites value i (which exists), widening its chunk if needed. */
@@ -332,7 +380,7 @@ export class NarrowChunkedColumn {
     const old = this.chunks[c];
     let chunk: IntColumn;
     do {
-      chunk = new WIDENING[++level](CHUNK);
+      chunk = new WIDENING[++level](old.length);
       chunk[0] = value;
     } while (chunk[0] !== value && level < WIDENING.length - 1);
     for (let i = 0; i < filled; i++) chunk[i] = old[i];
@@ -354,6 +402,16 @@ export class NarrowChunkedColumn {
     return gatherNarrow(this.chunks, this.length, order, selectedOnly);
   }
 
+  /** out[at + i] = value order[i] (out chosen by an IntRange this column was added to). */
+  gatherInto(out: IntColumn, at: number, order: Uint32Array): void {
+    gatherInto(out, this.chunks, order, at);
+  }
+
+  /** Extends `range` by every value (for IntRange). */
+  widenRangeOf(range: ValueRange): void {
+    for (let c = 0; c < this.chunks.length; c++) widenRange(range, this.chunks[c], Math.min(CHUNK, this.length - c * CHUNK));
+  }
+
   /** The values in the narrowest array type that holds them. */
   trimmed(): IntColumn {
     const order = new Uint32Array(this.length);
@@ -366,6 +424,7 @@ export class NarrowChunkedColumn {
     this.level = [];
     this.current = new Uint8Array(0);
     this.currentWidest = false;
+    this.limit = 0;
     this.length = 0;
   }
 

@@ -71,14 +71,12 @@ export type ViewKind = 'proc' | 'thread' | 'goroutine';
 
 const executing = (s: number) => s === GoState.Running || s === GoState.Syscall;
 
+/**
+ * One view. The per-goroutine states live in TimelineViews' shared slots (one lookup per event
+ * for all three views); a view's method gets the state it owns in that slot.
+ */
 export class TimelineView {
   private syscallName = -1;
-  // The states of live goroutines, in recycled slots: builder row → slot + 1 (0: none).
-  // Millions of goroutines come and go; only the live ones hold a state.
-  private readonly slotOfRow = new GrowableColumn(Int32Array, 1024);
-  private readonly slots: (ViewGoroutine | null)[] = [];
-  private readonly freeSlots: number[] = [];
-  private readonly spare: ViewGoroutine[] = [];
   /** procgen.go inSyscall: the goroutine in a syscall on each proc. */
   private readonly inSyscall = new Map<number, ViewGoroutine>();
 
@@ -88,37 +86,31 @@ export class TimelineView {
     private readonly clock: TraceClock,
   ) {}
 
-  /** The state of goroutine `id`, whose builder row is `row`. */
-  private state(id: number, row: number): ViewGoroutine {
-    const slot = row < this.slotOfRow.length ? this.slotOfRow.data[row] : 0;
-    if (slot !== 0) return this.slots[slot - 1]!;
-    const gs = (this.spare.pop() ?? new ViewGoroutine()).reset(id, row);
-    const free = this.freeSlots.pop();
-    if (free === undefined) {
-      this.slots.push(gs);
-      this.slotOfRow.set(row, this.slots.length);
-    } else {
-      this.slots[free] = gs;
-      this.slotOfRow.set(row, free + 1);
-    }
-    return gs;
+  /**
+   * Whether `gs` can be forgotten (a dead goroutine with nothing pending; cgo callback
+   * goroutines come back to life with the same id, so a slice still waiting to be flushed must
+   * survive).
+   */
+  forgettable(gs: ViewGoroutine): boolean {
+    return gs.executing === NONE && !gs.activeRanges?.size && !gs.completed?.length && !gs.syscallActive;
   }
 
-  private forget(gs: ViewGoroutine): void {
-    const slot = this.slotOfRow.data[gs.row];
-    this.slotOfRow.data[gs.row] = 0;
-    this.slots[slot - 1] = null;
-    this.freeSlots.push(slot - 1);
-    // A state procgen's inSyscall still refers to lives on there; only others are recycled.
-    if (!this.inSyscallOnProc(gs)) this.spare.push(gs);
+  /**
+   * A fresh state in place of a forgotten one. A state procgen's inSyscall still refers to lives
+   * on there untouched; only others are reset and reused.
+   */
+  renew(gs: ViewGoroutine): ViewGoroutine {
+    return this.inSyscallOnProc(gs) ? new ViewGoroutine().reset(gs.id, gs.row) : gs.reset(gs.id, gs.row);
   }
 
-  /** A goroutine StateTransition with from !== to (the builder filters no-ops); `row` is the builder's row of the goroutine. */
-  goroutineTransition(ev: TraceEvent, row: number): void {
+  /**
+   * A goroutine StateTransition with from !== to (the builder filters no-ops), on the
+   * goroutine's state `gs`. Returns whether the state is to be forgotten (renew()).
+   */
+  goroutineTransition(ev: TraceEvent, gs: ViewGoroutine): boolean {
     const from = ev.oldState;
     const to = ev.newState;
     const t = ev.time;
-    const gs = this.state(ev.resourceId, row);
     const backdated = from === GoState.Undetermined ? this.clock.startTime : t;
 
     if (this.kind === 'proc') {
@@ -140,9 +132,7 @@ export class TimelineView {
       if (from === GoState.Syscall) this.syscallEnd(gs, t, to !== GoState.Running);
       if (to === GoState.Syscall) this.syscallBegin(gs, backdated, resource, ev.stack);
     }
-    // Forget dead goroutines with nothing pending (cgo callback goroutines come back to life
-    // with the same id, so a slice still waiting to be flushed must survive).
-    if (to === GoState.NotExist && gs.executing === NONE && !gs.activeRanges?.size && !gs.completed?.length && !gs.syscallActive) this.forget(gs);
+    return to === GoState.NotExist && this.forgettable(gs);
   }
 
   /** procgen.go ProcTransition: a proc losing its P while its goroutine sat in a syscall. */
@@ -166,20 +156,17 @@ export class TimelineView {
     return false;
   }
 
-  rangeBegin(goroutine: number, row: number, t: number, name: string, stack: number): void {
-    const gs = this.state(goroutine, row);
+  rangeBegin(gs: ViewGoroutine, t: number, name: string, stack: number): void {
     gs.activeRanges ??= new Map();
     gs.activeRanges.set(name, { time: gs.executing !== NONE ? t : NaN, stack });
   }
 
-  rangeActive(goroutine: number, row: number, name: string): void {
-    const gs = this.state(goroutine, row);
+  rangeActive(gs: ViewGoroutine, name: string): void {
     gs.activeRanges ??= new Map();
     gs.activeRanges.set(name, { time: gs.executing !== NONE ? gs.startRunningTime : NaN, stack: 0 });
   }
 
-  rangeEnd(goroutine: number, row: number, t: number, name: string, stack: number): void {
-    const gs = this.state(goroutine, row);
+  rangeEnd(gs: ViewGoroutine, t: number, name: string, stack: number): void {
     const r = gs.activeRanges?.get(name);
     if (gs.executing !== NONE && r && !Number.isNaN(r.time)) {
       this.complete(gs, { kind: SliceKind.Range, name: this.sink.internString(name), start: r.time, end: t, startStack: r.stack, endStack: stack });
@@ -188,9 +175,9 @@ export class TimelineView {
   }
 
   /** gState.finish for every goroutine still executing at the end of the trace. */
-  finish(): void {
-    for (const gs of this.slots) {
-      if (gs === null || gs.executing === NONE) continue;
+  finish(states: readonly ViewGoroutine[]): void {
+    for (const gs of states) {
+      if (gs.executing === NONE) continue;
       this.syscallEnd(gs, this.clock.endTime, false);
       this.stop(gs, this.clock.endTime, 0);
     }
@@ -251,5 +238,77 @@ export class TimelineView {
     gs.startRunningTime = NaN;
     gs.lastStopStack = stack;
     gs.executing = NONE;
+  }
+}
+
+/**
+ * The three views over shared per-goroutine slots: builder row → slot, and each view's state in
+ * that slot. Millions of goroutines come and go; only the live ones hold a slot.
+ */
+export class TimelineViews {
+  private readonly views: readonly TimelineView[];
+  /** Per view, its state in each slot. */
+  private readonly states: ViewGoroutine[][];
+  /** Builder row → slot + 1 (0: none). */
+  private readonly slotOfRow = new GrowableColumn(Int32Array, 1024);
+  private readonly freeSlots: number[] = [];
+
+  constructor(sink: SliceSink, clock: TraceClock) {
+    this.views = [new TimelineView('proc', sink, clock), new TimelineView('thread', sink, clock), new TimelineView('goroutine', sink, clock)];
+    this.states = this.views.map(() => []);
+  }
+
+  /** The slot of goroutine `id`, whose builder row is `row`. */
+  private slot(id: number, row: number): number {
+    const slot = row < this.slotOfRow.length ? this.slotOfRow.data[row] : 0;
+    if (slot !== 0) return slot - 1;
+    let free = this.freeSlots.pop();
+    if (free === undefined) {
+      free = this.states[0].length;
+      for (const states of this.states) states.push(new ViewGoroutine());
+    }
+    for (const states of this.states) states[free].reset(id, row);
+    this.slotOfRow.set(row, free + 1);
+    return free;
+  }
+
+  goroutineTransition(ev: TraceEvent, row: number): void {
+    const slot = this.slot(ev.resourceId, row);
+    let forgotten = 0;
+    for (let v = 0; v < this.views.length; v++) {
+      const gs = this.states[v][slot];
+      const view = this.views[v];
+      if (view.goroutineTransition(ev, gs)) {
+        this.states[v][slot] = view.renew(gs);
+        forgotten++;
+      }
+    }
+    if (forgotten === this.views.length) {
+      this.slotOfRow.data[row] = 0;
+      this.freeSlots.push(slot);
+    }
+  }
+
+  procTransition(ev: TraceEvent): void {
+    for (const view of this.views) view.procTransition(ev);
+  }
+
+  rangeBegin(id: number, row: number, t: number, name: string, stack: number): void {
+    const slot = this.slot(id, row);
+    for (let v = 0; v < this.views.length; v++) this.views[v].rangeBegin(this.states[v][slot], t, name, stack);
+  }
+
+  rangeActive(id: number, row: number, name: string): void {
+    const slot = this.slot(id, row);
+    for (let v = 0; v < this.views.length; v++) this.views[v].rangeActive(this.states[v][slot], name);
+  }
+
+  rangeEnd(id: number, row: number, t: number, name: string, stack: number): void {
+    const slot = this.slot(id, row);
+    for (let v = 0; v < this.views.length; v++) this.views[v].rangeEnd(this.states[v][slot], t, name, stack);
+  }
+
+  finish(): void {
+    for (let v = 0; v < this.views.length; v++) this.views[v].finish(this.states[v]);
   }
 }

@@ -9,6 +9,7 @@ import { EventKind, GoState, ResourceKind, goStateExecuting, type Nanoseconds, t
 import type { Analysis } from './analysis.ts';
 import { MmuCurve, type UtilSeries, type UtilWindow } from './mmu-curve.ts';
 import { GrowableColumn } from './pprof-columns.ts';
+import { IdSet } from './id-set.ts';
 
 /** Go's trace.UtilFlags, same bits. */
 export const UtilFlags = {
@@ -105,9 +106,10 @@ export class MmuRecorder implements Analysis<MmuData> {
   // replay could use is dropped.
   private nSync = 0;
   private procs = 0;
-  private readonly executing = new Set<number>();
-  private readonly inAssist = new Set<number>();
-  private readonly gcWorkers = new Set<number>();
+  // Goroutine ids: bitmaps, as every goroutine transition asks about them.
+  private readonly executing = new IdSet();
+  private readonly inAssist = new IdSet();
+  private readonly gcWorkers = new IdSet();
 
   private eventsSeen = 0;
   private lastEventTime: Nanoseconds = NaN;

@@ -75,36 +75,63 @@ export function createBlockingProfiles(tables: TraceTables, kinds: readonly Bloc
 
 /**
  * Finished intervals of one kind, in the order their closing transitions came (Go's order):
- * 20 bytes each (start, 32-bit duration, stack, goroutine row); durations of 2^32 ns (4.3 s) or
- * more go to a map.
+ * 20 bytes each (start, 32-bit duration, stack, goroutine row) in fixed-size chunks; durations
+ * of 2^32 ns (4.3 s) or more go to a map. The chunks are owned here, one array type per
+ * column, so the append is monomorphic.
  */
 export class IntervalLog {
-  readonly start = new ChunkedColumn(Float64Array);
-  readonly duration = new ChunkedColumn(Uint32Array);
+  private readonly starts: Float64Array[] = [];
+  private readonly durations: Uint32Array[] = [];
+  private readonly stacks: Uint32Array[] = [];
+  private readonly goroutines: Uint32Array[] = [];
   /** Index → exact duration, for the few that do not fit 32 bits (stored there as 0). */
   readonly longDurations = new Map<number, Nanoseconds>();
-  readonly stack = new ChunkedColumn(Uint32Array);
-  /** Index of the goroutine in the goroutine table. */
-  readonly goroutine = new ChunkedColumn(Uint32Array);
+  private count = 0;
 
   get size(): number {
-    return this.start.size;
+    return this.count;
   }
 
   push(goroutine: number, start: Nanoseconds, end: Nanoseconds, stack: StackID): void {
+    const index = this.count++;
+    const i = index & LOG_MASK;
+    if (i === 0) {
+      this.starts.push(new Float64Array(CHUNK_SIZE));
+      this.durations.push(new Uint32Array(CHUNK_SIZE));
+      this.stacks.push(new Uint32Array(CHUNK_SIZE));
+      this.goroutines.push(new Uint32Array(CHUNK_SIZE));
+    }
+    const c = index >>> LOG_CHUNK_BITS;
     const duration = end - start;
     // Whole ns below 2^32 fit the column; anything else (long, or fractional) is kept exactly.
     const fits = duration >>> 0 === duration;
-    if (!fits) this.longDurations.set(this.start.size, duration);
-    this.goroutine.push(goroutine);
-    this.start.push(start);
-    this.duration.push(fits ? duration : 0);
-    this.stack.push(stack);
+    if (!fits) this.longDurations.set(index, duration);
+    this.starts[c][i] = start;
+    this.durations[c][i] = fits ? duration : 0;
+    this.stacks[c][i] = stack;
+    this.goroutines[c][i] = goroutine;
+  }
+
+  /** Chunk `c` of each column (intervals c·CHUNK_SIZE …; chunkLength(c, n) of them are set). */
+  startChunk(c: number): Float64Array {
+    return this.starts[c];
+  }
+
+  durationChunk(c: number): Uint32Array {
+    return this.durations[c];
+  }
+
+  stackChunk(c: number): Uint32Array {
+    return this.stacks[c];
+  }
+
+  goroutineChunk(c: number): Uint32Array {
+    return this.goroutines[c];
   }
 }
 
-/** No interval open (rowOpenKind). */
-const NO_KIND = 255;
+const LOG_CHUNK_BITS = Math.log2(CHUNK_SIZE);
+const LOG_MASK = CHUNK_SIZE - 1;
 
 /** Which of the Waiting kinds (net, sync) track a transition reason. */
 function waitingReasonKinds(reason: string): number {
@@ -156,11 +183,28 @@ export class BlockingProfilesRecorder implements Analysis<BlockingProfiles> {
     const id = ev.resourceId;
     let row = this.rowOf.get(id);
     if (row < 0) {
-      row = this.rows.add(id);
+      row = this.rows.add();
       this.rowOf.set(id, row);
     }
-    this.trackIntervals(row, ev.newState as GoState, ev);
-    this.trackWindow(row, ev.oldState as GoState, ev.newState as GoState, ev);
+    const state = this.rows.chunk(row);
+    const base = (row & ROW_MASK) * ROW_FIELDS;
+    const to = ev.newState as GoState;
+    this.trackIntervals(row, state, base, to, ev);
+
+    // The summary's StartTime/EndTime (internal/trace/summary.go): a goroutine is (re)created
+    // when it leaves Undetermined or NotExist, starts when it first runs, and ends on NotExist
+    // or on waiting "forever". Same-state transitions are skipped, as there.
+    const from = ev.oldState as GoState;
+    if (from === to) return;
+    if (from === GoState.Undetermined || from === GoState.NotExist) {
+      state[base + WINDOW_START] = NaN;
+      state[base + WINDOW_END] = NaN;
+    }
+    if (to === GoState.Running) {
+      if (Number.isNaN(state[base + WINDOW_START])) state[base + WINDOW_START] = ev.time;
+    } else if (to === GoState.NotExist || (to === GoState.Waiting && ev.reason === 'forever')) {
+      state[base + WINDOW_END] = ev.time;
+    }
   }
 
   /** The recorded kinds that start tracking a goroutine entering `to` for `reason`. */
@@ -191,15 +235,17 @@ export class BlockingProfilesRecorder implements Analysis<BlockingProfiles> {
    * goroutine enters the kind's state for a tracked reason, and closes at its next transition
    * to another state (a kind that closes does not reopen on the same event).
    */
-  private trackIntervals(row: number, to: GoState, ev: TraceEvent): void {
-    const rows = this.rows;
+  private trackIntervals(row: number, state: Float64Array, base: number, to: GoState, ev: TraceEvent): void {
     let trackedBefore = 0;
-    const open = rows.openKind(row);
-    if (open !== NO_KIND) {
-      trackedBefore = 1 << open;
-      if (to !== KIND_STATE[open]) {
-        this.close(open, row, rows.openStart(row), ev.time, rows.openStack(row));
-        rows.setOpenKind(row, NO_KIND);
+    const open = state[base + OPEN];
+    if (open >= 0) {
+      // Not `%`: on doubles it is a call to fmod.
+      const stack = Math.floor(open / KIND_COUNT);
+      const kind = open - stack * KIND_COUNT;
+      trackedBefore = 1 << kind;
+      if (to !== KIND_STATE[kind]) {
+        this.close(kind, row, state[base + OPEN_START], ev.time, stack);
+        state[base + OPEN] = NOT_OPEN;
       }
     }
     if (this.extraOpen.size > 0) trackedBefore |= this.trackExtra(row, to, ev.time);
@@ -207,8 +253,12 @@ export class BlockingProfilesRecorder implements Analysis<BlockingProfiles> {
     if (opening === 0) return;
     for (let kind = 0; kind < KIND_COUNT; kind++) {
       if ((opening & (1 << kind)) === 0) continue;
-      if (rows.openKind(row) === NO_KIND) rows.open(row, kind, ev.time, ev.stack);
-      else this.extraOpen.set(row * KIND_COUNT + kind, { start: ev.time, stack: ev.stack });
+      if (state[base + OPEN] === NOT_OPEN) {
+        state[base + OPEN_START] = ev.time;
+        state[base + OPEN] = ev.stack * KIND_COUNT + kind;
+      } else {
+        this.extraOpen.set(row * KIND_COUNT + kind, { start: ev.time, stack: ev.stack });
+      }
     }
   }
 
@@ -233,25 +283,6 @@ export class BlockingProfilesRecorder implements Analysis<BlockingProfiles> {
   }
 
   /**
-   * The summary's StartTime/EndTime (internal/trace/summary.go): a goroutine is (re)created
-   * when it leaves Undetermined or NotExist, starts when it first runs, and ends on NotExist or
-   * on waiting "forever". Same-state transitions are skipped, as there.
-   */
-  private trackWindow(row: number, from: GoState, to: GoState, ev: TraceEvent): void {
-    if (from === to) return;
-    const rows = this.rows;
-    if (from === GoState.Undetermined || from === GoState.NotExist) {
-      rows.setWindowStart(row, NaN);
-      rows.setWindowEnd(row, NaN);
-    }
-    if (to === GoState.Running) {
-      if (Number.isNaN(rows.windowStart(row))) rows.setWindowStart(row, ev.time);
-    } else if (to === GoState.NotExist || (to === GoState.Waiting && ev.reason === 'forever')) {
-      rows.setWindowEnd(row, ev.time);
-    }
-  }
-
-  /**
    * `validEvents` (ParseResult.validEvents) drops what followed the last complete generation of
    * a damaged trace, as go tool trace does; omit it for a good trace. The interval logs are
    * shared with the result, not copied.
@@ -272,83 +303,49 @@ export class BlockingProfilesRecorder implements Analysis<BlockingProfiles> {
 const ROW_CHUNK_BITS = 16;
 const ROW_CHUNK = 1 << ROW_CHUNK_BITS;
 const ROW_MASK = ROW_CHUNK - 1;
+// A goroutine's row: ROW_FIELDS float64s side by side (one cache line per event).
+/** The summary's StartTime / EndTime (NaN: unset), which -pprof uses as each goroutine's window. */
+const WINDOW_START = 0;
+const WINDOW_END = 1;
+/** The open interval: a goroutine is in one state at a time, so at most one kind tracks it. */
+const OPEN_START = 2;
+/** stack·KIND_COUNT + kind of the open interval, or NOT_OPEN. */
+const OPEN = 3;
+const ROW_FIELDS = 4;
+const NOT_OPEN = -1;
 
-/**
- * Per-goroutine state, one typed-array chunk per column: 37 bytes a goroutine, no objects.
- * Each column has its own accessor so every load site sees one array type (V8 keeps them fast).
- */
+/** Per-goroutine state in chunks of ROW_CHUNK rows: 32 bytes a goroutine, no objects. */
 class GoroutineRows {
   private count = 0;
-  private readonly ids: Float64Array[] = [];
-  // The summary's StartTime / EndTime (NaN: unset), which -pprof uses as each goroutine's window.
-  private readonly windowStarts: Float64Array[] = [];
-  private readonly windowEnds: Float64Array[] = [];
-  // The open interval: a goroutine is in one state at a time, so at most one kind tracks it.
-  private readonly openKinds: Uint8Array[] = [];
-  private readonly openStarts: Float64Array[] = [];
-  private readonly openStacks: Uint32Array[] = [];
+  private readonly chunks: Float64Array[] = [];
 
   get size(): number {
     return this.count;
   }
 
-  add(id: number): number {
+  add(): number {
     const row = this.count++;
     const i = row & ROW_MASK;
-    if (i === 0) {
-      this.ids.push(new Float64Array(ROW_CHUNK));
-      this.windowStarts.push(new Float64Array(ROW_CHUNK).fill(NaN));
-      this.windowEnds.push(new Float64Array(ROW_CHUNK).fill(NaN));
-      this.openKinds.push(new Uint8Array(ROW_CHUNK).fill(NO_KIND));
-      this.openStarts.push(new Float64Array(ROW_CHUNK));
-      this.openStacks.push(new Uint32Array(ROW_CHUNK));
-    }
-    this.ids[row >>> ROW_CHUNK_BITS][i] = id;
+    if (i === 0) this.chunks.push(new Float64Array(ROW_CHUNK * ROW_FIELDS));
+    const chunk = this.chunks[row >>> ROW_CHUNK_BITS];
+    const base = i * ROW_FIELDS;
+    chunk[base + WINDOW_START] = NaN;
+    chunk[base + WINDOW_END] = NaN;
+    chunk[base + OPEN] = NOT_OPEN;
     return row;
   }
 
-  id(row: number): number {
-    return this.ids[row >>> ROW_CHUNK_BITS][row & ROW_MASK];
+  /** The chunk holding `row`, at (row & ROW_MASK) · ROW_FIELDS. */
+  chunk(row: number): Float64Array {
+    return this.chunks[row >>> ROW_CHUNK_BITS];
   }
 
   windowStart(row: number): Nanoseconds {
-    return this.windowStarts[row >>> ROW_CHUNK_BITS][row & ROW_MASK];
-  }
-
-  setWindowStart(row: number, t: Nanoseconds): void {
-    this.windowStarts[row >>> ROW_CHUNK_BITS][row & ROW_MASK] = t;
+    return this.chunks[row >>> ROW_CHUNK_BITS][(row & ROW_MASK) * ROW_FIELDS + WINDOW_START];
   }
 
   windowEnd(row: number): Nanoseconds {
-    return this.windowEnds[row >>> ROW_CHUNK_BITS][row & ROW_MASK];
-  }
-
-  setWindowEnd(row: number, t: Nanoseconds): void {
-    this.windowEnds[row >>> ROW_CHUNK_BITS][row & ROW_MASK] = t;
-  }
-
-  openKind(row: number): number {
-    return this.openKinds[row >>> ROW_CHUNK_BITS][row & ROW_MASK];
-  }
-
-  setOpenKind(row: number, kind: number): void {
-    this.openKinds[row >>> ROW_CHUNK_BITS][row & ROW_MASK] = kind;
-  }
-
-  openStart(row: number): Nanoseconds {
-    return this.openStarts[row >>> ROW_CHUNK_BITS][row & ROW_MASK];
-  }
-
-  openStack(row: number): StackID {
-    return this.openStacks[row >>> ROW_CHUNK_BITS][row & ROW_MASK];
-  }
-
-  open(row: number, kind: number, start: Nanoseconds, stack: StackID): void {
-    const c = row >>> ROW_CHUNK_BITS;
-    const i = row & ROW_MASK;
-    this.openKinds[c][i] = kind;
-    this.openStarts[c][i] = start;
-    this.openStacks[c][i] = stack;
+    return this.chunks[row >>> ROW_CHUNK_BITS][(row & ROW_MASK) * ROW_FIELDS + WINDOW_END];
   }
 }
 
@@ -389,15 +386,14 @@ export class BlockingProfiles {
   }
 
   /**
-   * Every goroutine's [first run, exit or trace end] window: what `go tool trace -pprof=TYPE`
+   * Every goroutine's [first run, exit or trace end] window, by ascending id: what `go tool trace -pprof=TYPE`
    * (pprofMatchingGoroutines with no name) clips every interval to. A goroutine that never ran
    * starts at -Infinity (Go: time 0, before any event).
    */
   allGoroutineWindows(): Map<GoID, TimeInterval[]> {
     const out = new Map<GoID, TimeInterval[]>();
-    for (let row = 0; row < this.goroutineCount; row++) {
-      out.set(this.goroutines.rows.id(row), [[this.windowStart(row), this.windowEnd(row)]]);
-    }
+    const { ids, rows } = this.goroutines.rowOf.sortedEntries(this.goroutineCount);
+    for (let i = 0; i < ids.length; i++) out.set(ids[i], [[this.windowStart(rows[i]), this.windowEnd(rows[i])]]);
     return out;
   }
 
@@ -438,10 +434,10 @@ export class BlockingProfiles {
     const order: number[] = [];
     for (let c = 0; c < ChunkedColumn.chunkCount(size); c++) {
       const n = ChunkedColumn.chunkLength(c, size);
-      const starts = log.start.chunk(c);
-      const durations = log.duration.chunk(c);
-      const stacks = log.stack.chunk(c);
-      const rows = log.goroutine.chunk(c);
+      const starts = log.startChunk(c);
+      const durations = log.durationChunk(c);
+      const stacks = log.stackChunk(c);
+      const rows = log.goroutineChunk(c);
       const first = c * CHUNK_SIZE;
       for (let i = 0; i < n; i++) {
         const start = starts[i];

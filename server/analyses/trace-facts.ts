@@ -4,6 +4,7 @@
 
 import { EventKind, eventKindNames, ResourceKind, type TraceEvent } from '../../parser/model/event.ts';
 import type { Analysis } from '../../parser/analysis/analysis.ts';
+import { IdSet } from '../../parser/analysis/id-set.ts';
 
 export interface TraceFacts {
   /** Distinct Ps that appear in the trace. */
@@ -18,62 +19,25 @@ export interface TraceFacts {
 
 const gomaxprocsMetric = '/sched/gomaxprocs:threads';
 
-/**
- * A set of non-negative integer ids that are mostly small and dense (goroutine ids): a bitmap
- * below DENSE_LIMIT, a Set beyond. Millions of goroutines cost a bit each instead of a Set entry.
- */
-class DenseIdSet {
-  private static readonly DENSE_LIMIT = 1 << 28;
-  private bits = new Uint32Array(1024);
-  private readonly sparse = new Set<number>();
-  private count = 0;
-
-  add(id: number): void {
-    if (id >= 0 && id < DenseIdSet.DENSE_LIMIT && Number.isInteger(id)) {
-      const word = id >>> 5;
-      if (word >= this.bits.length) this.grow(word);
-      const bit = 1 << (id & 31);
-      if ((this.bits[word] & bit) === 0) {
-        this.bits[word] |= bit;
-        this.count++;
-      }
-    } else if (!this.sparse.has(id)) {
-      this.sparse.add(id);
-      this.count++;
-    }
-  }
-
-  get size(): number {
-    return this.count;
-  }
-
-  private grow(word: number): void {
-    let capacity = this.bits.length * 2;
-    while (capacity <= word) capacity *= 2;
-    const bigger = new Uint32Array(capacity);
-    bigger.set(this.bits);
-    this.bits = bigger;
-  }
-}
-
 export function createTraceFacts(): Analysis<TraceFacts> {
   const procs = new Set<number>();
   const threads = new Set<number>();
-  const goroutines = new DenseIdSet();
+  const goroutines = new IdSet();
   const kindCounts = new Float64Array(eventKindNames.length);
   let maxGomaxprocs: number | null = null;
-  // Consecutive events mostly share their P and M: skip the set for a repeat.
+  // Consecutive events mostly share their P, M and goroutine: skip the set for a repeat.
   let lastP = -1;
   let lastM = -1;
+  let lastG = -1;
 
   return {
     handleEvent(event: TraceEvent): void {
       kindCounts[event.kind]++;
       if (event.p !== lastP && event.p >= 0) procs.add((lastP = event.p));
       if (event.m !== lastM && event.m >= 0) threads.add((lastM = event.m));
-      if (event.g >= 0) goroutines.add(event.g);
+      if (event.g !== lastG && event.g >= 0) goroutines.add((lastG = event.g));
       if (event.kind === EventKind.StateTransition) {
-        if (event.resourceKind === ResourceKind.Goroutine) goroutines.add(event.resourceId);
+        if (event.resourceKind === ResourceKind.Goroutine && event.resourceId !== lastG) goroutines.add(event.resourceId);
         else if (event.resourceKind === ResourceKind.Proc) procs.add(event.resourceId);
       } else if (event.kind === EventKind.Metric && event.name === gomaxprocsMetric) {
         const value = Number(event.value);

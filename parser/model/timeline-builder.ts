@@ -15,10 +15,11 @@ import type { Analysis } from '../analysis/analysis.ts';
 import { EventKind, GoState, ProcState, ResourceKind, type TraceEvent } from './event.ts';
 import type { TraceTables } from './tables.ts';
 import {
-  chunkedF64, chunkedU32, f64, i32, narrowChunked, narrowed, StringTable, u32, u8, type GrowableColumn,
+  chunkedF64, chunkedU32, f64, i32, narrowChunked, narrowed, StringTable, u32, type GrowableColumn,
 } from './timeline-columns.ts';
 import { sortIndicesByKeys } from './timeline-sort.ts';
 import { StateRowsBuilder } from './timeline-states.ts';
+import { BLOCK_REASON, FLAGS, GoroutineRecords, LABEL, PENDING_FLOW, START_FUNCTION } from './timeline-goroutines.ts';
 import { buildSliceColumns, SliceStore } from './timeline-slices.ts';
 import { DeltaCounterBuilder, PlainCounter, type CounterSeries } from './timeline-counter.ts';
 import { DenseIdIndex } from '../analysis/pprof-columns.ts';
@@ -52,15 +53,10 @@ const enum ViewerState { Dead = 0, Runnable, Running, Waiting, WaitingGC }
 class GoroutineColumns {
   readonly rowOf = new DenseIdIndex();
   readonly id = f64();
-  /** String id + 1 of the entry function once named (gState.augmentName), else 0. */
-  readonly startFunction = u32();
-  readonly label = u32();
-  readonly flags = u8();
-  readonly blockReason = u32();
+  /** The fields every goroutine event touches (see timeline-goroutines.ts). */
+  readonly records = new GoroutineRecords();
   readonly rowEnd = f64();
   readonly rowEndStack = u32();
-  /** Flow slot + 1 of the goroutine's pending start cause, else 0. */
-  readonly pendingFlow = u32();
 
   get count(): number {
     return this.id.length;
@@ -70,27 +66,31 @@ class GoroutineColumns {
   row(id: number): number {
     let row = this.rowOf.get(id);
     if (row < 0) {
-      row = this.id.length;
+      row = this.records.add();
       this.rowOf.set(id, row);
       this.id.push(id);
-      this.startFunction.push(0);
-      this.label.push(0);
-      this.flags.push(0);
-      this.blockReason.push(0);
       this.rowEnd.push(Number.NaN);
       this.rowEndStack.push(0);
-      this.pendingFlow.push(0);
     }
     return row;
   }
 
+  get(row: number, field: number): number {
+    return this.records.data[GoroutineRecords.at(row, field)];
+  }
+
+  set(row: number, field: number, value: number): void {
+    this.records.data[GoroutineRecords.at(row, field)] = value;
+  }
+
   has(row: number, flag: number): boolean {
-    return (this.flags.data[row] & flag) !== 0;
+    return (this.records.data[GoroutineRecords.at(row, FLAGS)] & flag) !== 0;
   }
 
   setFlag(row: number, flag: number, on: boolean): void {
-    if (on) this.flags.data[row] |= flag;
-    else this.flags.data[row] &= ~flag;
+    const i = GoroutineRecords.at(row, FLAGS);
+    if (on) this.records.data[i] |= flag;
+    else this.records.data[i] &= ~flag;
   }
 }
 
@@ -150,7 +150,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private readonly goroutineSliceRow = u32();
 
   private readonly g = new GoroutineColumns();
-  private readonly states = new StateRowsBuilder();
+  private readonly states: StateRowsBuilder;
 
   // Flow slots are taken when the cause is recorded (so they are nearly in fromTime order, the
   // model's order) and completed when the goroutine starts; flowStarted numbers the completed
@@ -180,9 +180,8 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   // One point per goroutine transition: delta-coded (timeline-counter.ts).
   private readonly goroutineCounter = new DeltaCounterBuilder('Goroutines', ['running', 'runnable', 'gcWaiting', 'waiting', 'syscall']);
   private readonly viewerStates = [0, 0, 0, 0, 0];
-  /** Scratch row for the goroutine counter (no array per event), and its last point. */
+  /** Scratch row for the goroutine counter (no array per event). */
   private readonly goroutineValues = new Int32Array(5);
-  private readonly lastGoroutineValues = new Int32Array(5);
   private inSyscall = 0;
   private readonly threadCounter = new CounterBuilder('Threads', ['running'], true);
   private runningProcs = 0;
@@ -202,7 +201,8 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private exitSyscallName = -1;
 
   constructor(private readonly tables: TraceTables) {
-    this.views = new TimelineViews(this, this.clock);
+    this.views = new TimelineViews(this, this.clock, this.g.records);
+    this.states = new StateRowsBuilder(this.g.records);
     this.track('gc', -1);
     this.track('stw', -1);
   }
@@ -218,8 +218,8 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
    * is a derived id (no string per goroutine): its row, and whether it was named yet.
    */
   goroutineName(row: number): number {
-    const label = this.g.label.data[row];
-    const fn = this.g.startFunction.data[row];
+    const label = this.g.get(row, LABEL);
+    const fn = this.g.get(row, START_FUNCTION);
     if (label === 0) return TimelineModel.goroutineNameId(row, fn > 0);
     let name = `G${this.g.id.data[row]}`;
     if (fn > 0) name += ` ${this.strings.get(fn - 1)}`;
@@ -287,7 +287,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       case EventKind.Label:
         if (ev.resourceKind === ResourceKind.Goroutine) {
           const row = this.g.row(ev.resourceId);
-          this.g.label.data[row] = this.strings.intern(ev.name);
+          this.g.set(row, LABEL, this.strings.intern(ev.name));
         }
         break;
       case EventKind.RangeBegin:
@@ -369,9 +369,9 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     const id = ev.resourceId;
     const row = g.row(id);
     // gState.augmentName: the first transition stack names the goroutine by its entry function.
-    if (g.startFunction.data[row] === 0 && ev.transitionStack !== 0) {
+    if (g.get(row, START_FUNCTION) === 0 && ev.transitionStack !== 0) {
       const frames = this.tables.stackFrameIds(ev.transitionStack);
-      if (frames.length > 0) g.startFunction.data[row] = this.strings.intern(this.tables.frameFunc[frames[frames.length - 1]]) + 1;
+      if (frames.length > 0) g.set(row, START_FUNCTION, this.strings.intern(this.tables.frameFunc[frames[frames.length - 1]]) + 1);
     }
     this.threadTrack(ev.m);
     const from = ev.oldState;
@@ -379,30 +379,30 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     if (from === to) return;
     const t = ev.time;
 
-    if (executing(from) && !executing(to) && to === GoState.Waiting) g.blockReason.data[row] = this.reasonId(ev.reason);
+    if (executing(from) && !executing(to) && to === GoState.Waiting) g.set(row, BLOCK_REASON, this.reasonId(ev.reason));
     this.views.goroutineTransition(ev, row);
 
     // Flows (gstate.go start / unblock / created / blockedSyscallEnd, goroutine-view order).
     if (!executing(from) && executing(to)) {
       const start = from === GoState.Undetermined ? this.clock.startTime : t;
-      const slot = g.pendingFlow.data[row] - 1;
+      const slot = g.get(row, PENDING_FLOW) - 1;
       if (slot >= 0) {
         this.flowToTime.set(slot, start);
         this.flowToG.set(slot, id);
         this.flowToP.set(slot, ev.p);
         this.flowToM.set(slot, ev.m);
         this.flowStarted.set(slot, ++this.flowsStarted);
-        g.pendingFlow.data[row] = 0;
+        g.set(row, PENDING_FLOW, 0);
       }
     }
     if (from === GoState.Waiting) {
-      const reason = g.blockReason.data[row];
+      const reason = g.get(row, BLOCK_REASON);
       let name = this.unblockNameOf[reason];
       if (name === undefined) {
         name = this.strings.intern(reason !== 0 ? `unblock (${this.strings.get(reason)})` : 'unblock');
         this.unblockNameOf[reason] = name;
       }
-      g.blockReason.data[row] = 0;
+      g.set(row, BLOCK_REASON, 0);
       this.setCause(row, t, name, ev);
     }
     if (from === GoState.NotExist && to === GoState.Runnable && (ev.g !== NONE || ev.p !== NONE)) {
@@ -431,7 +431,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
    * a cause it replaces stays behind, never started.
    */
   private setCause(row: number, time: number, name: number, ev: TraceEvent): void {
-    this.g.pendingFlow.data[row] = this.flowFromTime.length + 1;
+    this.g.set(row, PENDING_FLOW, this.flowFromTime.length + 1);
     this.flowName.push(name);
     this.flowFromTime.push(time);
     this.flowFromG.push(ev.g);
@@ -501,12 +501,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       v[2] = s[ViewerState.WaitingGC];
       v[3] = s[ViewerState.Waiting];
       v[4] = this.inSyscall;
-      const last = this.lastGoroutineValues;
-      const counter = this.goroutineCounter;
-      if (vf !== vt || counter.length === 0 || v[0] !== last[0] || v[1] !== last[1] || v[2] !== last[2] || v[3] !== last[3] || v[4] !== last[4]) {
-        counter.push(t, v);
-        for (let k = 0; k < 5; k++) last[k] = v[k];
-      }
+      if (vf !== vt || !this.goroutineCounter.repeatsLast(v)) this.goroutineCounter.push(t, v);
     }
   }
 
@@ -592,7 +587,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     const g = this.g;
     const n = g.count;
     // Ids are unique: sort them natively, then find each one's row.
-    const ids = g.id.trimmed().sort();
+    const ids = sortedIds(g.id.trimmed());
     const rowOfK = new Uint32Array(n);
     const kOfRow = new Uint32Array(n);
     for (let k = 0; k < n; k++) {
@@ -601,7 +596,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       kOfRow[row] = k;
     }
     return {
-      goroutineTracks: { ids, startFunction: g.startFunction.permutedNarrow(rowOfK), label: g.label.permutedNarrow(rowOfK) },
+      goroutineTracks: { ids, startFunction: narrowed(g.records.column(START_FUNCTION, rowOfK)), label: narrowed(g.records.column(LABEL, rowOfK)) },
       kOfRow,
       rowOfK,
     };
@@ -676,6 +671,26 @@ function trackName(kind: TrackKind, resource: number): string {
     case 'goroutine': return `G${resource}`;
     case 'counter': return `Counter ${resource}`;
   }
+}
+
+/**
+ * Goroutine ids ascending. Ids are unique and, in practice, dense small integers: then marking
+ * them in a bitmap and reading it back is a fraction of a sort of millions of doubles.
+ */
+function sortedIds(ids: Float64Array): Float64Array {
+  let max = 0;
+  let dense = true;
+  for (let i = 0; i < ids.length && dense; i++) {
+    const id = ids[i];
+    if (!(id >= 0 && Number.isInteger(id))) dense = false;
+    else if (id > max) max = id;
+  }
+  if (!dense || max > 4 * ids.length + 1024) return ids.sort();
+  const seen = new Uint8Array(max + 1);
+  for (let i = 0; i < ids.length; i++) seen[ids[i]] = 1;
+  let k = 0;
+  for (let id = 0; id <= max; id++) if (seen[id] !== 0) ids[k++] = id;
+  return ids;
 }
 
 /** `column` turned into its final form by `build`, then released (one copy alive at a time). */

@@ -107,6 +107,13 @@ export class DeltaCounterBuilder {
     return this.count;
   }
 
+  /** Whether `values` equal the last point's (false before the first point). */
+  repeatsLast(values: ArrayLike<number>): boolean {
+    if (this.count === 0) return false;
+    for (let k = 0; k < this.last.length; k++) if (values[k] !== this.last[k]) return false;
+    return true;
+  }
+
   /** Appends a point; times must not decrease, values must be int32. */
   push(time: number, values: ArrayLike<number>): void {
     const i = this.count;

@@ -6,6 +6,7 @@
 // blocks, not spans, and reads each block sequentially.
 
 import { chunkedF64, chunkedU8, narrowChunked, u32, u8, type IntColumn } from './timeline-columns.ts';
+import { GoroutineRecords, STATE_SLOT } from './timeline-goroutines.ts';
 
 /** Spans a live goroutine stages before they move to the columns as one block. */
 const STAGE = 8;
@@ -21,8 +22,6 @@ export interface StateRows {
 
 export class StateRowsBuilder {
   // Staging: slot s holds spans s·STAGE … s·STAGE + stageFill[s] − 1 of the row it serves.
-  /** Row → slot + 1 (0: nothing staged). */
-  private readonly slotOfRow = u32();
   private readonly freeSlots: number[] = [];
   private slots = 0;
   private stageFill = new Uint8Array(64);
@@ -42,8 +41,11 @@ export class StateRowsBuilder {
   /** Spans per row. */
   private readonly rowSpans = u32();
 
+  /** `records`: the builder's goroutine records, whose STATE_SLOT field is the row's slot + 1. */
+  constructor(private readonly records: GoroutineRecords) {}
+
   push(row: number, start: number, state: number, reason: number, stack: number): void {
-    let slot = (row < this.slotOfRow.length ? this.slotOfRow.data[row] : 0) - 1;
+    let slot = this.records.data[GoroutineRecords.at(row, STATE_SLOT)] - 1;
     if (slot < 0) slot = this.stageFor(row);
     let fill = this.stageFill[slot];
     if (fill === STAGE) {
@@ -60,10 +62,10 @@ export class StateRowsBuilder {
 
   /** The row will have no spans for a while (its goroutine exited): move its staged spans out. */
   close(row: number): void {
-    const slot = (row < this.slotOfRow.length ? this.slotOfRow.data[row] : 0) - 1;
+    const slot = this.records.data[GoroutineRecords.at(row, STATE_SLOT)] - 1;
     if (slot < 0) return;
     this.flush(row, slot);
-    this.slotOfRow.data[row] = 0;
+    this.records.data[GoroutineRecords.at(row, STATE_SLOT)] = 0;
     this.freeSlots.push(slot);
   }
 
@@ -74,7 +76,7 @@ export class StateRowsBuilder {
       if (slot === this.stageFill.length) this.growStage();
     }
     this.stageFill[slot] = 0;
-    this.slotOfRow.set(row, slot + 1);
+    this.records.data[GoroutineRecords.at(row, STATE_SLOT)] = slot + 1;
     return slot;
   }
 
@@ -113,7 +115,7 @@ export class StateRowsBuilder {
    * each row's spans in the order they were pushed. Releases the builder's storage.
    */
   build(rowOfK: Uint32Array, kOfRow: Uint32Array): StateRows {
-    for (let row = 0; row < this.slotOfRow.length; row++) if (this.slotOfRow.data[row] !== 0) this.close(row);
+    for (let row = 0; row < this.records.count; row++) if (this.records.data[GoroutineRecords.at(row, STATE_SLOT)] !== 0) this.close(row);
     const rows = rowOfK.length;
     const rowOffset = new Uint32Array(rows + 1);
     for (let k = 0; k < rows; k++) {

@@ -6,7 +6,7 @@
 
 import { GoState, ProcState, type TraceEvent } from './event.ts';
 import { SliceKind, type TrackKind } from './timeline.ts';
-import { GrowableColumn } from './timeline-columns.ts';
+import { GoroutineRecords, VIEW_SLOT } from './timeline-goroutines.ts';
 
 export const NONE = -1;
 
@@ -249,18 +249,17 @@ export class TimelineViews {
   private readonly views: readonly TimelineView[];
   /** Per view, its state in each slot. */
   private readonly states: ViewGoroutine[][];
-  /** Builder row → slot + 1 (0: none). */
-  private readonly slotOfRow = new GrowableColumn(Int32Array, 1024);
   private readonly freeSlots: number[] = [];
 
-  constructor(sink: SliceSink, clock: TraceClock) {
+  /** `records`: the builder's goroutine records, whose VIEW_SLOT field is the row's slot + 1. */
+  constructor(sink: SliceSink, clock: TraceClock, private readonly records: GoroutineRecords) {
     this.views = [new TimelineView('proc', sink, clock), new TimelineView('thread', sink, clock), new TimelineView('goroutine', sink, clock)];
     this.states = this.views.map(() => []);
   }
 
   /** The slot of goroutine `id`, whose builder row is `row`. */
   private slot(id: number, row: number): number {
-    const slot = row < this.slotOfRow.length ? this.slotOfRow.data[row] : 0;
+    const slot = this.records.data[GoroutineRecords.at(row, VIEW_SLOT)];
     if (slot !== 0) return slot - 1;
     let free = this.freeSlots.pop();
     if (free === undefined) {
@@ -268,7 +267,7 @@ export class TimelineViews {
       for (const states of this.states) states.push(new ViewGoroutine());
     }
     for (const states of this.states) states[free].reset(id, row);
-    this.slotOfRow.set(row, free + 1);
+    this.records.data[GoroutineRecords.at(row, VIEW_SLOT)] = free + 1;
     return free;
   }
 
@@ -284,7 +283,7 @@ export class TimelineViews {
       }
     }
     if (forgotten === this.views.length) {
-      this.slotOfRow.data[row] = 0;
+      this.records.data[GoroutineRecords.at(row, VIEW_SLOT)] = 0;
       this.freeSlots.push(slot);
     }
   }

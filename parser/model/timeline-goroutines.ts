@@ -1,0 +1,44 @@
+// The per-goroutine fields the timeline pass reads and writes on every goroutine event, kept
+// together row by row (one cache line holds two rows): with a column per field, each event on a
+// goroutine touched half a dozen arrays at scattered places, and the pass was bound by those
+// cache misses on traces with millions of goroutines.
+
+/** Fields of a goroutine record (unsigned 32-bit values). */
+export const START_FUNCTION = 0; // string id + 1 of the entry function once named, else 0
+export const LABEL = 1; // string id of the last label, or 0
+export const FLAGS = 2; // builder flags (timeline-builder.ts)
+export const BLOCK_REASON = 3; // string id of the reason of the current block
+export const PENDING_FLOW = 4; // flow slot + 1 of the pending start cause, else 0
+export const VIEW_SLOT = 5; // TimelineViews slot + 1, else 0
+export const STATE_SLOT = 6; // StateRowsBuilder staging slot + 1, else 0
+/** Fields per record (room for one more), as a shift. */
+const SHIFT = 3;
+
+export class GoroutineRecords {
+  /** Record of row r: data[r·8 …]; read through `data` each time (it is replaced as it grows). */
+  data = new Uint32Array(1024 << SHIFT);
+  count = 0;
+
+  /** A new zeroed record; returns its row. */
+  add(): number {
+    if ((this.count + 1) << SHIFT > this.data.length) {
+      const bigger = new Uint32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    return this.count++;
+  }
+
+  /** Index of field `field` of row `row` in `data`. */
+  static at(row: number, field: number): number {
+    return (row << SHIFT) + field;
+  }
+
+  /** Field `field` of rows rowOfK[0], rowOfK[1], … */
+  column(field: number, rowOfK: Uint32Array): Uint32Array {
+    const out = new Uint32Array(rowOfK.length);
+    for (let k = 0; k < rowOfK.length; k++) out[k] = this.data[(rowOfK[k] << SHIFT) + field];
+    return out;
+  }
+}
+

@@ -3,7 +3,11 @@
 
 import { describe, expect, it } from 'vitest';
 import { DeltaCounterBuilder, PlainCounter } from '../../parser/model/timeline-counter.ts';
-import { NarrowChunkedColumn, narrowed } from '../../parser/model/timeline-columns.ts';
+import { ChunkedColumn, NarrowChunkedColumn, narrowed } from '../../parser/model/timeline-columns.ts';
+import { sortIndicesByKeys } from '../../parser/model/timeline-sort.ts';
+import { StateRowsBuilder } from '../../parser/model/timeline-states.ts';
+import { GoroutineRecords } from '../../parser/model/timeline-goroutines.ts';
+import { buildSliceColumns, SliceStore } from '../../parser/model/timeline-slices.ts';
 import { DurationColumn, KeyedSums } from '../../parser/analysis/summary-columns.ts';
 
 /** A deterministic pseudo-random sequence in [0, 1). */
@@ -131,5 +135,135 @@ describe('summary columns', () => {
       expect(got).toEqual([...(maps.get(row) ?? new Map()).entries()]);
       expect(sums.get(row, 3)).toBe(maps.get(row)?.get(3));
     }
+  });
+});
+
+// The finishing steps of the timeline builder, each against a naive version of what it replaces.
+describe('timeline finishing', () => {
+  it('sorts indices by two keys like a stable comparator sort, on nearly sorted and scrambled input', () => {
+    const next = random(17);
+    for (const scramble of [0, 0.01, 0.3, 1]) {
+      const n = 5000;
+      const key1 = new Float64Array(n);
+      const key2 = new Float64Array(n);
+      let t = 0;
+      for (let i = 0; i < n; i++) {
+        t += Math.floor(next() * 3); // many ties
+        key1[i] = next() < scramble ? Math.floor(next() * t) : t;
+        key2[i] = Math.floor(next() * 4);
+      }
+      const order = Uint32Array.from({ length: n }, (_, i) => i);
+      const want = Array.from(order).sort((a, b) => key1[a] - key1[b] || key2[a] - key2[b]);
+      sortIndicesByKeys(order, key1, key2);
+      expect(Array.from(order), `scramble ${scramble}`).toEqual(want);
+    }
+  });
+
+  it('chunked columns that start small grow into full chunks and keep every value', () => {
+    const plain = new ChunkedColumn(Float64Array, 4);
+    const narrow = new NarrowChunkedColumn(4);
+    const want: number[] = [];
+    const next = random(23);
+    for (let i = 0; i < 150000; i++) {
+      const v = next() < 0.0005 ? -3 : Math.floor(next() * (i < 1000 ? 200 : 60000));
+      plain.push(v);
+      narrow.push(v);
+      want.push(v);
+    }
+    expect(Array.from(plain.trimmed())).toEqual(want);
+    expect(Array.from(narrow.trimmed())).toEqual(want);
+    for (let i = 0; i < want.length; i += 331) expect(narrow.get(i)).toBe(want[i]);
+  });
+
+  it('overwrites values of narrow columns, widening the chunk, and narrows to the values selected', () => {
+    const col = new NarrowChunkedColumn();
+    for (let i = 0; i < 100000; i++) col.push(i % 7);
+    col.set(5, 2 ** 33);
+    col.set(99999, -2);
+    expect(col.get(5)).toBe(2 ** 33);
+    expect(col.get(4)).toBe(4);
+    expect(col.get(99999)).toBe(-2);
+    expect(col.get(99998)).toBe(99998 % 7);
+    const withoutBig = Uint32Array.from([0, 1, 2, 99999]);
+    const picked = col.permutedNarrow(withoutBig, true);
+    expect(picked).toBeInstanceOf(Int16Array);
+    expect(Array.from(picked)).toEqual([0, 1, 2, -2]);
+    expect(col.permutedNarrow(withoutBig)).toBeInstanceOf(Float64Array);
+  });
+
+  it('groups state spans by row in push order, however rows interleave, close and come back', () => {
+    const records = new GoroutineRecords();
+    const states = new StateRowsBuilder(records);
+    const rows = 300;
+    for (let r = 0; r < rows; r++) records.add();
+    const want: number[][] = Array.from({ length: rows }, () => []);
+    const next = random(29);
+    for (let i = 0; i < 20000; i++) {
+      const row = Math.floor(next() ** 2 * rows);
+      if (next() < 0.05) {
+        states.close(row);
+        continue;
+      }
+      const stack = next() < 0.01 ? 2 ** 35 : Math.floor(next() * 1000);
+      states.push(row, i, i % 5, i % 3, stack);
+      want[row].push(i, i % 5, i % 3, stack);
+    }
+    const rowOfK = Uint32Array.from({ length: rows }, (_, k) => (k * 7) % rows);
+    const kOfRow = new Uint32Array(rows);
+    rowOfK.forEach((row, k) => (kOfRow[row] = k));
+    const built = states.build(rowOfK, kOfRow);
+    for (let k = 0; k < rows; k++) {
+      const got: number[] = [];
+      for (let i = built.rowOffset[k]; i < built.rowOffset[k + 1]; i++) got.push(built.start[i], built.state[i], built.reason[i], built.stack[i]);
+      expect(got, `row ${rowOfK[k]}`).toEqual(want[rowOfK[k]]);
+    }
+  });
+
+  it('lays slices out by track and lane as a sort of all slices by (track, start, end descending) with greedy lanes does', () => {
+    const next = random(31);
+    const trackCount = 6;
+    type Slice = { track: number; start: number; end: number; kind: number; goroutine: number; name: number; startStack: number; endStack: number };
+    const all: Slice[] = [];
+    const fixed = [0, 1, 2].map((track) => ({ track, store: new SliceStore() }));
+    const goroutine = new SliceStore();
+    const goroutineTrack: number[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const track = Math.floor(next() * trackCount);
+      const start = Math.floor(i / 2) + Math.floor(next() * 5) - (next() < 0.02 ? 500 : 0);
+      const s: Slice = {
+        track, start, end: start + Math.floor(next() * 8), kind: i % 4, goroutine: next() < 0.1 ? -1 : Math.floor(next() * 1e6),
+        name: Math.floor(next() * 50), startStack: Math.floor(next() * 300), endStack: next() < 0.01 ? 70000 : 0,
+      };
+      all.push(s);
+      const store = track < 3 ? fixed[track].store : goroutine;
+      if (track >= 3) goroutineTrack.push(track);
+      store.push(s.start, s.end, s.kind, s.goroutine, s.name, s.startStack, s.endStack);
+    }
+    const built = buildSliceColumns({ trackCount, fixed, goroutine, goroutineTrack: Uint32Array.from(goroutineTrack), kOfRow: new Uint32Array(0) });
+
+    const want: Slice[] = [];
+    const segments: number[] = [];
+    for (let t = 0; t < trackCount; t++) {
+      const mine = all.filter((s) => s.track === t).sort((a, b) => a.start - b.start || b.end - a.end);
+      const laneEnds: number[] = [];
+      const lanes = mine.map((s) => {
+        let l = laneEnds.findIndex((e) => e <= s.start);
+        if (l < 0) l = laneEnds.push(s.end) - 1;
+        else laneEnds[l] = s.end;
+        return l;
+      });
+      expect(built.trackLanes[t]).toBe(laneEnds.length);
+      for (let l = 0; l < laneEnds.length; l++) {
+        segments.push(want.length);
+        mine.forEach((s, i) => lanes[i] === l && want.push(s));
+      }
+    }
+    segments.push(want.length);
+    expect(Array.from(built.segmentOffset)).toEqual(segments);
+    const got = Array.from(built.start, (_, i) => ({
+      track: all[0].track, start: built.start[i], end: built.end[i], kind: built.kind[i], goroutine: built.goroutine[i],
+      name: built.name[i], startStack: built.startStack[i], endStack: built.endStack[i],
+    }));
+    expect(got).toEqual(want.map((s) => ({ ...s, track: all[0].track })));
   });
 });

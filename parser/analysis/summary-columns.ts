@@ -127,7 +127,8 @@ export class DurationRows {
     const index = row * this.width + column;
     const codes = this.codes;
     if (codes[index] === OVERFLOW_CODE) this.overflow.delete(index);
-    if (value >= 0 && value < INLINE_LIMIT && Math.floor(value) === value) codes[index] = value;
+    // value >>> 0 === value: a whole number in [0, 2^32) (false for NaN).
+    if (value >>> 0 === value && value < INLINE_LIMIT) codes[index] = value;
     else if (Number.isNaN(value)) codes[index] = UNSET_CODE;
     else {
       codes[index] = OVERFLOW_CODE;

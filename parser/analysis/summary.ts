@@ -109,9 +109,7 @@ class GoroutineRows {
       this.regions.delete(row);
     }
     this.creationTime[row] = creationTime;
-    this.durations.set(row, D.endOffset, Number.NaN);
-    this.durations.set(row, D.totalTime, 0);
-    // frame, startOffset and the running totals start in the slot (settled when it is freed).
+    // Everything but the creation time starts in the slot (settled into the row when it is freed).
     const s = this.newSlot();
     const base = s * LIVE_FIELDS;
     const live = this.live;
@@ -125,6 +123,8 @@ class GoroutineRows {
     live[base + SYSCALL] = 0;
     live[base + SYSCALL_BLOCK] = 0;
     live[base + START] = NO_TIME;
+    live[base + END] = NO_TIME;
+    live[base + TOTAL] = 0;
     this.liveReason[s] = 0;
     this.liveFrame[s] = 0;
     this.liveNamed[s] = 0;
@@ -163,6 +163,8 @@ class GoroutineRows {
     this.live[base + SYSCALL] = d.get(row, D.syscallTime);
     this.live[base + SYSCALL_BLOCK] = d.get(row, D.syscallBlockTime);
     this.live[base + START] = this.creationTime[row] + d.get(row, D.startOffset);
+    this.live[base + END] = this.creationTime[row] + d.get(row, D.endOffset);
+    this.live[base + TOTAL] = d.get(row, D.totalTime);
     const frame = this.frame[row];
     this.liveReason[s] = 0;
     this.liveFrame[s] = frame;
@@ -198,7 +200,10 @@ class GoroutineRows {
     const base = s * LIVE_FIELDS;
     const live = this.live;
     const d = this.durations;
-    d.set(row, D.startOffset, live[base + START] - this.creationTime[row]);
+    const creation = this.creationTime[row];
+    d.set(row, D.startOffset, live[base + START] - creation);
+    d.set(row, D.endOffset, live[base + END] - creation);
+    d.set(row, D.totalTime, live[base + TOTAL]);
     d.set(row, D.execTime, live[base + EXEC]);
     d.set(row, D.schedWaitTime, live[base + SCHED_WAIT]);
     d.set(row, D.syscallTime, live[base + SYSCALL]);
@@ -258,10 +263,6 @@ class GoroutineRows {
     return this.creationTime[row];
   }
 
-  setEndTime(row: number, time: Nanoseconds): void {
-    this.durations.set(row, D.endOffset, time - this.creationTime[row]);
-  }
-
   addBlockTime(row: number, reason: string, dt: Nanoseconds): void {
     this.blockTimeByReason.add(row, this.keys.id(reason), dt);
   }
@@ -289,7 +290,7 @@ class GoroutineRows {
     ret.schedWaitTime = this.total(row, SCHED_WAIT, D.schedWaitTime);
     ret.syscallTime = this.total(row, SYSCALL, D.syscallTime);
     ret.syscallBlockTime = this.total(row, SYSCALL_BLOCK, D.syscallBlockTime);
-    ret.totalTime = this.durations.get(row, D.totalTime);
+    ret.totalTime = this.total(row, TOTAL, D.totalTime);
     const names = this.keys.names;
     this.blockTimeByReason.forEach(row, (key, value) => ret.blockTimeByReason.set(names[key], value));
     this.rangeTime.forEach(row, (key, value) => ret.rangeTime.set(names[key], value));
@@ -316,15 +317,19 @@ class GoroutineRows {
    * Active regions end here too, except on system goroutines (they only inherit tasks).
    */
   finalize(row: number, lastTs: Nanoseconds, trigger: TraceEvent | null): void {
-    if (trigger) this.setEndTime(row, trigger.time);
     const active = this.activeRegions.size > 0 ? this.activeRegions.get(row) : undefined;
     const finalStats = active && active.length > 0 && !isSystemGoroutine(this.name(row)) ? this.snapshot(row, lastTs) : null;
-    if (this.durations.get(row, D.totalTime) === 0) this.durations.set(row, D.totalTime, lastTs - this.creationTime[row]);
     const slot = this.slotOf[row];
-    if (slot !== 0) {
+    if (slot === 0) {
+      const d = this.durations;
+      if (trigger) d.set(row, D.endOffset, trigger.time - this.creationTime[row]);
+      if (d.get(row, D.totalTime) === 0) d.set(row, D.totalTime, lastTs - this.creationTime[row]);
+    } else {
       const s = slot - 1;
       const base = s * LIVE_FIELDS;
       const live = this.live;
+      if (trigger) live[base + END] = trigger.time;
+      if (live[base + TOTAL] === 0) live[base + TOTAL] = lastTs - this.creationTime[row];
       const lastStart = live[base + LAST_START];
       if (!Number.isNaN(lastStart)) live[base + EXEC] += lastTs - lastStart;
       const lastRunnable = live[base + LAST_RUNNABLE];
@@ -398,7 +403,7 @@ class GoroutineRows {
 
 const NO_TIME = Number.NaN;
 // Live slot fields: the pending times (NaN: unset), then the running totals and the start time.
-type LiveField = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+type LiveField = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11;
 const LAST_START = 0;
 const LAST_RUNNABLE = 1;
 const LAST_BLOCK = 2;
@@ -410,7 +415,17 @@ const SYSCALL = 7;
 const SYSCALL_BLOCK = 8;
 /** Go's StartTime (absolute; NaN: not yet run). */
 const START = 9;
-const LIVE_FIELDS = 10;
+/** Go's EndTime (absolute; NaN: has not ended). */
+const END = 10;
+/** Go's TotalTime (0 until the goroutine is finalized). */
+const TOTAL = 11;
+const LIVE_FIELDS = 12;
+
+// The summarizer's clock fields.
+const FIRST_TS = 0;
+const LAST_TS = 1;
+const SYNC_TS = 2;
+const LAST_SYNC_TS = 3;
 
 interface TaskState {
   id: TaskID;
@@ -470,11 +485,10 @@ export function createSummarizer(tables: TraceTables): Analysis<Summary> {
   const regions: RegionState[] = [];
 
   let seenEvent = false;
-  let firstTs: Nanoseconds = 0;
-  let lastTs: Nanoseconds = 0;
-  // Time of the last Sync (or the first event): goroutines first seen Undetermined existed since then.
-  let syncTs: Nanoseconds = 0;
-  let lastSyncTs: Nanoseconds = NO_TIME;
+  // The trace clock, in a typed array: a closure variable holding a double would box a new
+  // number on every event. Sync time: of the last Sync (or the first event); goroutines first
+  // seen Undetermined existed since then.
+  const clock = Float64Array.of(0, 0, 0, NO_TIME);
 
   function getOrAddTask(id: TaskID): TaskState {
     let task = tasks.get(id);
@@ -511,9 +525,9 @@ export function createSummarizer(tables: TraceTables): Analysis<Summary> {
     let s: number;
     if (from === GoState.Undetermined) {
       // First seen at a generation start: it has existed since the last sync, in state `to`.
-      row = g.create(id, syncTs);
+      row = g.create(id, clock[SYNC_TS]);
       s = g.slot(row);
-      const stateTime = now - syncTs;
+      const stateTime = now - clock[SYNC_TS];
       switch (to) {
         case GoState.Running: g.addTime(s, EXEC, stateTime); break;
         case GoState.Waiting: g.addBlockTime(row, ev.reason, stateTime); break;
@@ -654,15 +668,15 @@ export function createSummarizer(tables: TraceTables): Analysis<Summary> {
   function handleEvent(ev: TraceEvent): void {
     if (!seenEvent) {
       seenEvent = true;
-      firstTs = ev.time;
-      syncTs = ev.time;
+      clock[FIRST_TS] = ev.time;
+      clock[SYNC_TS] = ev.time;
     }
-    lastTs = ev.time;
+    clock[LAST_TS] = ev.time;
 
     switch (ev.kind) {
       case EventKind.Sync:
-        syncTs = ev.time;
-        lastSyncTs = ev.time;
+        clock[SYNC_TS] = ev.time;
+        clock[LAST_SYNC_TS] = ev.time;
         break;
 
       case EventKind.StateTransition:
@@ -679,8 +693,8 @@ export function createSummarizer(tables: TraceTables): Analysis<Summary> {
         if (ev.kind === EventKind.RangeActive) {
           // Active since before this generation: count from the sync point.
           const ts = ranges.get(ev.name);
-          if (ts !== undefined) goroutines.addRangeTime(row, ev.name, syncTs - ts);
-          ranges.set(ev.name, syncTs);
+          if (ts !== undefined) goroutines.addRangeTime(row, ev.name, clock[SYNC_TS] - ts);
+          ranges.set(ev.name, clock[SYNC_TS]);
         } else {
           ranges.set(ev.name, ev.time);
         }
@@ -768,7 +782,7 @@ export function createSummarizer(tables: TraceTables): Analysis<Summary> {
       return frame;
     }
 
-    for (let row = 0; row < goroutines.count; row++) goroutines.finalize(row, lastTs, null);
+    for (let row = 0; row < goroutines.count; row++) goroutines.finalize(row, clock[LAST_TS], null);
 
     const regionList: RegionSummary[] = regions.map((r) => ({
       goroutine: r.goroutine,
@@ -793,9 +807,9 @@ export function createSummarizer(tables: TraceTables): Analysis<Summary> {
     }));
 
     return {
-      traceStart: firstTs,
-      traceEnd: Number.isNaN(lastSyncTs) ? lastTs : lastSyncTs,
-      lastEventTime: lastTs,
+      traceStart: clock[FIRST_TS],
+      traceEnd: Number.isNaN(clock[LAST_SYNC_TS]) ? clock[LAST_TS] : clock[LAST_SYNC_TS],
+      lastEventTime: clock[LAST_TS],
       goroutines: goroutines.table(),
       regions: regionList,
       tasks: taskList,

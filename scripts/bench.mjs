@@ -35,6 +35,10 @@ const cli = join(root, 'dist/cli.js');
 
 function log(msg) { process.stderr.write(`bench: ${msg}\n`); }
 
+// The CLI runs itself again with this set (server/cli/malloc-tuning.ts); set here, the process
+// the bench starts and samples (/proc/<pid>/status) is the one doing the work.
+process.env.MALLOC_MMAP_THRESHOLD_ ??= String(128 * 1024);
+
 /** A served trace can keep its thread busy for long stretches: no request may hang the bench. */
 const REQUEST_TIMEOUT_MS = 180_000;
 const READY_TIMEOUT_MS = 20 * 60_000;

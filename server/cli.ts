@@ -3,6 +3,11 @@
 
 import { processIo } from './cli/io.ts';
 import { runCli, reportFailure } from './cli/run.ts';
+import { rerunWithMallocThreshold, shouldRerunForMalloc } from './cli/malloc-tuning.ts';
+
+if (shouldRerunForMalloc(process.env, process.platform)) {
+  process.exit(await rerunWithMallocThreshold());
+}
 
 const io = processIo();
 

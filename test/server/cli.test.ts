@@ -230,6 +230,21 @@ describe('serving', () => {
     expect(existsSync(record)).toBe(false);
   });
 
+  it.runIf(process.platform === 'linux' && process.env.MALLOC_MMAP_THRESHOLD_ === undefined)(
+    'serves from a child with glibc\'s mmap threshold fixed, which SIGTERM to the CLI stops', async () => {
+      const server = serve(['--no-browser', demo], { MALLOC_MMAP_THRESHOLD_: undefined });
+      await waitReady(await server.url);
+      const parent = server.child.pid!;
+      const children = readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(/\s+/).map(Number);
+      expect(children).toHaveLength(1);
+      const environ = readFileSync(`/proc/${children[0]}/environ`, 'utf8').split('\0');
+      expect(environ).toContain('MALLOC_MMAP_THRESHOLD_=131072');
+      const exited = new Promise<number | null>((r) => server.child.once('exit', (code) => r(code)));
+      server.child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(existsSync(`/proc/${children[0]}`)).toBe(false);
+    });
+
   it('warns when bound to all interfaces', async () => {
     const server = serve(['--no-browser', '-http=0.0.0.0:0', demo]);
     const url = await server.url;

@@ -23,12 +23,6 @@ function growU32(data: Uint32Array, needed: number): Uint32Array<ArrayBuffer> {
   return bigger;
 }
 
-function growF64(data: Float64Array, needed: number): Float64Array<ArrayBuffer> {
-  const bigger = new Float64Array(grownCapacity(data.length, needed));
-  bigger.set(data);
-  return bigger;
-}
-
 /**
  * A column of nanosecond durations in 4 bytes each: whole values in [0, 2^32 − 2) inline,
  * NaN ("unset") as a code, anything else (longer than ~4.3 s, negative, fractional) exact in
@@ -92,6 +86,12 @@ export class DurationColumn {
   }
 }
 
+// KeyedSums grows in fixed chunks: no doubling copies while millions of rows are added,
+// no trimming copy at the end, and at most one chunk of slack.
+const CHUNK_BITS = 14;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+
 /**
  * Several duration columns of the same rows, interleaved (row-major, `width` values a row) in
  * the encoding of DurationColumn: settling a goroutine's row then writes one or two cache
@@ -154,37 +154,44 @@ export class DurationRows {
  * arrays. Keys are ids into a string list the caller keeps. A row has a handful of keys.
  */
 export class KeyedSums {
-  /** Row → its first entry + 1 (0: no entries). */
-  private head = new Uint32Array(0);
-  private key = new Uint32Array(0);
-  private value = new Float64Array(0);
+  /** Row → its first entry + 1 (0: no entries), by chunk of rows. */
+  private heads: Uint32Array[] = [];
+  // Entries, by chunk of entries.
+  private keys: Uint32Array[] = [];
+  private values: Float64Array[] = [];
   /** Entry → the next entry of its row + 1 (0: last). */
-  private next = new Uint32Array(0);
+  private nexts: Uint32Array[] = [];
   private entries = 0;
-  private rows = 0;
+
+  private head(row: number): number {
+    const c = row >>> CHUNK_BITS;
+    return c < this.heads.length ? this.heads[c][row & CHUNK_MASK] : 0;
+  }
+
+  private setHead(row: number, entry: number): void {
+    const c = row >>> CHUNK_BITS;
+    while (this.heads.length <= c) this.heads.push(new Uint32Array(CHUNK));
+    this.heads[c][row & CHUNK_MASK] = entry;
+  }
 
   /** Adds `delta` to the row's `key`, creating the key (at the end) if the row lacks it. */
   add(row: number, key: number, delta: number): void {
-    if (row >= this.head.length) this.head = growU32(this.head, row + 1);
-    if (row >= this.rows) this.rows = row + 1;
-    let entry = this.head[row];
+    let entry = this.head(row);
     if (entry === 0) {
-      this.head[row] = this.append(key, delta);
+      this.setHead(row, this.append(key, delta));
       return;
     }
-    const keys = this.key;
-    const next = this.next;
     for (;;) {
       const e = entry - 1;
-      if (keys[e] === key) {
-        this.value[e] += delta;
+      const c = e >>> CHUNK_BITS;
+      const i = e & CHUNK_MASK;
+      if (this.keys[c][i] === key) {
+        this.values[c][i] += delta;
         return;
       }
-      const following = next[e];
+      const following = this.nexts[c][i];
       if (following === 0) {
-        // append() may reallocate `next`: call it before indexing the column.
-        const appended = this.append(key, delta);
-        this.next[e] = appended;
+        this.nexts[c][i] = this.append(key, delta);
         return;
       }
       entry = following;
@@ -193,72 +200,82 @@ export class KeyedSums {
 
   private append(key: number, delta: number): number {
     const e = this.entries++;
-    if (e >= this.key.length) {
-      this.key = growU32(this.key, e + 1);
-      this.value = growF64(this.value, e + 1);
-      this.next = growU32(this.next, e + 1);
+    const i = e & CHUNK_MASK;
+    if (i === 0) {
+      this.keys.push(new Uint32Array(CHUNK));
+      this.values.push(new Float64Array(CHUNK));
+      this.nexts.push(new Uint32Array(CHUNK));
     }
-    this.key[e] = key;
-    this.value[e] = delta;
-    this.next[e] = 0;
+    const c = e >>> CHUNK_BITS;
+    this.keys[c][i] = key;
+    this.values[c][i] = delta;
+    this.nexts[c][i] = 0;
     return e + 1;
   }
 
   /** Forgets the row's entries (their pool slots are not reused: re-created goroutines are rare). */
   clear(row: number): void {
-    if (row < this.head.length) this.head[row] = 0;
+    if (this.head(row) !== 0) this.setHead(row, 0);
   }
 
   hasEntries(row: number): boolean {
-    return row < this.head.length && this.head[row] !== 0;
+    return this.head(row) !== 0;
   }
 
   /** Calls fn for each (key, value) of the row, in insertion order. */
   forEach(row: number, fn: (key: number, value: number) => void): void {
-    let entry = row < this.head.length ? this.head[row] : 0;
+    let entry = this.head(row);
     while (entry !== 0) {
       const e = entry - 1;
-      fn(this.key[e], this.value[e]);
-      entry = this.next[e];
+      const c = e >>> CHUNK_BITS;
+      const i = e & CHUNK_MASK;
+      fn(this.keys[c][i], this.values[c][i]);
+      entry = this.nexts[c][i];
     }
   }
 
   /** The row's value for `key`, or undefined when the row lacks the key. */
   get(row: number, key: number): number | undefined {
-    let entry = row < this.head.length ? this.head[row] : 0;
+    let entry = this.head(row);
     while (entry !== 0) {
       const e = entry - 1;
-      if (this.key[e] === key) return this.value[e];
-      entry = this.next[e];
+      const c = e >>> CHUNK_BITS;
+      const i = e & CHUNK_MASK;
+      if (this.keys[c][i] === key) return this.values[c][i];
+      entry = this.nexts[c][i];
     }
     return undefined;
   }
 
-  /** Drops the growth slack (once the pass is over). */
+  /** Drops the unused slack of the last entry chunk (once the pass is over). */
   trim(): this {
-    this.head = this.head.slice(0, this.rows);
-    this.key = this.key.slice(0, this.entries);
-    this.value = this.value.slice(0, this.entries);
-    this.next = this.next.slice(0, this.entries);
+    const last = this.keys.length - 1;
+    const used = this.entries - last * CHUNK;
+    if (last >= 0 && used < CHUNK) {
+      this.keys[last] = this.keys[last].slice(0, used);
+      this.values[last] = this.values[last].slice(0, used);
+      this.nexts[last] = this.nexts[last].slice(0, used);
+    }
     return this;
   }
 
   /** The same entries with rows renumbered: row i of the result is row order[i] of this. */
   permuted(order: Uint32Array): KeyedSums {
     const out = new KeyedSums();
-    out.key = this.key;
-    out.value = this.value;
-    out.next = this.next;
+    out.keys = this.keys;
+    out.values = this.values;
+    out.nexts = this.nexts;
     out.entries = this.entries;
-    const head = new Uint32Array(order.length);
-    for (let i = 0; i < order.length; i++) head[i] = order[i] < this.head.length ? this.head[order[i]] : 0;
-    out.head = head;
-    out.rows = head.length;
+    for (let i = 0; i < order.length; i++) {
+      const entry = this.head(order[i]);
+      if (entry !== 0) out.setHead(i, entry);
+    }
     return out;
   }
 
   get bytes(): number {
-    return this.head.byteLength + this.key.byteLength + this.value.byteLength + this.next.byteLength;
+    const sum = (chunks: ArrayBufferView[]) => chunks.reduce((n, c) => n + c.byteLength, 0);
+    return sum(this.heads) + sum(this.keys) + sum(this.values) + sum(this.nexts);
   }
 }
 

@@ -59,7 +59,8 @@ export async function buildApp(session: ServedSession, options: AppOptions = {})
   registerTimelineRoutes(app, () => {
     if (!session.ready) return null;
     const { timeline, tables } = session.results().analyses;
-    return { model: timeline, tables };
+    if (timeline.error !== null) return { failed: timeline.error };
+    return timeline.value === null ? null : { model: timeline.value, tables };
   });
 
   await registerPageRoutes(app, options.clientDir ?? defaultClientDir());

@@ -15,6 +15,13 @@ export interface SessionStatus {
   percent: number;
   /** Set when state is 'failed': one line, no stack trace. */
   error?: string;
+  /**
+   * Results still being built once the pages are ready (the timeline, on its own thread): their
+   * routes answer 503 until they are in.
+   */
+  building: string[];
+  /** Results that could not be built, as "name: one-line error" (the other pages still work). */
+  buildErrors?: string[];
 }
 
 /** What the parser reports, with the results of the analyses it ran beside onEvent's. */
@@ -38,9 +45,42 @@ export interface SessionAnalyses<A> {
   handleEvent(event: TraceEvent): void;
   offThread?: readonly OffThreadName[];
   finish(parse: SessionParseResult): A | Promise<A>;
+  /** The results of finish() that may arrive later (routes check them; status lists them). */
+  lateResults?(results: A): LateResult<unknown>[];
 }
 
 export type AnalysesFactory<A> = (tables: TraceTables) => SessionAnalyses<A>;
+
+/**
+ * A result that arrives after the pages went ready: the timeline model, which costs as much as
+ * every other analysis together, is built on its own thread and may finish seconds later.
+ */
+export class LateResult<T> {
+  private settled: { value: T } | { error: string } | null = null;
+  /** Settles (never rejects) once the result is in or has failed. */
+  readonly done: Promise<void>;
+
+  constructor(readonly name: string, result: Promise<T>) {
+    this.done = result.then(
+      (value) => void (this.settled = { value }),
+      (err: unknown) => void (this.settled = { error: oneLine(err) }),
+    );
+  }
+
+  /** The result, or null while it is being built or if it failed. */
+  get value(): T | null {
+    return this.settled !== null && 'value' in this.settled ? this.settled.value : null;
+  }
+
+  /** The one-line error if building it failed. */
+  get error(): string | null {
+    return this.settled !== null && 'error' in this.settled ? this.settled.error : null;
+  }
+
+  get pending(): boolean {
+    return this.settled === null;
+  }
+}
 
 export interface TraceSessionOptions<A> {
   analyses: AnalysesFactory<A>;
@@ -61,6 +101,7 @@ export class TraceSession<A = unknown> {
   private totalBytes = 0;
   private error: string | undefined;
   private finished: SessionResults<A> | null = null;
+  private late: LateResult<unknown>[] = [];
   private running: Promise<void> | null = null;
 
   constructor(
@@ -68,7 +109,10 @@ export class TraceSession<A = unknown> {
     private readonly options: TraceSessionOptions<A>,
   ) {}
 
-  /** Starts parsing (once); the promise settles when parsing ends and never rejects. */
+  /**
+   * Starts parsing (once); the promise settles when parsing has ended and every late result is
+   * in (or failed), and never rejects. Pages are ready earlier: see `ready`.
+   */
   start(): Promise<void> {
     this.running ??= this.run();
     return this.running;
@@ -76,8 +120,11 @@ export class TraceSession<A = unknown> {
 
   status(): SessionStatus {
     const percent = this.totalBytes > 0 ? Math.round((this.bytesRead / this.totalBytes) * 1000) / 10 : 0;
-    const status: SessionStatus = { state: this.state, bytesRead: this.bytesRead, totalBytes: this.totalBytes, percent };
+    const building = this.late.filter((r) => r.pending).map((r) => r.name);
+    const status: SessionStatus = { state: this.state, bytesRead: this.bytesRead, totalBytes: this.totalBytes, percent, building };
     if (this.error !== undefined) status.error = this.error;
+    const buildErrors = this.late.filter((r) => r.error !== null).map((r) => `${r.name}: ${r.error}`);
+    if (buildErrors.length > 0) status.buildErrors = buildErrors;
     return status;
   }
 
@@ -109,11 +156,14 @@ export class TraceSession<A = unknown> {
       this.totalBytes = parsed.totalBytes;
       this.bytesRead = parsed.totalBytes;
       this.finished = { parse: parsed, analyses: await analyses.finish(parsed) };
+      this.late = analyses.lateResults?.(this.finished.analyses) ?? [];
       this.state = 'ready';
     } catch (err) {
       this.error = oneLine(err);
       this.state = 'failed';
+      return;
     }
+    await Promise.all(this.late.map((r) => r.done));
   }
 }
 

@@ -1,6 +1,7 @@
 // The one place the client talks HTTP. While the server is still parsing, every /api route
 // answers 503 with the parse status; getJson waits (polling /api/status) and then retries,
-// so pages simply await their data. Errors come back as ApiError with a readable message.
+// so pages simply await their data (the timeline's routes may answer 503 a little longer,
+// while the status lists it as still building). Errors come back as ApiError with a readable message.
 
 export interface ParseStatus {
   state: 'parsing' | 'ready' | 'failed';
@@ -8,6 +9,10 @@ export interface ParseStatus {
   totalBytes: number;
   percent: number;
   error?: string;
+  /** Results still being built once the pages are ready (the timeline); their routes answer 503. */
+  building: string[];
+  /** Results that could not be built, "name: error". */
+  buildErrors?: string[];
 }
 
 export class ApiError extends Error {
@@ -88,7 +93,9 @@ export class ApiClient {
       const response = await fetch(path.startsWith('http') ? path : this.base + path, { signal });
       if (response.status === 503) {
         await response.body?.cancel();
-        await this.waitUntilReady(signal);
+        const status = await this.waitUntilReady(signal);
+        // The pages are ready but this result is still being built (the timeline): ask again shortly.
+        if (status.building.length > 0) await sleep(pollIntervalMs, signal);
         continue;
       }
       if (!response.ok) throw new ApiError(await messageOf(response), response.status, path);

@@ -62,6 +62,8 @@ export class TtTimelinePage extends LitElement {
   @state() private search = '';
   @state() private loadError: string | null = null;
   @state() private ready = false;
+  /** The server lists the timeline as still being built (the other pages are ready). */
+  @state() private building = false;
   @state() private tick = 0;
 
   @query('tt-timeline-canvas') private canvas!: TtTimelineCanvas;
@@ -72,9 +74,11 @@ export class TtTimelinePage extends LitElement {
   private statusPending = false;
   private laneCache: { view: TimelineView; tracks: TrackInfo[]; lanes: TrackInfo[] } | null = null;
   private statusTimer = 0;
+  private stopHearingStatus: (() => void) | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.stopHearingStatus = this.api.onStatus((status) => (this.building = status.building?.includes('timeline') ?? false));
     this.data = new TimelineData(this.api, () => {
       this.canvas?.invalidate();
       this.resolvePendingSelection();
@@ -100,6 +104,7 @@ export class TtTimelinePage extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.stopHearingStatus?.();
     this.data?.dispose();
     clearInterval(this.statusTimer);
     clearTimeout(this.urlTimer);
@@ -256,7 +261,9 @@ export class TtTimelinePage extends LitElement {
 
   override render() {
     if (this.loadError) return html`<div class="page"><h1>Timeline</h1><div class="error">${this.loadError}</div></div>`;
-    if (!this.ready || !this.data) return html`<div class="page loading">Loading the timeline…</div>`;
+    if (!this.ready || !this.data) {
+      return html`<div class="page loading">${this.building ? 'Building the timeline… (the other pages are ready)' : 'Loading the timeline…'}</div>`;
+    }
     const lanes = this.lanes();
     return html`${this.renderToolbar()}
       <div class="body">

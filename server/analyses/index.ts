@@ -10,7 +10,7 @@ import { createSummarizer, type Summary } from '../../parser/analysis/summary.ts
 import { createBlockingProfiles, type BlockingProfileKind, type BlockingProfiles } from '../../parser/analysis/pprof.ts';
 import { createMmuRecorder, type MmuData } from '../../parser/analysis/mmu.ts';
 import type { TimelineModel } from '../../parser/model/timeline.ts';
-import type { SessionAnalyses, SessionParseResult } from '../trace-session.ts';
+import { LateResult, type SessionAnalyses, type SessionParseResult } from '../trace-session.ts';
 import { fanOutEvents } from './combine.ts';
 import { createTraceFacts, type TraceFacts } from './trace-facts.ts';
 
@@ -21,13 +21,14 @@ export interface TraceAnalyses {
   summary: Summary;
   profiles: BlockingProfiles;
   mmu: MmuData;
-  timeline: TimelineModel;
+  /** Built on its own thread for big traces: may arrive after the other pages are ready. */
+  timeline: LateResult<TimelineModel>;
 }
 
 /**
  * Every analysis the viewer's pages need, fed in one pass. The timeline model, which costs as
  * much as the others together, is built by the parser beside them (on its own thread for big
- * traces), so the two halves run on two cores.
+ * traces), so the two halves run on two cores, and the other pages need not wait for it.
  */
 export function createServedAnalyses(tables: TraceTables): SessionAnalyses<TraceAnalyses> {
   const facts = createTraceFacts();
@@ -37,17 +38,18 @@ export function createServedAnalyses(tables: TraceTables): SessionAnalyses<Trace
   return {
     handleEvent: fanOutEvents([facts, summary, profiles, mmu]),
     offThread: ['timeline'],
-    finish: async (parse: SessionParseResult) => {
-      const results = {
+    finish: (parse: SessionParseResult) => {
+      if (!parse.offThread.timeline) throw new Error('the parser did not build the timeline');
+      return {
         tables,
         facts: facts.finish(),
         summary: summary.finish(),
         profiles: profiles.finish(parse.validEvents),
         mmu: mmu.finish(parse.validEvents),
+        timeline: new LateResult('timeline', parse.offThread.timeline),
       };
-      if (!parse.offThread.timeline) throw new Error('the parser did not build the timeline');
-      return { ...results, timeline: await parse.offThread.timeline };
     },
+    lateResults: (results) => [results.timeline],
   };
 }
 

@@ -66,6 +66,8 @@ export async function startServer(options: ServeOptions, io: CliIo): Promise<Run
       io.log(formatLostData(parse.validBytes, parse.totalBytes));
     }
     io.log(`Trace ready: ${parse.events} events (${parse.version}, ${parse.format}).`);
+    // A result that failed after the pages went ready: the rest of the viewer still works.
+    for (const failure of status.buildErrors ?? []) io.log(`tstrace: could not build the ${failure}`);
     return null;
   });
 

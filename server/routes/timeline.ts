@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TraceTables } from '../../parser/model/tables.ts';
 import type { TimelineModel } from '../../parser/model/timeline.ts';
 import { listTracks, queryFlows, queryTile, stackFrames } from '../../parser/analysis/tiles.ts';
-import { BadRequestError, NotFoundError } from '../http/errors.ts';
+import { BadRequestError, errorBody, NotFoundError } from '../http/errors.ts';
 import { chromeTraceJson, type ChromeView } from '../encode/chrome.ts';
 import { perfettoTrace } from '../encode/perfetto.ts';
 
@@ -138,18 +138,25 @@ function checkRange(start: number, end: number): void {
   if (!(end > start)) throw new BadRequestError(`end (${end}) must be greater than start (${start})`);
 }
 
+/** Why there is no model: building it failed (the other pages still work). */
+export interface TimelineFailure {
+  failed: string;
+}
+
 /**
- * Registers the timeline and export routes. `getModel` returns the finished model, or null
- * while the trace is still parsing (answered 503, like the app's gate).
+ * Registers the timeline and export routes. `getModel` returns the finished model, null while
+ * the trace is still being parsed or the model built (answered 503, like the app's gate), or
+ * why building it failed (answered 500 with that one line).
  */
-export function registerTimelineRoutes(app: FastifyInstance, getModel: () => TimelineSource | null): void {
-  // Normally unreachable: buildApp's gate answers 503 until the session is ready.
+export function registerTimelineRoutes(app: FastifyInstance, getModel: () => TimelineSource | TimelineFailure | null): void {
   const routes = '/api/timeline/*, /api/stacks/*, /api/export/*';
   app.addHook('preHandler', async (request, reply) => {
     if (!/^\/api\/(timeline|stacks|export)\//.test(request.url)) return;
-    if (getModel() === null) return reply.code(503).header('retry-after', '1').send({ statusCode: 503, error: 'Service Unavailable', message: `the trace is still being parsed (${routes})` });
+    const model = getModel();
+    if (model === null) return reply.code(503).header('retry-after', '1').send({ statusCode: 503, error: 'Service Unavailable', message: `the timeline is still being built (${routes})` });
+    if ('failed' in model) return reply.code(500).send(errorBody(500, `the timeline could not be built: ${model.failed}`));
   });
-  const source = (): TimelineSource => getModel()!;
+  const source = (): TimelineSource => getModel() as TimelineSource;
 
   app.get<{ Querystring: { goroutineOffset?: number; goroutineLimit?: number; goroutine?: string } }>(
     '/api/timeline/tracks',

@@ -45,7 +45,7 @@ describe('while parsing, then ready', () => {
   it('answers /api/status with progress and other API routes 503 with the same body', async () => {
     const status = await app.inject('/api/status');
     expect(status.statusCode).toBe(200);
-    expect(status.json()).toEqual({ state: 'parsing', bytesRead: 300, totalBytes: 1200, percent: 25 });
+    expect(status.json()).toEqual({ state: 'parsing', bytesRead: 300, totalBytes: 1200, percent: 25, building: [] });
     const trace = await app.inject('/api/trace');
     expect(trace.statusCode).toBe(503);
     expect(trace.headers['retry-after']).toBe('1');
@@ -60,10 +60,57 @@ describe('while parsing, then ready', () => {
     release();
     await session.start();
     const status = await app.inject('/api/status');
-    expect(status.json()).toEqual({ state: 'ready', bytesRead: 1200, totalBytes: 1200, percent: 100 });
+    expect(status.json()).toEqual({ state: 'ready', bytesRead: 1200, totalBytes: 1200, percent: 100, building: [] });
     const trace = await app.inject('/api/trace');
     expect(trace.statusCode).toBe(200);
     expect(trace.json()).toMatchObject({ file: 'x.trace', goVersion: 'go 1.26', format: 'v2', events: 0, lostData: null, startTime: null });
+  });
+});
+
+describe('a timeline that comes in after the other pages', () => {
+  /** A parse whose timeline (built on its own thread in real runs) is settled by the test. */
+  function lateTimelineParse() {
+    let settle!: (model: Promise<unknown>) => void;
+    const held = new Promise<Promise<unknown>>((resolve) => (settle = resolve));
+    const parse: ParseFunction = async (_path, options) => {
+      const empty = runOffThreadInline(options.offThread ?? [], options.tables!).finish();
+      return { ...emptyResult(options.tables!), offThread: { timeline: held.then((m) => m ?? empty.timeline) as typeof empty.timeline } };
+    };
+    return { parse, settle };
+  }
+
+  it('serves the other pages at once, the timeline with 503 until it is built', async () => {
+    const { parse, settle } = lateTimelineParse();
+    const session = new TraceSession('/t', { analyses: createServedAnalyses, parse });
+    const app = await buildApp(session, { clientDir: join(tmpdir(), 'tstrace-no-client') });
+    const started = session.start();
+    for (let i = 0; i < 100 && !session.ready; i++) await new Promise((r) => setTimeout(r, 5));
+    expect((await app.inject('/api/status')).json()).toMatchObject({ state: 'ready', building: ['timeline'] });
+    expect((await app.inject('/api/trace')).statusCode).toBe(200);
+    const tracks = await app.inject('/api/timeline/tracks');
+    expect(tracks.statusCode).toBe(503);
+    expect(tracks.json().message).toContain('the timeline is still being built');
+    settle(Promise.resolve(null));
+    await started;
+    expect((await app.inject('/api/status')).json()).toMatchObject({ state: 'ready', building: [] });
+    expect((await app.inject('/api/timeline/tracks')).statusCode).toBe(200);
+    await app.close();
+  });
+
+  it('keeps the other pages when building the timeline fails, and says why on its routes', async () => {
+    const { parse, settle } = lateTimelineParse();
+    const session = new TraceSession('/t', { analyses: createServedAnalyses, parse });
+    const app = await buildApp(session, { clientDir: join(tmpdir(), 'tstrace-no-client') });
+    const started = session.start();
+    settle(Promise.reject(new Error('timeline worker exited (code 1) before its result\n  at x')));
+    await started;
+    const status = (await app.inject('/api/status')).json();
+    expect(status).toMatchObject({ state: 'ready', building: [], buildErrors: ['timeline: timeline worker exited (code 1) before its result'] });
+    expect((await app.inject('/api/trace')).statusCode).toBe(200);
+    const tile = await app.inject('/api/timeline/tracks');
+    expect(tile.statusCode).toBe(500);
+    expect(tile.json().message).toBe('the timeline could not be built: timeline worker exited (code 1) before its result');
+    await app.close();
   });
 });
 

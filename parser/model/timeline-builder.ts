@@ -15,9 +15,9 @@ import type { Analysis } from '../analysis/analysis.ts';
 import { EventKind, GoState, ProcState, ResourceKind, type TraceEvent } from './event.ts';
 import type { TraceTables } from './tables.ts';
 import {
-  chunkedF64, chunkedU32, f64, i32, narrowChunked, narrowed, StringTable, u32, type GrowableColumn,
+  chunkedF64, f64, i32, narrowChunked, narrowed, StringTable, u32, type GrowableColumn,
 } from './timeline-columns.ts';
-import { sortIndicesByKeys } from './timeline-sort.ts';
+import { FlowStore } from './timeline-flows.ts';
 import { StateRowsBuilder } from './timeline-states.ts';
 import { BLOCK_REASON, FLAGS, GoroutineRecords, LABEL, PENDING_FLOW, START_FUNCTION } from './timeline-goroutines.ts';
 import { buildSliceColumns, SliceStore } from './timeline-slices.ts';
@@ -152,21 +152,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private readonly g = new GoroutineColumns();
   private readonly states: StateRowsBuilder;
 
-  // Flow slots are taken when the cause is recorded (so they are nearly in fromTime order, the
-  // model's order) and completed when the goroutine starts; flowStarted numbers the completed
-  // ones in start order (0: never started, or the cause was replaced).
-  private readonly flowName = narrowChunked();
-  private readonly flowFromTime = chunkedF64();
-  private readonly flowToTime = chunkedF64();
-  private readonly flowFromG = narrowChunked();
-  private readonly flowFromP = narrowChunked();
-  private readonly flowFromM = narrowChunked();
-  private readonly flowToG = narrowChunked();
-  private readonly flowToP = narrowChunked();
-  private readonly flowToM = narrowChunked();
-  private readonly flowFromStack = narrowChunked();
-  private readonly flowStarted = chunkedU32();
-  private flowsStarted = 0;
+  private readonly flows = new FlowStore();
 
   private readonly sampleTime = chunkedF64();
   private readonly sampleG = narrowChunked();
@@ -387,11 +373,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       const start = from === GoState.Undetermined ? this.clock.startTime : t;
       const slot = g.get(row, PENDING_FLOW) - 1;
       if (slot >= 0) {
-        this.flowToTime.set(slot, start);
-        this.flowToG.set(slot, id);
-        this.flowToP.set(slot, ev.p);
-        this.flowToM.set(slot, ev.m);
-        this.flowStarted.set(slot, ++this.flowsStarted);
+        this.flows.start(slot, start, id, ev.p, ev.m);
         g.set(row, PENDING_FLOW, 0);
       }
     }
@@ -431,18 +413,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
    * a cause it replaces stays behind, never started.
    */
   private setCause(row: number, time: number, name: number, ev: TraceEvent): void {
-    this.g.set(row, PENDING_FLOW, this.flowFromTime.length + 1);
-    this.flowName.push(name);
-    this.flowFromTime.push(time);
-    this.flowFromG.push(ev.g);
-    this.flowFromP.push(ev.p);
-    this.flowFromM.push(ev.m);
-    this.flowFromStack.push(ev.stack);
-    this.flowToTime.push(0);
-    this.flowToG.push(0);
-    this.flowToP.push(0);
-    this.flowToM.push(0);
-    this.flowStarted.push(0);
+    this.g.set(row, PENDING_FLOW, this.flows.add(name, time, ev.g, ev.p, ev.m, ev.stack) + 1);
   }
 
   private spanState(row: number, s: number): GoroutineSpanState {
@@ -555,7 +526,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     for (const t of fixedTracks) t.lanes = slices.trackLanes[t.id];
     const { states, stateRowOfTrack } = this.buildStates(trackCount, goroutineBase, kOfRow, rowOfK);
 
-    const model = new TimelineModel(this.clock.startTime, end, fixedTracks, goroutineTracks, slices, states, stateRowOfTrack, counters, this.buildFlows(), {
+    const model = new TimelineModel(this.clock.startTime, end, fixedTracks, goroutineTracks, slices, states, stateRowOfTrack, counters, this.flows.build(), {
       time: this.sampleTime.trimmed(),
       g: narrowed(this.sampleG.trimmed()),
       p: narrowed(this.sampleP.trimmed()),
@@ -633,33 +604,6 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       stateRowOfTrack,
     };
   }
-
-  private buildFlows() {
-    // The model orders flows by source time, ties in the order their targets started. Slots are
-    // already nearly in source-time order; only the started ones become flows.
-    const slots = this.flowFromTime.length;
-    const from = this.flowFromTime.trimmed();
-    this.flowFromTime.release();
-    const started = this.flowStarted.trimmed();
-    this.flowStarted.release();
-    const order = new Uint32Array(this.flowsStarted);
-    let n = 0;
-    for (let i = 0; i < slots; i++) if (started[i] !== 0) order[n++] = i;
-    sortIndicesByKeys(order, from, started);
-    const selected = n < slots;
-    return {
-      name: take(this.flowName, (c) => c.permutedNarrow(order, selected)),
-      fromTime: permute(from, order),
-      toTime: take(this.flowToTime, (c) => c.permuted(order)),
-      fromG: take(this.flowFromG, (c) => c.permutedNarrow(order, selected)),
-      fromP: take(this.flowFromP, (c) => c.permutedNarrow(order, selected)),
-      fromM: take(this.flowFromM, (c) => c.permutedNarrow(order, selected)),
-      toG: take(this.flowToG, (c) => c.permutedNarrow(order, selected)),
-      toP: take(this.flowToP, (c) => c.permutedNarrow(order, selected)),
-      toM: take(this.flowToM, (c) => c.permutedNarrow(order, selected)),
-      fromStack: take(this.flowFromStack, (c) => c.permutedNarrow(order, selected)),
-    };
-  }
 }
 
 function trackName(kind: TrackKind, resource: number): string {
@@ -691,20 +635,6 @@ function sortedIds(ids: Float64Array): Float64Array {
   let k = 0;
   for (let id = 0; id <= max; id++) if (seen[id] !== 0) ids[k++] = id;
   return ids;
-}
-
-/** `column` turned into its final form by `build`, then released (one copy alive at a time). */
-function take<C extends { release(): void }, R>(column: C, build: (c: C) => R): R {
-  const out = build(column);
-  column.release();
-  return out;
-}
-
-/** A new array holding src[order[i]] at i (an in-place permutation saves the copy but is ~4× slower). */
-function permute(src: Float64Array, order: Uint32Array): Float64Array {
-  const out = new Float64Array(order.length);
-  for (let i = 0; i < order.length; i++) out[i] = src[order[i]];
-  return out;
 }
 
 /** A step series: points are appended when values change; back-dated points are re-sorted. */

@@ -242,8 +242,8 @@ const CHUNK_MASK = CHUNK - 1;
 export class ChunkedColumn<T extends TypedArray> {
   private chunks: T[] = [];
   /** The last chunk (pushes write here without looking it up), and the length it has room up to. */
-  private current: T;
-  private limit = 0;
+  current: T;
+  limit = 0;
   length = 0;
 
   /** `firstChunk`: capacity the first chunk starts at (it doubles up to a full chunk). */
@@ -252,12 +252,13 @@ export class ChunkedColumn<T extends TypedArray> {
   }
 
   push(value: number): void {
-    if (this.length === this.limit) this.makeRoom();
+    if (this.length === this.limit) this.extend();
     this.current[this.length & CHUNK_MASK] = value;
     this.length++;
   }
 
-  private makeRoom(): void {
+  /** Room for values up to a new limit (a full column; or a RecordCursor's, whose length it keeps). */
+  extend(): void {
     const size = this.current.length;
     if (this.chunks.length === 1 && size < CHUNK) {
       const bigger = new this.ctor(Math.min(CHUNK, size * 2));
@@ -333,16 +334,16 @@ export class NarrowChunkedColumn {
   private chunks: IntColumn[] = [];
   private level: number[] = [];
   /** The last chunk, whether it is already of the widest type, and the length it has room up to. */
-  private current: IntColumn = new Uint8Array(0);
+  current: IntColumn = new Uint8Array(0);
   private currentWidest = false;
-  private limit = 0;
+  limit = 0;
   length = 0;
 
   /** `firstChunk`: capacity the first chunk starts at (it doubles up to a full chunk). */
   constructor(private readonly firstChunk = CHUNK) {}
 
   push(value: number): void {
-    if (this.length === this.limit) this.makeRoom();
+    if (this.length === this.limit) this.extend();
     const offset = this.length & CHUNK_MASK;
     const chunk = this.current;
     chunk[offset] = value;
@@ -351,7 +352,16 @@ export class NarrowChunkedColumn {
     this.length++;
   }
 
-  private makeRoom(): void {
+  /**
+   * After `current[offset] = value` read back different: widens the last chunk to hold it (for
+   * writers that store into `current` themselves, as RecordCursor users do).
+   */
+  widenCurrent(offset: number, value: number): void {
+    if (!this.currentWidest) this.widen(this.chunks.length - 1, offset, value, offset);
+  }
+
+  /** Room for values up to a new limit (see ChunkedColumn.extend). */
+  extend(): void {
     const size = this.current.length;
     if (this.chunks.length === 1 && size < CHUNK) {
       const bigger = new WIDENING[this.level[0]](Math.min(CHUNK, size * 2));
@@ -371,10 +381,11 @@ export class NarrowChunkedColumn {
     const offset = i & CHUNK_MASK;
     const chunk = this.chunks[c];
     chunk[offset] = value;
-    if (chunk[offset] !== value && this.level[c] < WIDENING.length - 1) this.widen(c, offset, value, Math.min(CHUNK, this.length - c * CHUNK));
+    // (A RecordCursor's column does not know its length yet: keep the whole chunk.)
+    if (chunk[offset] !== value && this.level[c] < WIDENING.length - 1) this.widen(c, offset, value, chunk.length);
   }
 
-  /** Replaces chunk c by one wide enough for `value`, keeping its first `filled` values. */
+  /** Replaces chunk c by one wide enough for `value`, keeping its first `filled` values (the rest are 0). */
   private widen(c: number, offset: number, value: number, filled: number): void {
     let level = this.level[c];
     const old = this.chunks[c];
@@ -430,6 +441,39 @@ export class NarrowChunkedColumn {
 
   get bytes(): number {
     return this.chunks.reduce((n, c) => n + c.byteLength, 0);
+  }
+}
+
+/** A chunked column a RecordCursor appends to. */
+type CursorColumn = ChunkedColumn<TypedArray> | NarrowChunkedColumn;
+
+/**
+ * Appends records to several chunked columns at once, with one room check per record instead of
+ * one per column: the columns start empty and grow together, so they share one length, kept here
+ * and given to the columns by seal() (before anything reads them). Writers store into each
+ * column's `current` chunk at the offset next() returns (NarrowChunkedColumn: then widenCurrent
+ * if the value does not read back); columns left unwritten hold zeros.
+ */
+export class RecordCursor {
+  length = 0;
+  private limit = 0;
+
+  constructor(private readonly columns: readonly CursorColumn[]) {}
+
+  /** The offset of one more record in the columns' current chunks. */
+  next(): number {
+    const n = this.length;
+    if (n === this.limit) {
+      for (const column of this.columns) column.extend();
+      this.limit = this.columns[0].limit;
+    }
+    this.length = n + 1;
+    return n & CHUNK_MASK;
+  }
+
+  /** Gives the columns their length (after appending, before reading). */
+  seal(): void {
+    for (const column of this.columns) column.length = this.length;
   }
 }
 

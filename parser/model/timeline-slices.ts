@@ -4,7 +4,7 @@
 // without a track column, a global grouping sort, or full-size temporaries. The few slices of
 // goroutine tracks (their ranges) share one store with a row column.
 
-import { ChunkedColumn, IntRange, NarrowChunkedColumn, sortSegment } from './timeline-columns.ts';
+import { ChunkedColumn, IntRange, NarrowChunkedColumn, RecordCursor, sortSegment } from './timeline-columns.ts';
 import { TimelineModel, type SliceColumns } from './timeline.ts';
 
 /** Stores start small (a trace may have thousands of threads) and grow to full chunks. */
@@ -19,19 +19,34 @@ export class SliceStore {
   readonly name = new ChunkedColumn(Uint32Array, FIRST_CHUNK);
   readonly startStack = new NarrowChunkedColumn(FIRST_CHUNK);
   readonly endStack = new NarrowChunkedColumn(FIRST_CHUNK);
+  /** One room check per slice; the columns get their length from seal(). */
+  private readonly cursor = new RecordCursor([this.start, this.end, this.kind, this.goroutine, this.name, this.startStack, this.endStack]);
 
   get length(): number {
-    return this.start.length;
+    return this.cursor.length;
   }
 
   push(start: number, end: number, kind: number, goroutine: number, name: number, startStack: number, endStack: number): void {
-    this.start.push(start);
-    this.end.push(end);
-    this.kind.push(kind);
-    this.goroutine.push(goroutine);
-    this.name.push(name);
-    this.startStack.push(startStack);
-    this.endStack.push(endStack);
+    const o = this.cursor.next();
+    this.start.current[o] = start;
+    this.end.current[o] = end;
+    this.kind.current[o] = kind;
+    this.name.current[o] = name;
+    const g = this.goroutine.current;
+    g[o] = goroutine;
+    if (g[o] !== goroutine) this.goroutine.widenCurrent(o, goroutine);
+    const ss = this.startStack.current;
+    ss[o] = startStack;
+    if (ss[o] !== startStack) this.startStack.widenCurrent(o, startStack);
+    const es = this.endStack.current;
+    es[o] = endStack;
+    if (es[o] !== endStack) this.endStack.widenCurrent(o, endStack);
+  }
+
+  /** Makes the columns readable (their lengths); the store takes no more pushes after. */
+  seal(): this {
+    this.cursor.seal();
+    return this;
   }
 
   release(): void {
@@ -63,6 +78,8 @@ export interface SliceStores {
  */
 export function buildSliceColumns(stores: SliceStores): SliceColumns {
   const { trackCount, fixed, goroutine, goroutineTrack } = stores;
+  for (const { store } of fixed) store.seal();
+  goroutine.seal();
   const trackOffset = new Uint32Array(trackCount + 1);
   for (const { track, store } of fixed) trackOffset[track + 1] += store.length;
   for (let i = 0; i < goroutineTrack.length; i++) trackOffset[goroutineTrack[i] + 1]++;

@@ -5,7 +5,7 @@
 // columns a block at a time (when the slot fills, or the goroutine exits), so finishing orders
 // blocks, not spans, and reads each block sequentially.
 
-import { chunkedF64, chunkedU8, narrowChunked, u32, u8, type IntColumn } from './timeline-columns.ts';
+import { chunkedF64, chunkedU8, narrowChunked, RecordCursor, u32, u8, type IntColumn } from './timeline-columns.ts';
 import { GoroutineRecords, STATE_SLOT } from './timeline-goroutines.ts';
 
 /** Spans a live goroutine stages before they move to the columns as one block. */
@@ -35,6 +35,7 @@ export class StateRowsBuilder {
   private readonly state = chunkedU8();
   private readonly reason = narrowChunked();
   private readonly stack = narrowChunked();
+  private readonly cursor = new RecordCursor([this.start, this.state, this.reason, this.stack]);
   private readonly blockRow = u32();
   private readonly blockStart = u32();
   private readonly blockLength = u8();
@@ -97,15 +98,22 @@ export class StateRowsBuilder {
     const fill = this.stageFill[slot];
     if (fill === 0) return;
     this.blockRow.push(row);
-    this.blockStart.push(this.start.length);
+    this.blockStart.push(this.cursor.length);
     this.blockLength.push(fill);
     if (row >= this.rowSpans.length) this.rowSpans.set(row, 0);
     this.rowSpans.data[row] += fill;
     for (let i = slot * STAGE, end = i + fill; i < end; i++) {
-      this.start.push(this.stageStart[i]);
-      this.state.push(this.stageState[i]);
-      this.reason.push(this.stageReason[i]);
-      this.stack.push(this.stageStack[i]);
+      const o = this.cursor.next();
+      this.start.current[o] = this.stageStart[i];
+      this.state.current[o] = this.stageState[i];
+      const reason = this.stageReason[i];
+      const reasons = this.reason.current;
+      reasons[o] = reason;
+      if (reasons[o] !== reason) this.reason.widenCurrent(o, reason);
+      const stack = this.stageStack[i];
+      const stacks = this.stack.current;
+      stacks[o] = stack;
+      if (stacks[o] !== stack) this.stack.widenCurrent(o, stack);
     }
     this.stageFill[slot] = 0;
   }
@@ -116,6 +124,7 @@ export class StateRowsBuilder {
    */
   build(rowOfK: Uint32Array, kOfRow: Uint32Array): StateRows {
     for (let row = 0; row < this.records.count; row++) if (this.records.data[GoroutineRecords.at(row, STATE_SLOT)] !== 0) this.close(row);
+    this.cursor.seal();
     const rows = rowOfK.length;
     const rowOffset = new Uint32Array(rows + 1);
     for (let k = 0; k < rows; k++) {

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { DeltaCounterBuilder, PlainCounter } from '../../parser/model/timeline-counter.ts';
-import { ChunkedColumn, NarrowChunkedColumn, narrowed } from '../../parser/model/timeline-columns.ts';
+import { ChunkedColumn, NarrowChunkedColumn, narrowed, RecordCursor } from '../../parser/model/timeline-columns.ts';
 import { sortIndicesByKeys } from '../../parser/model/timeline-sort.ts';
 import { StateRowsBuilder } from '../../parser/model/timeline-states.ts';
 import { GoroutineRecords } from '../../parser/model/timeline-goroutines.ts';
@@ -189,6 +189,41 @@ describe('timeline finishing', () => {
     expect(picked).toBeInstanceOf(Int16Array);
     expect(Array.from(picked)).toEqual([0, 1, 2, -2]);
     expect(col.permutedNarrow(withoutBig)).toBeInstanceOf(Float64Array);
+  });
+
+  it('appends records to several columns through one cursor, widening narrow chunks, and overwrites never-written ones', () => {
+    const next = random(11);
+    const n = 3 * 65536 + 123;
+    const time = new ChunkedColumn(Float64Array, 1024);
+    const id = new NarrowChunkedColumn(1024);
+    const late = new NarrowChunkedColumn(1024);
+    const cursor = new RecordCursor([time, id, late]);
+    const expectTime: number[] = [];
+    const expectId: number[] = [];
+    const expectLate = new Array<number>(n).fill(0);
+    for (let i = 0; i < n; i++) {
+      const t = next() * 1e12;
+      const r = next();
+      const v = r < 0.9 ? Math.floor(next() * 200) : r < 0.99 ? Math.floor(next() * 70000) : r < 0.995 ? -Math.floor(next() * 5e9) : 0.5 + i;
+      const o = cursor.next();
+      time.current[o] = t;
+      id.current[o] = v;
+      if (id.current[o] !== v) id.widenCurrent(o, v);
+      expectTime.push(t);
+      expectId.push(v);
+      // Some records get a later value, after more have been appended.
+      if (i > 10 && next() < 0.3) {
+        const k = i - Math.floor(next() * 10);
+        const w = next() < 0.95 ? Math.floor(next() * 300) : Math.floor(next() * 1e10);
+        late.set(k, w);
+        expectLate[k] = w;
+      }
+    }
+    cursor.seal();
+    expect(time.length).toBe(n);
+    expect(Array.from(time.trimmed())).toEqual(expectTime);
+    expect(Array.from(id.trimmed())).toEqual(expectId);
+    expect(Array.from(late.trimmed())).toEqual(expectLate);
   });
 
   it('groups state spans by row in push order, however rows interleave, close and come back', () => {

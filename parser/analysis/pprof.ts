@@ -15,7 +15,7 @@ import {
 } from '../model/event.ts';
 import type { TraceTables } from '../model/tables.ts';
 import type { Analysis } from './analysis.ts';
-import { CHUNK_SIZE, ChunkedColumn, DenseIdIndex } from './pprof-columns.ts';
+import { CHUNK_SIZE, DenseIdIndex } from './pprof-columns.ts';
 
 export const BLOCKING_PROFILE_KINDS = ['net', 'sync', 'syscall', 'sched'] as const;
 export type BlockingProfileKind = (typeof BLOCKING_PROFILE_KINDS)[number];
@@ -75,63 +75,102 @@ export function createBlockingProfiles(tables: TraceTables, kinds: readonly Bloc
 
 /**
  * Finished intervals of one kind, in the order their closing transitions came (Go's order):
- * 20 bytes each (start, 32-bit duration, stack, goroutine row) in fixed-size chunks; durations
- * of 2^32 ns (4.3 s) or more go to a map. The chunks are owned here, one array type per
- * column, so the append is monomorphic.
+ * 16 bytes each in chunks of up to CHUNK_SIZE — end time as a 32-bit offset from the chunk's
+ * base, 32-bit duration, stack, goroutine row. Intervals close at the current event's time, so
+ * ends grow and a chunk's offsets stay small; one that no longer fits closes the chunk early.
+ * What does not fit at all (durations of 2^32 ns or more, fractional or out-of-order times)
+ * is kept exactly in maps. The chunks are owned here, so the append is monomorphic.
  */
 export class IntervalLog {
-  private readonly starts: Float64Array[] = [];
+  private readonly endOffsets: Uint32Array[] = [];
   private readonly durations: Uint32Array[] = [];
   private readonly stacks: Uint32Array[] = [];
   private readonly goroutines: Uint32Array[] = [];
+  /** Per chunk: the time its end offsets count from, and the index of its first interval. */
+  private readonly bases: number[] = [];
+  private readonly firsts: number[] = [];
   /** Index → exact duration, for the few that do not fit 32 bits (stored there as 0). */
-  readonly longDurations = new Map<number, Nanoseconds>();
+  private readonly longDurations = new Map<number, Nanoseconds>();
+  /** Index → exact start, for intervals whose end offset is EXACT_END. */
+  private readonly exactStarts = new Map<number, Nanoseconds>();
   private count = 0;
+  /** Intervals in the last chunk, and its capacity. */
+  private fill = 0;
+  private capacity = 0;
+  private base = 0;
 
   get size(): number {
     return this.count;
   }
 
   push(goroutine: number, start: Nanoseconds, end: Nanoseconds, stack: StackID): void {
-    const index = this.count++;
-    const i = index & LOG_MASK;
-    if (i === 0) {
-      this.starts.push(new Float64Array(CHUNK_SIZE));
-      this.durations.push(new Uint32Array(CHUNK_SIZE));
-      this.stacks.push(new Uint32Array(CHUNK_SIZE));
-      this.goroutines.push(new Uint32Array(CHUNK_SIZE));
+    let offset = end - this.base;
+    // offset >>> 0 === offset: a whole number in [0, 2^32); an integer start keeps start = end − duration exact.
+    let fits = offset >>> 0 === offset && offset !== EXACT_END && Number.isInteger(start);
+    if (this.fill === this.capacity || (!fits && offset >= EXACT_END && Number.isInteger(end))) {
+      this.newChunk(Math.floor(end));
+      offset = end - this.base;
+      fits = offset >>> 0 === offset && Number.isInteger(start);
     }
-    const c = index >>> LOG_CHUNK_BITS;
+    const index = this.count++;
+    const c = this.endOffsets.length - 1;
+    const i = this.fill++;
     const duration = end - start;
-    // Whole ns below 2^32 fit the column; anything else (long, or fractional) is kept exactly.
-    const fits = duration >>> 0 === duration;
-    if (!fits) this.longDurations.set(index, duration);
-    this.starts[c][i] = start;
-    this.durations[c][i] = fits ? duration : 0;
+    const durationFits = duration >>> 0 === duration;
+    if (!durationFits) this.longDurations.set(index, duration);
+    if (!fits) this.exactStarts.set(index, start);
+    this.endOffsets[c][i] = fits ? offset : EXACT_END;
+    this.durations[c][i] = durationFits ? duration : 0;
     this.stacks[c][i] = stack;
     this.goroutines[c][i] = goroutine;
   }
 
-  /** Chunk `c` of each column (intervals c·CHUNK_SIZE …; chunkLength(c, n) of them are set). */
-  startChunk(c: number): Float64Array {
-    return this.starts[c];
+  /** Closes the last chunk (trimmed to what it holds) and opens one counting from `base`. */
+  private newChunk(base: number): void {
+    const last = this.endOffsets.length - 1;
+    if (last >= 0 && this.fill < this.capacity) {
+      this.endOffsets[last] = this.endOffsets[last].slice(0, this.fill);
+      this.durations[last] = this.durations[last].slice(0, this.fill);
+      this.stacks[last] = this.stacks[last].slice(0, this.fill);
+      this.goroutines[last] = this.goroutines[last].slice(0, this.fill);
+    }
+    this.endOffsets.push(new Uint32Array(CHUNK_SIZE));
+    this.durations.push(new Uint32Array(CHUNK_SIZE));
+    this.stacks.push(new Uint32Array(CHUNK_SIZE));
+    this.goroutines.push(new Uint32Array(CHUNK_SIZE));
+    this.bases.push(base);
+    this.firsts.push(this.count);
+    this.base = base;
+    this.fill = 0;
+    this.capacity = CHUNK_SIZE;
   }
 
-  durationChunk(c: number): Uint32Array {
-    return this.durations[c];
-  }
-
-  stackChunk(c: number): Uint32Array {
-    return this.stacks[c];
-  }
-
-  goroutineChunk(c: number): Uint32Array {
-    return this.goroutines[c];
+  /**
+   * Calls fn(row, start, end, stack) for each of the first `size` intervals, in order.
+   * One callback per chunk would be faster still; profiles are computed on demand, so this suffices.
+   */
+  forEach(size: number, fn: (row: number, start: Nanoseconds, end: Nanoseconds, stack: StackID) => void): void {
+    for (let c = 0; c < this.endOffsets.length; c++) {
+      const first = this.firsts[c];
+      if (first >= size) break;
+      const n = Math.min(c === this.endOffsets.length - 1 ? this.fill : this.endOffsets[c].length, size - first);
+      const ends = this.endOffsets[c];
+      const durations = this.durations[c];
+      const stacks = this.stacks[c];
+      const rows = this.goroutines[c];
+      const base = this.bases[c];
+      for (let i = 0; i < n; i++) {
+        // Recorded intervals are never empty: a 0 duration stands for a long one.
+        const duration = durations[i] !== 0 ? durations[i] : this.longDurations.get(first + i)!;
+        const start = ends[i] !== EXACT_END ? base + ends[i] - duration : this.exactStarts.get(first + i)!;
+        fn(rows[i], start, start + duration, stacks[i]);
+      }
+    }
   }
 }
 
-const LOG_CHUNK_BITS = Math.log2(CHUNK_SIZE);
-const LOG_MASK = CHUNK_SIZE - 1;
+/** End offset code: the interval's start is in exactStarts. */
+const EXACT_END = 0xffffffff;
 
 /** Which of the Waiting kinds (net, sync) track a transition reason. */
 function waitingReasonKinds(reason: string): number {
@@ -432,39 +471,27 @@ export class BlockingProfiles {
     const total: number[] = [];
     const newest: number[] = [];
     const order: number[] = [];
-    for (let c = 0; c < ChunkedColumn.chunkCount(size); c++) {
-      const n = ChunkedColumn.chunkLength(c, size);
-      const starts = log.startChunk(c);
-      const durations = log.durationChunk(c);
-      const stacks = log.stackChunk(c);
-      const rows = log.goroutineChunk(c);
-      const first = c * CHUNK_SIZE;
-      for (let i = 0; i < n; i++) {
-        const start = starts[i];
-        const duration = durations[i];
-        // Recorded intervals are never empty: a 0 here stands for a long one.
-        const end = start + (duration !== 0 ? duration : log.longDurations.get(first + i)!);
-        let overlapping: number;
-        if (filtered === null) {
-          const s = this.windowStart(rows[i]);
-          const e = this.windowEnd(rows[i]);
-          overlapping = e < start || end < s ? 0 : Math.min(e, end) - Math.max(s, start);
-        } else {
-          overlapping = overlappingDuration(filtered.get(rows[i]), start, end);
-        }
-        if (!(overlapping > 0)) continue;
-        const group = this.groupOf(stacks[i]);
-        if (count[group] === undefined) {
-          count[group] = 0;
-          total[group] = 0;
-          order.push(group);
-        }
-        count[group]++;
-        total[group] += overlapping;
-        // Go keeps the newest stack of a group; it has the same first 128 frames.
-        newest[group] = stacks[i];
+    log.forEach(size, (row, start, end, stack) => {
+      let overlapping: number;
+      if (filtered === null) {
+        const s = this.windowStart(row);
+        const e = this.windowEnd(row);
+        overlapping = e < start || end < s ? 0 : Math.min(e, end) - Math.max(s, start);
+      } else {
+        overlapping = overlappingDuration(filtered.get(row), start, end);
       }
-    }
+      if (!(overlapping > 0)) return;
+      const group = this.groupOf(stack);
+      if (count[group] === undefined) {
+        count[group] = 0;
+        total[group] = 0;
+        order.push(group);
+      }
+      count[group]++;
+      total[group] += overlapping;
+      // Go keeps the newest stack of a group; it has the same first 128 frames.
+      newest[group] = stack;
+    });
     return order.map((group) => ({ stackId: newest[group], count: count[group], totalNs: total[group] }));
   }
 

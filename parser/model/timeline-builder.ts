@@ -38,6 +38,8 @@ import { NONE, TimelineViews, type SliceSink, type TraceClock } from './timeline
 
 const MARK_ASSIST_RANGE = 'GC mark assist';
 const STW_PREFIX = 'stop-the-world';
+/** Entries of the thread-track cache (a power of two). */
+const THREAD_CACHE = 64;
 /** go tool trace zeroes heap goals above 1 PiB (golang.org/issue/63864). */
 const HEAP_GOAL_CUTOFF = 2 ** 50;
 
@@ -137,10 +139,14 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   /** (kind, resource) → provisional track id: one numeric map per kind (this runs per event). */
   private readonly trackKeys: Record<'gc' | 'stw' | 'proc' | 'thread', Map<number, number>> = { gc: new Map(), stw: new Map(), proc: new Map(), thread: new Map() };
   private readonly trackKind: TrackKind[] = [];
-  /** Proc id → provisional track, and the last thread that got a slice (slices alternate proc, thread). */
+  /** Proc id → provisional track. */
   private readonly procTrack: number[] = [];
-  private sliceThread = Number.NaN;
-  private sliceThreadTrack = -1;
+  /**
+   * Thread id → provisional track for recently seen threads, direct-mapped by the id's low bits:
+   * nearly every event asks, and consecutive events switch among a few threads.
+   */
+  private readonly threadCacheId = new Float64Array(THREAD_CACHE).fill(Number.NaN);
+  private readonly threadCacheTrack = new Int32Array(THREAD_CACHE);
   private readonly trackResource: number[] = [];
 
   /** Slices of the fixed tracks, by provisional track id; goroutine tracks' slices share one store. */
@@ -177,7 +183,6 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private readonly procRanges = new Map<string, OpenRange & { proc: number; name: string }>();
   private readonly stwRanges = new Map<number, OpenRange & { name: string }>();
   private maxProc = -1;
-  private lastThread = NONE;
   // String ids of the flow names, interned once ("unblock (reason)" by the reason's id).
   private readonly unblockNameOf: number[] = [];
   private goName = -1;
@@ -229,14 +234,17 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       if (id !== undefined) return id;
       return resource >= 0 && resource < 0x10000 && Number.isInteger(resource) ? (this.procTrack[resource] = this.track(kind, resource)) : this.track(kind, resource);
     }
-    if (kind === 'thread') {
-      if (resource !== this.sliceThread) {
-        this.sliceThread = resource;
-        this.sliceThreadTrack = this.track(kind, resource);
-      }
-      return this.sliceThreadTrack;
-    }
+    if (kind === 'thread') return this.threadTrackOf(resource);
     return this.track(kind, resource);
+  }
+
+  private threadTrackOf(m: number): number {
+    const h = m & (THREAD_CACHE - 1);
+    if (this.threadCacheId[h] === m) return this.threadCacheTrack[h];
+    const track = this.track('thread', m);
+    this.threadCacheId[h] = m;
+    this.threadCacheTrack[h] = track;
+    return track;
   }
 
   private track(kind: TrackKind, resource: number): number {
@@ -478,9 +486,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
 
   /** Makes sure thread `m` has a track (consecutive events mostly share their M). */
   private threadTrack(m: number): void {
-    if (m === this.lastThread || m === NONE) return;
-    this.track('thread', m);
-    this.lastThread = m;
+    if (m !== NONE) this.threadTrackOf(m);
   }
 
   private procTransition(ev: TraceEvent): void {

@@ -119,11 +119,13 @@ export class DeltaCounterBuilder {
     const i = this.count;
     if (i === this.step.length) this.grow();
     const n = this.series.length;
+    const last = this.last;
     if ((i & (BLOCK - 1)) === 0) {
       this.blockTime.push(time);
       for (let k = 0; k < n; k++) {
         this.blockValues.push(values[k]);
         this.blockMax.push(values[k]);
+        last[k] = values[k];
       }
       this.step[i] = 0;
       this.code[i] = 0;
@@ -137,7 +139,6 @@ export class DeltaCounterBuilder {
       // One loop per point (this runs once per goroutine transition): codes and block maxima.
       let code = 0;
       let escape = false;
-      const last = this.last;
       const blockMax = this.blockMax;
       const base = (this.blockTime.length - 1) * n;
       for (let k = 0; k < n; k++) {
@@ -147,11 +148,11 @@ export class DeltaCounterBuilder {
         else if (d === -1) code |= DELTA_MINUS << (2 * k);
         else if (d !== 0) escape = true;
         if (v > blockMax[base + k]) blockMax[base + k] = v;
+        last[k] = v;
       }
       if (escape) this.valueEscapes.set(i, Int32Array.from(values as ArrayLike<number>));
       this.code[i] = escape ? DELTA_ESCAPE : code;
     }
-    for (let k = 0; k < n; k++) this.last[k] = values[k];
     this.lastTime = time;
     this.count++;
   }

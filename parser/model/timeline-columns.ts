@@ -118,6 +118,102 @@ function gatherInto(out: IntColumn, chunks: Chunks, order: Uint32Array, at = 0):
   else gatherF64(out, chunks, order, at);
 }
 
+/**
+ * Runs of values to move: run b is `length[b]` values from index `source[b]` to index `dest[b]`
+ * (the columns' runs are short, e.g. a goroutine's staged state spans; no index per value).
+ */
+export interface BlockMoves {
+  source: Uint32Array;
+  length: Uint8Array;
+  dest: Uint32Array;
+  count: number;
+}
+
+type MoveBlocks<T extends IntColumn> = (out: T, chunks: Chunks, moves: BlockMoves) => void;
+
+// out[dest[b] + j] = value source[b] + j, one copy per output type (as the gathers above).
+const moveU8: MoveBlocks<Uint8Array> = (out, chunks, { source, length, dest, count }) => {
+  for (let b = 0; b < count; b++) {
+    const from = source[b];
+    const n = length[b];
+    const at = dest[b];
+    const o = from & CHUNK_MASK;
+    if (o + n <= CHUNK) {
+      const chunk = chunks[from >>> CHUNK_BITS];
+      for (let j = 0; j < n; j++) out[at + j] = chunk[o + j];
+    } else for (let j = 0; j < n; j++) out[at + j] = chunks[(from + j) >>> CHUNK_BITS][(from + j) & CHUNK_MASK];
+  }
+};
+const moveU16: MoveBlocks<Uint16Array> = (out, chunks, { source, length, dest, count }) => {
+  for (let b = 0; b < count; b++) {
+    const from = source[b];
+    const n = length[b];
+    const at = dest[b];
+    const o = from & CHUNK_MASK;
+    if (o + n <= CHUNK) {
+      const chunk = chunks[from >>> CHUNK_BITS];
+      for (let j = 0; j < n; j++) out[at + j] = chunk[o + j];
+    } else for (let j = 0; j < n; j++) out[at + j] = chunks[(from + j) >>> CHUNK_BITS][(from + j) & CHUNK_MASK];
+  }
+};
+const moveI16: MoveBlocks<Int16Array> = (out, chunks, { source, length, dest, count }) => {
+  for (let b = 0; b < count; b++) {
+    const from = source[b];
+    const n = length[b];
+    const at = dest[b];
+    const o = from & CHUNK_MASK;
+    if (o + n <= CHUNK) {
+      const chunk = chunks[from >>> CHUNK_BITS];
+      for (let j = 0; j < n; j++) out[at + j] = chunk[o + j];
+    } else for (let j = 0; j < n; j++) out[at + j] = chunks[(from + j) >>> CHUNK_BITS][(from + j) & CHUNK_MASK];
+  }
+};
+const moveI32: MoveBlocks<Int32Array> = (out, chunks, { source, length, dest, count }) => {
+  for (let b = 0; b < count; b++) {
+    const from = source[b];
+    const n = length[b];
+    const at = dest[b];
+    const o = from & CHUNK_MASK;
+    if (o + n <= CHUNK) {
+      const chunk = chunks[from >>> CHUNK_BITS];
+      for (let j = 0; j < n; j++) out[at + j] = chunk[o + j];
+    } else for (let j = 0; j < n; j++) out[at + j] = chunks[(from + j) >>> CHUNK_BITS][(from + j) & CHUNK_MASK];
+  }
+};
+const moveU32: MoveBlocks<Uint32Array> = (out, chunks, { source, length, dest, count }) => {
+  for (let b = 0; b < count; b++) {
+    const from = source[b];
+    const n = length[b];
+    const at = dest[b];
+    const o = from & CHUNK_MASK;
+    if (o + n <= CHUNK) {
+      const chunk = chunks[from >>> CHUNK_BITS];
+      for (let j = 0; j < n; j++) out[at + j] = chunk[o + j];
+    } else for (let j = 0; j < n; j++) out[at + j] = chunks[(from + j) >>> CHUNK_BITS][(from + j) & CHUNK_MASK];
+  }
+};
+const moveF64: MoveBlocks<Float64Array> = (out, chunks, { source, length, dest, count }) => {
+  for (let b = 0; b < count; b++) {
+    const from = source[b];
+    const n = length[b];
+    const at = dest[b];
+    const o = from & CHUNK_MASK;
+    if (o + n <= CHUNK) {
+      const chunk = chunks[from >>> CHUNK_BITS];
+      for (let j = 0; j < n; j++) out[at + j] = chunk[o + j];
+    } else for (let j = 0; j < n; j++) out[at + j] = chunks[(from + j) >>> CHUNK_BITS][(from + j) & CHUNK_MASK];
+  }
+};
+
+function moveBlocksInto(out: IntColumn, chunks: Chunks, moves: BlockMoves): void {
+  if (out instanceof Uint8Array) moveU8(out, chunks, moves);
+  else if (out instanceof Uint16Array) moveU16(out, chunks, moves);
+  else if (out instanceof Int16Array) moveI16(out, chunks, moves);
+  else if (out instanceof Int32Array) moveI32(out, chunks, moves);
+  else if (out instanceof Uint32Array) moveU32(out, chunks, moves);
+  else moveF64(out, chunks, moves);
+}
+
 /** The values of several columns, for choosing the one array type that holds them all. */
 export class IntRange {
   private readonly range: ValueRange = { min: 0, max: 0, integer: true };
@@ -309,6 +405,13 @@ export class ChunkedColumn<T extends TypedArray> {
     gatherInto(out as IntColumn, this.chunks, order, at);
   }
 
+  /** A new array of `length` values holding the values the block moves place. */
+  movedBlocks(moves: BlockMoves, length: number): T {
+    const out = new this.ctor(length);
+    moveBlocksInto(out as IntColumn, this.chunks, moves);
+    return out;
+  }
+
   /** Drops the storage (after finish() has copied it out). */
   release(): void {
     this.chunks = [];
@@ -416,6 +519,15 @@ export class NarrowChunkedColumn {
   /** out[at + i] = value order[i] (out chosen by an IntRange this column was added to). */
   gatherInto(out: IntColumn, at: number, order: Uint32Array): void {
     gatherInto(out, this.chunks, order, at);
+  }
+
+  /** Like ChunkedColumn.movedBlocks, in the narrowest array type that holds every value. */
+  movedBlocksNarrow(moves: BlockMoves, length: number): IntColumn {
+    const range: ValueRange = { min: 0, max: 0, integer: true };
+    this.widenRangeOf(range);
+    const out = new (typeFor(range))(length);
+    moveBlocksInto(out, this.chunks, moves);
+    return out;
   }
 
   /** Extends `range` by every value (for IntRange). */

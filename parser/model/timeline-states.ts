@@ -5,7 +5,7 @@
 // columns a block at a time (when the slot fills, or the goroutine exits), so finishing orders
 // blocks, not spans, and reads each block sequentially.
 
-import { chunkedF64, chunkedU8, narrowChunked, RecordCursor, u32, u8, type IntColumn } from './timeline-columns.ts';
+import { chunkedF64, chunkedU8, narrowChunked, RecordCursor, u32, u8, type BlockMoves, type IntColumn } from './timeline-columns.ts';
 import { GoroutineRecords, STATE_SLOT } from './timeline-goroutines.ts';
 
 /** Spans a live goroutine stages before they move to the columns as one block. */
@@ -131,26 +131,27 @@ export class StateRowsBuilder {
       const row = rowOfK[k];
       rowOffset[k + 1] = rowOffset[k] + (row < this.rowSpans.length ? this.rowSpans.data[row] : 0);
     }
-    // Blocks by k, stably (a row's blocks stay in push order); then span indices block by block.
+    // Each block's place: blocks by k, stably (a row's blocks stay in push order).
     const blocks = this.blockRow.length;
     const next = rowOffset.slice(0, rows);
-    const order = new Uint32Array(this.start.length);
+    const dest = new Uint32Array(blocks);
     for (let b = 0; b < blocks; b++) {
       const k = kOfRow[this.blockRow.data[b]];
-      let to = next[k];
-      for (let i = this.blockStart.data[b], end = i + this.blockLength.data[b]; i < end; i++) order[to++] = i;
-      next[k] = to;
+      dest[b] = next[k];
+      next[k] += this.blockLength.data[b];
     }
+    const moves: BlockMoves = { source: this.blockStart.data, length: this.blockLength.data, dest, count: blocks };
+    const spans = this.cursor.length;
     const take = <C extends { release(): void }, R>(column: C, build: (c: C) => R): R => {
       const out = build(column);
       column.release();
       return out;
     };
     return {
-      start: take(this.start, (c) => c.permuted(order)),
-      state: take(this.state, (c) => c.permuted(order)),
-      reason: take(this.reason, (c) => c.permutedNarrow(order)),
-      stack: take(this.stack, (c) => c.permutedNarrow(order)),
+      start: take(this.start, (c) => c.movedBlocks(moves, spans)),
+      state: take(this.state, (c) => c.movedBlocks(moves, spans)),
+      reason: take(this.reason, (c) => c.movedBlocksNarrow(moves, spans)),
+      stack: take(this.stack, (c) => c.movedBlocksNarrow(moves, spans)),
       rowOffset,
     };
   }

@@ -233,7 +233,8 @@ describe('timeline finishing', () => {
     for (let r = 0; r < rows; r++) records.add();
     const want: number[][] = Array.from({ length: rows }, () => []);
     const next = random(29);
-    for (let i = 0; i < 20000; i++) {
+    // More spans than one 65 536-value chunk holds: blocks also straddle chunk boundaries.
+    for (let i = 0; i < 150000; i++) {
       const row = Math.floor(next() ** 2 * rows);
       if (next() < 0.05) {
         states.close(row);

@@ -20,8 +20,8 @@ export interface TraceFacts {
 const gomaxprocsMetric = '/sched/gomaxprocs:threads';
 
 export function createTraceFacts(): Analysis<TraceFacts> {
-  const procs = new Set<number>();
-  const threads = new Set<number>();
+  const procs = new IdSet();
+  const threads = new IdSet();
   const goroutines = new IdSet();
   const kindCounts = new Float64Array(eventKindNames.length);
   let maxGomaxprocs: number | null = null;

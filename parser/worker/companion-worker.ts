@@ -10,7 +10,8 @@ import { isMainThread, MessageChannel, parentPort, workerData, type MessagePort 
 import { TraceTables } from '../model/tables.ts';
 import { V2Consumer } from '../v2/reader.ts';
 import type { TraceHeader } from '../wire/header.ts';
-import { RecordReader, ringSlot, type GenerationMessage } from './records.ts';
+import { RecordReader, ringSlot } from './records.ts';
+import type { WorkerMessage } from './decode-worker.ts';
 import { offThreadAnalyses, type OffThreadName } from './off-thread.ts';
 import { startModuleWorker } from './start-worker.ts';
 import type { Analysis } from '../analysis/analysis.ts';
@@ -19,13 +20,6 @@ const COMPANION_MARK = 'tstrace-v2-companion-worker';
 
 /** A reader that has failed or gone: far enough ahead that the decode worker never waits on it. */
 export const READER_GONE = 0x3fffffff;
-
-/** What the decode worker sends every reader (the main thread on its parentPort, companions on theirs). */
-export type StreamMessage =
-  | { type: 'records'; slot: number; count: number; names: string[] }
-  | GenerationMessage
-  | { type: 'done' }
-  | { type: 'crash'; message: string };
 
 interface CompanionInput {
   mark: typeof COMPANION_MARK;
@@ -104,7 +98,7 @@ function runCompanion(input: CompanionInput): void {
     parent.postMessage({ type: 'failed', message: err instanceof Error ? err.message : String(err) } satisfies CompanionMessage);
     input.port.close();
   };
-  input.port.on('message', (message: StreamMessage) => {
+  input.port.on('message', (message: WorkerMessage) => {
     try {
       switch (message.type) {
         case 'records':

@@ -61,7 +61,8 @@ interface SerializedOutcome extends Omit<ProducerOutcome, 'error'> {
   error: { kind: 'wire' | 'order' | 'batch' | 'table'; message: string; offset: number } | null;
 }
 
-type WorkerMessage =
+/** What the decode worker sends every reader: the main thread (parentPort) and each companion. */
+export type WorkerMessage =
   | BlockMessage
   | GenerationMessage
   | { type: 'done'; outcome: SerializedOutcome }

@@ -190,6 +190,8 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private lastReason = '';
   private lastReasonId = 0;
   private exitSyscallName = -1;
+  /** entryFunctionOf's answers, by stack id. */
+  private readonly entryFunctionOfStack: number[] = [];
 
   constructor(private readonly tables: TraceTables) {
     this.views = new TimelineViews(this, this.clock, this.g.records);
@@ -364,8 +366,8 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     const row = g.row(id);
     // gState.augmentName: the first transition stack names the goroutine by its entry function.
     if (g.get(row, START_FUNCTION) === 0 && ev.transitionStack !== 0) {
-      const frames = this.tables.stackFrameIds(ev.transitionStack);
-      if (frames.length > 0) g.set(row, START_FUNCTION, this.strings.intern(this.tables.frameFunc[frames[frames.length - 1]]) + 1);
+      const name = this.entryFunctionOf(ev.transitionStack);
+      if (name !== 0) g.set(row, START_FUNCTION, name);
     }
     this.threadTrack(ev.m);
     const from = ev.oldState;
@@ -406,6 +408,20 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
 
     this.stateSpan(row, ev);
     this.countGoroutines(row, from, to, t);
+  }
+
+  /**
+   * String id + 1 of the outermost function of stack `stack` (0: the stack has no frames), by
+   * stack: millions of goroutines share a few entry stacks.
+   */
+  private entryFunctionOf(stack: number): number {
+    const known = this.entryFunctionOfStack[stack];
+    if (known !== undefined) return known;
+    const frames = this.tables.stackFrameIds(stack);
+    const name = frames.length > 0 ? this.strings.intern(this.tables.frameFunc[frames[frames.length - 1]]) + 1 : 0;
+    // (A stack not interned yet reads as empty now; ask again next time.)
+    if (stack < this.tables.stackCount) this.entryFunctionOfStack[stack] = name;
+    return name;
   }
 
   private reasonId(reason: string): number {

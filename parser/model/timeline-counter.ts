@@ -94,13 +94,18 @@ export class DeltaCounterBuilder {
   private readonly valueEscapes = new Map<number, Int32Array>();
   private readonly blockTime: number[] = [];
   private readonly blockValues: number[] = [];
+  /** Maxima of the finished blocks; the current block's are in blockMaxNow. */
   private readonly blockMax: number[] = [];
+  private readonly blockMaxNow: Int32Array;
   private readonly last: Int32Array;
+  private readonly seriesCount: number;
   private lastTime = 0;
 
   constructor(readonly name: string, readonly series: readonly string[]) {
     if (series.length > MAX_SERIES) throw new Error(`delta counters hold at most ${MAX_SERIES} series`);
+    this.seriesCount = series.length;
     this.last = new Int32Array(series.length);
+    this.blockMaxNow = new Int32Array(series.length);
   }
 
   get length(): number {
@@ -118,13 +123,15 @@ export class DeltaCounterBuilder {
   push(time: number, values: ArrayLike<number>): void {
     const i = this.count;
     if (i === this.step.length) this.grow();
-    const n = this.series.length;
+    const n = this.seriesCount;
     const last = this.last;
+    const max = this.blockMaxNow;
     if ((i & (BLOCK - 1)) === 0) {
+      if (i > 0) this.closeBlock();
       this.blockTime.push(time);
       for (let k = 0; k < n; k++) {
         this.blockValues.push(values[k]);
-        this.blockMax.push(values[k]);
+        max[k] = values[k];
         last[k] = values[k];
       }
       this.step[i] = 0;
@@ -139,15 +146,13 @@ export class DeltaCounterBuilder {
       // One loop per point (this runs once per goroutine transition): codes and block maxima.
       let code = 0;
       let escape = false;
-      const blockMax = this.blockMax;
-      const base = (this.blockTime.length - 1) * n;
       for (let k = 0; k < n; k++) {
         const v = values[k];
         const d = v - last[k];
         if (d === 1) code |= DELTA_PLUS << (2 * k);
         else if (d === -1) code |= DELTA_MINUS << (2 * k);
         else if (d !== 0) escape = true;
-        if (v > blockMax[base + k]) blockMax[base + k] = v;
+        if (v > max[k]) max[k] = v;
         last[k] = v;
       }
       if (escape) this.valueEscapes.set(i, Int32Array.from(values as ArrayLike<number>));
@@ -155,6 +160,20 @@ export class DeltaCounterBuilder {
     }
     this.lastTime = time;
     this.count++;
+  }
+
+  /** Every block's maxima, the current block's included. */
+  private blockMaxima(): Int32Array {
+    const closed = this.blockMax.length;
+    const out = new Int32Array(closed + (this.count > 0 ? this.seriesCount : 0));
+    out.set(this.blockMax);
+    if (this.count > 0) out.set(this.blockMaxNow, closed);
+    return out;
+  }
+
+  /** Moves the current block's maxima to blockMax. */
+  private closeBlock(): void {
+    for (let k = 0; k < this.seriesCount; k++) this.blockMax.push(this.blockMaxNow[k]);
   }
 
   private grow(): void {
@@ -168,7 +187,7 @@ export class DeltaCounterBuilder {
 
   build(id: number): DeltaCounter {
     return new DeltaCounter(id, this.name, this.series, this.count, this.step.slice(0, this.count), this.code.slice(0, this.count),
-      this.stepEscapes, this.valueEscapes, Float64Array.from(this.blockTime), Int32Array.from(this.blockValues), Int32Array.from(this.blockMax));
+      this.stepEscapes, this.valueEscapes, Float64Array.from(this.blockTime), Int32Array.from(this.blockValues), this.blockMaxima());
   }
 }
 

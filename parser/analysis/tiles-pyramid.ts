@@ -10,8 +10,8 @@ import { mergeLane, sliceLaneColumns, stateLaneColumns, type LaneColumns } from 
 
 /** Lanes with fewer spans are merged straight from their spans (cheap enough). */
 const MIN_SPANS = 4096;
-/** Resolution of level 0 (ns per pixel, ~0.26 ms); finer tiles read the spans (few per pixel by then). */
-const BASE_RESOLUTION = 1 << 18;
+/** Resolution of level 0 (ns per pixel, ~66 µs); finer tiles read the spans (few per pixel by then). */
+const BASE_RESOLUTION = 1 << 16;
 /** Each level is this many times coarser than the previous one. */
 const LEVEL_FACTOR = 4;
 /** Levels stop once one would hold fewer entries than this (a whole-trace tile is that small). */

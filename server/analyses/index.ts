@@ -10,6 +10,7 @@ import { createSummarizer, type Summary } from '../../parser/analysis/summary.ts
 import { createBlockingProfiles, type BlockingProfileKind, type BlockingProfiles } from '../../parser/analysis/pprof.ts';
 import { createMmuRecorder, type MmuData } from '../../parser/analysis/mmu.ts';
 import type { TimelineModel } from '../../parser/model/timeline.ts';
+import { warmTileQueries } from '../../parser/analysis/tiles.ts';
 import { LateResult, type SessionAnalyses, type SessionParseResult } from '../trace-session.ts';
 import { fanOutEvents } from './combine.ts';
 import { createTraceFacts, type TraceFacts } from './trace-facts.ts';
@@ -46,7 +47,10 @@ export function createServedAnalyses(tables: TraceTables): SessionAnalyses<Trace
         summary: summary.finish(),
         profiles: profiles.finish(parse.validEvents),
         mmu: mmu.finish(parse.validEvents),
-        timeline: new LateResult('timeline', parse.offThread.timeline),
+        timeline: new LateResult('timeline', parse.offThread.timeline.then((model) => {
+          warmTileQueries(model);
+          return model;
+        })),
       };
     },
     lateResults: (results) => [results.timeline],

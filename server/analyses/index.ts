@@ -31,23 +31,26 @@ export interface TraceAnalyses {
  * much as the others together, is built by the parser beside them (on its own thread for big
  * traces), so the two halves run on two cores, and the other pages need not wait for it.
  */
-export function createServedAnalyses(tables: TraceTables): SessionAnalyses<TraceAnalyses> {
+export function createServedAnalyses(tables: TraceTables, options: { noTimeline?: string | null } = {}): SessionAnalyses<TraceAnalyses> {
+  const noTimeline = options.noTimeline ?? null;
   const facts = createTraceFacts();
   const summary = createSummarizer(tables);
   const profiles = createBlockingProfiles(tables);
   const mmu = createMmuRecorder();
   return {
     handleEvent: fanOutEvents([facts, summary, profiles, mmu]),
-    offThread: ['timeline'],
+    // Without a timeline (it would not fit in memory), its routes say why; the rest is served.
+    offThread: noTimeline === null ? ['timeline'] : [],
     finish: (parse: SessionParseResult) => {
-      if (!parse.offThread.timeline) throw new Error('the parser did not build the timeline');
+      const built = noTimeline !== null ? Promise.reject(new Error(noTimeline)) : parse.offThread.timeline;
+      if (!built) throw new Error('the parser did not build the timeline');
       return {
         tables,
         facts: facts.finish(),
         summary: summary.finish(),
         profiles: profiles.finish(parse.validEvents),
         mmu: mmu.finish(parse.validEvents),
-        timeline: new LateResult('timeline', parse.offThread.timeline.then((model) => {
+        timeline: new LateResult('timeline', built.then((model) => {
           warmTileQueries(model);
           return model;
         })),

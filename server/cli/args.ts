@@ -12,7 +12,11 @@ export type CliCommand =
   | { command: 'version' }
   | { command: 'pprof'; kind: ProfileKind; traceFile: string; seconds: number }
   | { command: 'debug'; mode: DebugMode; traceFile: string; seconds: number }
-  | { command: 'serve'; http: string; openBrowser: boolean; traceFile: string; seconds: number };
+  | { command: 'serve'; http: string; openBrowser: boolean; traceFile: string; seconds: number; timeline: TimelineMode };
+
+/** Whether the server builds the timeline: always, never, or when it fits in memory (auto). */
+export const TIMELINE_MODES = ['auto', 'on', 'off'] as const;
+export type TimelineMode = (typeof TIMELINE_MODES)[number];
 
 /** A mistake in how tstrace was invoked: printed with a pointer to --help, exit status 2 as Go's flag package. */
 export class UsageError extends Error {
@@ -23,7 +27,7 @@ export class UsageError extends Error {
   }
 }
 
-const valueFlags = new Set(['http', 'pprof', 'd', 'seconds']);
+const valueFlags = new Set(['http', 'pprof', 'd', 'seconds', 'timeline']);
 const boolFlags = new Set(['no-browser', 'help', 'h', 'version']);
 
 export const DEFAULT_HTTP = 'localhost:0';
@@ -55,6 +59,8 @@ Flags:
     -pprof=type    print a pprof profile to stdout instead of serving
     -d=mode        print debug info and exit (modes: wire, parsed, footprint)
     -seconds=N     capture length when capturing from a URL without seconds= (default 5)
+    -timeline=mode build the timeline: auto (default: unless it would not fit in this
+                   machine's memory, about 20× the trace size), on, or off
     --no-browser   do not open a browser
     --help         print this help
     --version      print the version
@@ -129,5 +135,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     }
     return { command: 'debug', mode: debug as DebugMode, traceFile, seconds };
   }
-  return { command: 'serve', http: values.get('http') ?? DEFAULT_HTTP, openBrowser: !bools.has('no-browser'), traceFile, seconds };
+  const timeline = values.get('timeline') ?? 'auto';
+  if (!(TIMELINE_MODES as readonly string[]).includes(timeline)) {
+    throw new UsageError(`invalid value "${timeline}" for -timeline: want one of ${TIMELINE_MODES.join(', ')}`);
+  }
+  return { command: 'serve', http: values.get('http') ?? DEFAULT_HTTP, openBrowser: !bools.has('no-browser'), traceFile, seconds, timeline: timeline as TimelineMode };
 }

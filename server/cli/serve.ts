@@ -1,7 +1,9 @@
 // tstrace [flags] trace.out: start the server at once, print its URL, open the browser, and
 // parse in the background with progress on stderr — go tool trace's habits, minus the wait.
 
+import { statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { totalmem } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.ts';
 import { TraceSession } from '../trace-session.ts';
@@ -11,11 +13,15 @@ import { parseListenAddress, serverUrl } from './listen-address.ts';
 import { openBrowser } from './browser.ts';
 import { CliError } from './trace-file.ts';
 import type { CliIo } from './io.ts';
+import type { TimelineMode } from './args.ts';
+import { timelineRefusal } from './timeline-budget.ts';
 
 export interface ServeOptions {
   traceFile: string;
   http: string;
   openBrowser: boolean;
+  /** Build the timeline: auto (when it fits in memory, the default), on or off. */
+  timeline?: TimelineMode;
 }
 
 export interface RunningServer {
@@ -33,8 +39,10 @@ const QUIET_PARSE_MS = 1000;
 export async function startServer(options: ServeOptions, io: CliIo): Promise<RunningServer> {
   const address = parseListenAddress(options.http);
   const progress = createProgressReporter(io);
+  const noTimeline = timelineRefusal(options.timeline ?? 'auto', statSync(options.traceFile).size, totalmem());
+  if (noTimeline !== null) io.log(`tstrace: not building the timeline: ${noTimeline}`);
   const session = new TraceSession(options.traceFile, {
-    analyses: createServedAnalyses,
+    analyses: (tables) => createServedAnalyses(tables, { noTimeline }),
     onProgress: progress.update,
   });
   const app = await buildApp(session, { allowedHosts: address.allInterfaces ? null : undefined });
@@ -67,7 +75,7 @@ export async function startServer(options: ServeOptions, io: CliIo): Promise<Run
     }
     io.log(`Trace ready: ${parse.events} events (${parse.version}, ${parse.format}).`);
     // A result that failed after the pages went ready: the rest of the viewer still works.
-    for (const failure of status.buildErrors ?? []) io.log(`tstrace: could not build the ${failure}`);
+    if (noTimeline === null) for (const failure of status.buildErrors ?? []) io.log(`tstrace: could not build the ${failure}`);
     return null;
   });
 

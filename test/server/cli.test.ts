@@ -245,6 +245,20 @@ describe('serving', () => {
       expect(existsSync(`/proc/${children[0]}`)).toBe(false);
     });
 
+  it('serves every other page without a timeline under -timeline=off, and says why', async () => {
+    const server = serve(['--no-browser', '-timeline=off', demo]);
+    const url = await server.url;
+    const status = await waitReady(url);
+    for (let i = 0; i < 100 && !(await (await fetch(`${url}/api/status`)).json()).buildErrors; i++) await new Promise((r) => setTimeout(r, 50));
+    expect((await (await fetch(`${url}/api/status`)).json()).buildErrors).toEqual(['timeline: tstrace was run with -timeline=off']);
+    expect(status.state).toBe('ready');
+    expect((await fetch(`${url}/api/goroutines`)).status).toBe(200);
+    const tracks = await fetch(`${url}/api/timeline/tracks`);
+    expect(tracks.status).toBe(500);
+    expect((await tracks.json()).message).toBe('the timeline could not be built: tstrace was run with -timeline=off');
+    expect(server.output().stderr).toContain('tstrace: not building the timeline: tstrace was run with -timeline=off');
+  });
+
   it('warns when bound to all interfaces', async () => {
     const server = serve(['--no-browser', '-http=0.0.0.0:0', demo]);
     const url = await server.url;

@@ -4,7 +4,7 @@ import { parseListenAddress, serverUrl } from '../../server/cli/listen-address.t
 
 describe('parseCliArgs', () => {
   it('serves by default on localhost:0 with the browser', () => {
-    expect(parseCliArgs(['trace.out'])).toEqual({ command: 'serve', http: 'localhost:0', openBrowser: true, traceFile: 'trace.out', seconds: 5 });
+    expect(parseCliArgs(['trace.out'])).toEqual({ command: 'serve', http: 'localhost:0', openBrowser: true, traceFile: 'trace.out', seconds: 5, timeline: 'auto' });
   });
 
   it('accepts Go and GNU flag spellings, before or after the file', () => {

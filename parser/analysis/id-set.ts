@@ -2,6 +2,8 @@
 // and dense, and a trace can hold millions of them. Below DENSE_LIMIT an id is a bit in a
 // bitmap (a test is one load, millions cost a bit each); anything else goes to a Set.
 
+import { resized } from '../model/typed-arrays.ts';
+
 export class IdSet {
   /** 2^28 bits: the bitmap stops at 32 MB. */
   static readonly DENSE_LIMIT = 1 << 28;
@@ -60,8 +62,6 @@ export class IdSet {
   private grow(word: number): void {
     let capacity = this.bits.length * 2;
     while (capacity <= word) capacity *= 2;
-    const bigger = new Uint32Array(capacity);
-    bigger.set(this.bits);
-    this.bits = bigger;
+    this.bits = resized(this.bits, capacity);
   }
 }

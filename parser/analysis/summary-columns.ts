@@ -5,6 +5,8 @@
 // Each class owns its typed arrays directly (no shared generic column class): every load and
 // store site then sees a single array type, which V8 keeps fast.
 
+import { resized } from '../model/typed-arrays.ts';
+
 /** Values stored inline are below this; the codes above it mean "unset" and "see overflow". */
 const INLINE_LIMIT = 0xfffffffe;
 const UNSET_CODE = 0xfffffffe;
@@ -17,10 +19,8 @@ function grownCapacity(current: number, needed: number): number {
   return capacity;
 }
 
-function growU32(data: Uint32Array, needed: number): Uint32Array<ArrayBuffer> {
-  const bigger = new Uint32Array(grownCapacity(data.length, needed));
-  bigger.set(data);
-  return bigger;
+function growU32(data: Uint32Array<ArrayBuffer>, needed: number): Uint32Array<ArrayBuffer> {
+  return resized(data, grownCapacity(data.length, needed));
 }
 
 /**

@@ -5,6 +5,7 @@
 // Go marks "unset" times with 0 because its timestamps are absolute and never 0; ours may be 0
 // (relative to the trace start), so unset times here are NO_TIME and presence is explicit.
 
+import { resized } from '../model/typed-arrays.ts';
 import {
   EventKind, GoState, NoGoroutine, NoProc, NoStack, NoTask, ProcState, ResourceKind,
   type GoID, type Nanoseconds, type ProcID, type StackID, type TaskID, type TraceEvent,
@@ -134,15 +135,9 @@ class GoroutineRows {
 
   private growRows(): void {
     const capacity = Math.max(1024, this.frame.length * 2);
-    const frame = new Uint32Array(capacity);
-    frame.set(this.frame);
-    this.frame = frame;
-    const creationTime = new Float64Array(capacity);
-    creationTime.set(this.creationTime);
-    this.creationTime = creationTime;
-    const slotOf = new Uint32Array(capacity);
-    slotOf.set(this.slotOf);
-    this.slotOf = slotOf;
+    this.frame = resized(this.frame, capacity);
+    this.creationTime = resized(this.creationTime, capacity);
+    this.slotOf = resized(this.slotOf, capacity);
   }
 
   // ── live slots ──
@@ -179,18 +174,10 @@ class GoroutineRows {
     const s = this.slotCount++;
     if (s >= this.liveReason.length) {
       const capacity = Math.max(256, this.liveReason.length * 2);
-      const live = new Float64Array(capacity * LIVE_FIELDS);
-      live.set(this.live);
-      this.live = live;
-      const reason = new Uint32Array(capacity);
-      reason.set(this.liveReason);
-      this.liveReason = reason;
-      const frame = new Uint32Array(capacity);
-      frame.set(this.liveFrame);
-      this.liveFrame = frame;
-      const named = new Uint8Array(capacity);
-      named.set(this.liveNamed);
-      this.liveNamed = named;
+      this.live = resized(this.live, capacity * LIVE_FIELDS);
+      this.liveReason = resized(this.liveReason, capacity);
+      this.liveFrame = resized(this.liveFrame, capacity);
+      this.liveNamed = resized(this.liveNamed, capacity);
     }
     return s;
   }

@@ -4,6 +4,7 @@
 // per-series ±1 codes per point, with an index every BLOCK points (absolute time, values and
 // maxima) that lets a tile jump over whole blocks. Other series keep plain columns.
 
+import { resized } from './typed-arrays.ts';
 import { lowerBound } from './timeline-columns.ts';
 
 /** One step series: values hold from time[i] until time[i+1]. */
@@ -177,12 +178,8 @@ export class DeltaCounterBuilder {
   }
 
   private grow(): void {
-    const step = new Uint16Array(this.step.length * 2);
-    step.set(this.step);
-    this.step = step;
-    const code = new Uint16Array(this.code.length * 2);
-    code.set(this.code);
-    this.code = code;
+    this.step = resized(this.step, this.step.length * 2);
+    this.code = resized(this.code, this.code.length * 2);
   }
 
   build(id: number): DeltaCounter {

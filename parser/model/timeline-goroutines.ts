@@ -3,6 +3,8 @@
 // goroutine touched half a dozen arrays at scattered places, and the pass was bound by those
 // cache misses on traces with millions of goroutines.
 
+import { resized } from './typed-arrays.ts';
+
 /** Fields of a goroutine record (unsigned 32-bit values). */
 export const START_FUNCTION = 0; // string id + 1 of the entry function once named, else 0
 export const LABEL = 1; // string id of the last label, or 0
@@ -21,11 +23,7 @@ export class GoroutineRecords {
 
   /** A new zeroed record; returns its row. */
   add(): number {
-    if ((this.count + 1) << SHIFT > this.data.length) {
-      const bigger = new Uint32Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
+    if ((this.count + 1) << SHIFT > this.data.length) this.data = resized(this.data, this.data.length * 2);
     return this.count++;
   }
 

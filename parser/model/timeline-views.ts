@@ -9,6 +9,7 @@
 // and the views' rules are applied in one pass over that record instead of through an object
 // per view and goroutine. Ranges and pending slices (rare but for syscalls) live beside it.
 
+import { resized } from './typed-arrays.ts';
 import { GoState, ProcState, type TraceEvent } from './event.ts';
 import { SliceKind, type TrackKind } from './timeline.ts';
 import { GoroutineRecords, VIEW_SLOT } from './timeline-goroutines.ts';
@@ -93,11 +94,7 @@ export class TimelineViews {
     let free = this.freeSlots.pop();
     if (free === undefined) {
       free = this.slots++;
-      if (free * STRIDE === this.state.length) {
-        const bigger = new Float64Array(this.state.length * 2);
-        bigger.set(this.state);
-        this.state = bigger;
-      }
+      if (free * STRIDE === this.state.length) this.state = resized(this.state, this.state.length * 2);
       for (let v = 0; v < VIEWS; v++) {
         this.activeRanges.push(null);
         this.pending.push(null);

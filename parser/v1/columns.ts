@@ -2,6 +2,7 @@
 // can be ordered, so one object per event (Go spends 48 bytes on each) is what we avoid.
 // See the memory bound at the top of reader.ts.
 
+import { resized } from '../model/typed-arrays.ts';
 import { storedArgCount } from './events.ts';
 
 /** Goroutine ids ≥ this go to a side map; real goroutine ids stay far below 2^32. */
@@ -48,11 +49,7 @@ export class V1Columns {
   }
 
   pushArg(value: number): void {
-    if (this.argLength === this.args.length) {
-      const bigger = new Float64Array(Math.max(16, this.args.length * 2));
-      bigger.set(this.args);
-      this.args = bigger;
-    }
+    if (this.argLength === this.args.length) this.args = resized(this.args, Math.max(16, this.args.length * 2));
     this.args[this.argLength++] = value;
   }
 

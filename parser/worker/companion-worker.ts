@@ -10,7 +10,7 @@ import { isMainThread, MessageChannel, parentPort, workerData, type MessagePort 
 import { TraceTables } from '../model/tables.ts';
 import { V2Consumer } from '../v2/reader.ts';
 import type { TraceHeader } from '../wire/header.ts';
-import { RecordReader, ringSlot } from './records.ts';
+import { countBlockRead, RecordReader, releaseReader, ringSlots } from './records.ts';
 import type { WorkerMessage } from './decode-worker.ts';
 import { offThreadAnalyses, type OffThreadName } from './off-thread.ts';
 import { startModuleWorker } from './start-worker.ts';
@@ -18,16 +18,12 @@ import type { Analysis } from '../analysis/analysis.ts';
 
 const COMPANION_MARK = 'tstrace-v2-companion-worker';
 
-/** A reader that has failed or gone: far enough ahead that the decode worker never waits on it. */
-export const READER_GONE = 0x3fffffff;
-
 interface CompanionInput {
   mark: typeof COMPANION_MARK;
   name: OffThreadName;
   header: TraceHeader;
   /** The decode worker's ring of record blocks. */
   ring: SharedArrayBuffer;
-  ringSlots: number;
   /** Int32 counters of blocks read, one per reader; this companion's is `index`. */
   consumed: SharedArrayBuffer;
   index: number;
@@ -46,16 +42,13 @@ export interface CompanionHandle {
 }
 
 /** Starts the companion for analysis `name`, reading the ring as reader `index`. */
-export function startCompanion(name: OffThreadName, header: TraceHeader, ring: SharedArrayBuffer, ringSlots: number, consumed: SharedArrayBuffer, index: number): CompanionHandle {
+export function startCompanion(name: OffThreadName, header: TraceHeader, ring: SharedArrayBuffer, consumed: SharedArrayBuffer, index: number): CompanionHandle {
   const { port1, port2 } = new MessageChannel();
-  const input: CompanionInput = { mark: COMPANION_MARK, name, header, ring, ringSlots, consumed, index, port: port2 };
+  const input: CompanionInput = { mark: COMPANION_MARK, name, header, ring, consumed, index, port: port2 };
   const worker = startModuleWorker(import.meta.url, input, [port2]);
   const counters = new Int32Array(consumed);
   // If the companion dies, the decode worker must not wait for it.
-  const release = () => {
-    Atomics.store(counters, index, READER_GONE);
-    Atomics.notify(counters, index);
-  };
+  const release = () => releaseReader(counters, index);
   const result = new Promise<unknown>((resolve, reject) => {
     worker.on('message', (message: CompanionMessage) => {
       if (message.type === 'result') resolve(offThreadAnalyses[name].unpack(message.packed as never));
@@ -87,14 +80,13 @@ export function startCompanion(name: OffThreadName, header: TraceHeader, ring: S
 function runCompanion(input: CompanionInput): void {
   const parent = parentPort!;
   const counters = new Int32Array(input.consumed);
-  const slots = Array.from({ length: input.ringSlots }, (_, i) => ringSlot(input.ring, i));
+  const slots = ringSlots(input.ring);
   const kind = offThreadAnalyses[input.name];
   const tables = new TraceTables();
   const analysis = kind.create(tables) as Analysis<unknown>;
   const reader = new RecordReader(new V2Consumer(input.header, { tables, onEvent: (ev) => analysis.handleEvent(ev) }));
   const fail = (err: unknown) => {
-    Atomics.store(counters, input.index, READER_GONE);
-    Atomics.notify(counters, input.index);
+    releaseReader(counters, input.index);
     parent.postMessage({ type: 'failed', message: err instanceof Error ? err.message : String(err) } satisfies CompanionMessage);
     input.port.close();
   };
@@ -103,8 +95,7 @@ function runCompanion(input: CompanionInput): void {
       switch (message.type) {
         case 'records':
           reader.block({ records: slots[message.slot], count: message.count, names: message.names });
-          Atomics.add(counters, input.index, 1);
-          Atomics.notify(counters, input.index);
+          countBlockRead(counters, input.index);
           break;
         case 'gen':
           reader.generationMessage(message);

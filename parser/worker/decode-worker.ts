@@ -19,7 +19,7 @@ import { V2Consumer, V2Producer, type ProducerOutcome, type TraceDataError } fro
 import { HEADER_SIZE, type TraceHeader } from '../wire/header.ts';
 import type { ParseOptions, ParseResult } from '../types.ts';
 import { EventLoopYielder } from '../event-loop.ts';
-import { BLOCK_RECORDS, RECORD_STRIDE, RecordReader, RecordWriter, ringSlot, type GenerationMessage } from './records.ts';
+import { countBlockRead, createRing, RecordReader, RecordWriter, ringSlots, type GenerationMessage } from './records.ts';
 import { startModuleWorker } from './start-worker.ts';
 import { startCompanion, type CompanionHandle } from './companion-worker.ts';
 import type { OffThreadName, OffThreadResults } from './off-thread.ts';
@@ -28,7 +28,6 @@ import type { OffThreadName, OffThreadResults } from './off-thread.ts';
 const MAX_BLOCKS_IN_FLIGHT = 4;
 /** One more than may be in flight: the block being written. */
 const RING_SLOTS = MAX_BLOCKS_IN_FLIGHT + 1;
-const BLOCK_LENGTH = BLOCK_RECORDS * RECORD_STRIDE;
 /** Marks the workers this module starts (the module may be loaded in other workers too). */
 const WORKER_MARK = 'tstrace-v2-decode-worker';
 
@@ -82,9 +81,9 @@ export async function readV2TraceInWorker(
 ): Promise<ParseResult & { offThread: OffThreadResults }> {
   const consumed = new SharedArrayBuffer(4 * (1 + offThreadNames.length));
   const counter = new Int32Array(consumed);
-  const ring = new SharedArrayBuffer(RING_SLOTS * BLOCK_LENGTH * Float64Array.BYTES_PER_ELEMENT);
-  const slots = Array.from({ length: RING_SLOTS }, (_, i) => ringSlot(ring, i));
-  const companions: CompanionHandle[] = offThreadNames.map((name, i) => startCompanion(name, header, ring, RING_SLOTS, consumed, 1 + i));
+  const ring = createRing(RING_SLOTS);
+  const slots = ringSlots(ring);
+  const companions: CompanionHandle[] = offThreadNames.map((name, i) => startCompanion(name, header, ring, consumed, 1 + i));
   const companionPorts = companions.map((c) => c.decoderPort);
   const input: WorkerInput = { mark: WORKER_MARK, path, header, chunkSize, consumed, ring, companionPorts };
   const worker = startModuleWorker(import.meta.url, input, companionPorts);
@@ -134,8 +133,7 @@ export async function readV2TraceInWorker(
       switch (message.type) {
         case 'records':
           reader.block({ records: slots[message.slot], count: message.count, names: message.names });
-          Atomics.add(counter, 0, 1);
-          Atomics.notify(counter, 0);
+          countBlockRead(counter, 0);
           break;
         case 'gen':
           reader.generationMessage(message);
@@ -189,7 +187,7 @@ function deserializeOutcome(outcome: SerializedOutcome): ProducerOutcome {
 async function runWorker(input: WorkerInput): Promise<void> {
   const port = parentPort!;
   const consumed = new Int32Array(input.consumed);
-  const slots = Array.from({ length: RING_SLOTS }, (_, i) => ringSlot(input.ring, i));
+  const slots = ringSlots(input.ring);
   const post = (message: WorkerMessage) => {
     port.postMessage(message);
     for (const companion of input.companionPorts) companion.postMessage(message);

@@ -23,10 +23,35 @@ const SYNC_GEN = 2;
 const END_SYNC = 3;
 const PROGRESS = 4;
 
-/** Ring slot `slot` of a shared ring of blocks (the decode worker writes, every reader reads). */
-export function ringSlot(ring: SharedArrayBuffer, slot: number): Float64Array {
-  const length = BLOCK_RECORDS * RECORD_STRIDE;
-  return new Float64Array(ring, slot * length * Float64Array.BYTES_PER_ELEMENT, length);
+// The ring the decode worker writes blocks into and every reader (the main thread, companions)
+// reads them from, and the counters of blocks each reader has consumed (one Int32 per reader):
+// the worker reuses a slot only once every reader is past it.
+
+const BLOCK_BYTES = BLOCK_RECORDS * RECORD_STRIDE * Float64Array.BYTES_PER_ELEMENT;
+
+/** A shared ring of `slots` blocks. */
+export function createRing(slots: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(slots * BLOCK_BYTES);
+}
+
+/** Every slot of a ring, as views (slot i holds block i, i + slots, …). */
+export function ringSlots(ring: SharedArrayBuffer): Float64Array[] {
+  return Array.from({ length: ring.byteLength / BLOCK_BYTES }, (_, i) => new Float64Array(ring, i * BLOCK_BYTES, BLOCK_RECORDS * RECORD_STRIDE));
+}
+
+/** A reader's count once it has failed or gone: far enough ahead that the worker never waits on it. */
+const READER_GONE = 0x3fffffff;
+
+/** Reader `reader` has consumed one more block: count it and wake the worker if it waits on it. */
+export function countBlockRead(consumed: Int32Array, reader: number): void {
+  Atomics.add(consumed, reader, 1);
+  Atomics.notify(consumed, reader);
+}
+
+/** Reader `reader` reads no more: the worker must not wait for it. */
+export function releaseReader(consumed: Int32Array, reader: number): void {
+  Atomics.store(consumed, reader, READER_GONE);
+  Atomics.notify(consumed, reader);
 }
 
 /** A full block: `count` records, and the task names EVENT records point to. */

@@ -39,9 +39,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOut
       }
       case 'serve': {
         command.traceFile = await resolveTraceSource(command.traceFile, command.seconds, io);
-        checkTraceFile(command.traceFile);
+        const file = checkTraceFile(command.traceFile);
         const { startServer } = await import('./serve.ts');
-        return { serving: await startServer(command, io) };
+        return { serving: await startServer({ ...command, traceBytes: file.size }, io) };
       }
     }
   } catch (err) {

@@ -1,7 +1,6 @@
 // tstrace [flags] trace.out: start the server at once, print its URL, open the browser, and
 // parse in the background with progress on stderr — go tool trace's habits, minus the wait.
 
-import { statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { totalmem } from 'node:os';
 import type { FastifyInstance } from 'fastify';
@@ -20,6 +19,8 @@ export interface ServeOptions {
   traceFile: string;
   http: string;
   openBrowser: boolean;
+  /** The trace's size in bytes (checkTraceFile has read it): what the timeline would cost. */
+  traceBytes: number;
   /** Build the timeline: auto (when it fits in memory, the default), on or off. */
   timeline?: TimelineMode;
 }
@@ -39,7 +40,7 @@ const QUIET_PARSE_MS = 1000;
 export async function startServer(options: ServeOptions, io: CliIo): Promise<RunningServer> {
   const address = parseListenAddress(options.http);
   const progress = createProgressReporter(io);
-  const noTimeline = timelineRefusal(options.timeline ?? 'auto', statSync(options.traceFile).size, totalmem());
+  const noTimeline = timelineRefusal(options.timeline ?? 'auto', options.traceBytes, totalmem());
   if (noTimeline !== null) io.log(`tstrace: not building the timeline: ${noTimeline}`);
   const session = new TraceSession(options.traceFile, {
     analyses: (tables) => createServedAnalyses(tables, { noTimeline }),

@@ -3,6 +3,7 @@
 // merged), in parallel arrays so a screenful is a few hundred kB of JSON at most.
 // Fetching is the client's business; this module only answers (tracks, start, end, resolution).
 
+import { resized } from '../model/typed-arrays.ts';
 import type { TraceTables } from '../model/tables.ts';
 import {
   goroutineSpanStateNames,
@@ -183,15 +184,11 @@ class Dominant {
   goroutine(i: number) { return this.goroutines[i]; }
 
   private grow(): void {
-    const wider = (a: Float64Array) => {
-      const b = new Float64Array(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    this.kinds = wider(this.kinds);
-    this.labels = wider(this.labels);
-    this.goroutines = wider(this.goroutines);
-    this.totals = wider(this.totals);
+    const capacity = this.kinds.length * 2;
+    this.kinds = resized(this.kinds, capacity);
+    this.labels = resized(this.labels, capacity);
+    this.goroutines = resized(this.goroutines, capacity);
+    this.totals = resized(this.totals, capacity);
   }
 }
 

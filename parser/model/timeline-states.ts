@@ -5,6 +5,7 @@
 // columns a block at a time (when the slot fills, or the goroutine exits), so finishing orders
 // blocks, not spans, and reads each block sequentially.
 
+import { resized } from './typed-arrays.ts';
 import { chunkedF64, chunkedU8, narrowChunked, RecordCursor, u32, u8, type BlockMoves, type IntColumn } from './timeline-columns.ts';
 import { GoroutineRecords, STATE_SLOT } from './timeline-goroutines.ts';
 
@@ -82,16 +83,11 @@ export class StateRowsBuilder {
   }
 
   private growStage(): void {
-    const grow = <T extends Float64Array | Uint8Array>(a: T): T => {
-      const b = new (a.constructor as { new (n: number): T })(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    this.stageFill = grow(this.stageFill);
-    this.stageStart = grow(this.stageStart);
-    this.stageState = grow(this.stageState);
-    this.stageReason = grow(this.stageReason);
-    this.stageStack = grow(this.stageStack);
+    this.stageFill = resized(this.stageFill, this.stageFill.length * 2);
+    this.stageStart = resized(this.stageStart, this.stageStart.length * 2);
+    this.stageState = resized(this.stageState, this.stageState.length * 2);
+    this.stageReason = resized(this.stageReason, this.stageReason.length * 2);
+    this.stageStack = resized(this.stageStack, this.stageStack.length * 2);
   }
 
   private flush(row: number, slot: number): void {

@@ -16,7 +16,7 @@
 // run whose profile is next to it (file with .txt → .pb.gz).
 
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, statSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -132,10 +132,12 @@ async function serverReadiness(trace) {
   child.stderr.on('data', onData);
   let peakRssMB = 0;
   let pagesSeconds = null;
+  const threads = new Map();
   const sampleRss = () => {
     try {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       peakRssMB = Math.max(peakRssMB, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+      sampleThreadCpu(child.pid, threads);
     } catch { /* exited */ }
   };
   try {
@@ -154,15 +156,44 @@ async function serverReadiness(trace) {
       if (status.building.length === 0) break;
     }
     const readySeconds = (performance.now() - t0) / 1000;
+    sampleRss();
+    const cpuByThread = threadCpuSummary(child.pid, threads);
     log(`server ready after ${fmt(readySeconds)} s (pages other than the timeline after ${fmt(pagesSeconds)} s); tiles …`);
     const tiles = await tileLatency(url);
     sampleRss();
-    return { readySeconds, pagesSeconds, peakRssMB, ...tiles };
+    return { readySeconds, pagesSeconds, peakRssMB, cpuByThread, ...tiles };
   } finally {
     child.kill('SIGTERM');
     // A server busy in a long synchronous step may not get to its SIGTERM handler soon.
     setTimeout(() => { if (child.exitCode === null) child.kill('SIGKILL'); }, 5000).unref();
   }
+}
+
+/**
+ * CPU seconds (user + sys) of each thread of process `pid`, from /proc, into `threads` (tid →
+ * seconds): sampled every 100 ms, so a worker thread that has exited keeps its last sample.
+ */
+function sampleThreadCpu(pid, threads) {
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      threads.set(tid, (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch { /* the thread exited */ }
+  }
+}
+
+/**
+ * Where the server's CPU went until every page was ready: the main thread, then the busiest other
+ * threads (the timeline's and the decode worker's, by rank: Node names no threads), then the rest.
+ */
+function threadCpuSummary(pid, threads) {
+  const total = [...threads.values()].reduce((a, b) => a + b, 0);
+  const main = threads.get(String(pid)) ?? 0;
+  const others = [...threads].filter(([tid]) => tid !== String(pid)).map(([, s]) => s).sort((a, b) => b - a);
+  const busiest = others.slice(0, 2);
+  const rest = others.slice(2).reduce((a, b) => a + b, 0);
+  return `${fmt(total)} s: main thread ${fmt(main)}, busiest other threads ${busiest.map((s) => fmt(s)).join(' and ')}, the rest ${fmt(rest)}`;
 }
 
 /** A scripted session: overview, zoom in by halves around the middle, then pan right a screen at a time. */
@@ -241,6 +272,7 @@ async function main() {
     `| -pprof=sched profile, pprof -top | ${same === null ? 'not compared' : same ? 'same as go tool trace' : '**differs from go tool trace**'} | | |`,
     `| every page ready (s) | ${server.error ? `failed: ${server.error}` : fmt(server.readySeconds)} | | |`,
     `| every page but the timeline ready (s) | ${server.error ? '–' : fmt(server.pagesSeconds)} | | |`,
+    `| server CPU until every page is ready, user + sys | ${server.cpuByThread ?? '–'} | | |`,
     `| server peak RSS (MB) | ${fmt(server.peakRssMB, 0)} | | |`,
     `| timeline tile p50 / p95 (ms, ${server.tiles ?? 0} tiles${server.tileErrors ? `, ${server.tileErrors} failed` : ''}) | ${fmt(server.tileP50)} / ${fmt(server.tileP95)} | | |`,
     ...parse.map((line) => `| parse throughput | ${line.replace(/ \[checksum \d+\]$/, '')} | | |`),

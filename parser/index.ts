@@ -42,11 +42,23 @@ export interface ParseFileOptions extends Omit<ParseOptions, 'totalBytes'> {
    * `offThread`.
    */
   offThread?: readonly OffThreadName[];
+  /**
+   * Feed the off-thread analyses only the generations that end within this many bytes of the file
+   * (at least the first one), then finish them while the main thread reads on: a timeline of the
+   * first part of a trace too big to lay out whole. Applies when the file is read with the decode
+   * worker (v2 traces); read on one thread, they see every event (offThreadCutAt says which).
+   */
+  offThreadByteLimit?: number;
 }
 
 export interface ParseFileResult extends ParseResult {
   /** The results of ParseFileOptions.offThread's analyses. */
   offThread: OffThreadResults;
+  /**
+   * Null if the off-thread analyses saw every event; else the bytes of the file read up to the
+   * end of the last generation they saw (offThreadByteLimit).
+   */
+  offThreadCutAt: number | null;
 }
 
 /** Parses a trace file, streaming it in chunks. */
@@ -67,7 +79,7 @@ export async function parseTraceFile(path: string, options: ParseFileOptions): P
     const { header, rest } = await readHeader(stream);
     if (header.format === 'v2') {
       stream.destroy();
-      return readV2TraceInWorker(path, header, { ...options, totalBytes: size }, chunkSize, offThread);
+      return readV2TraceInWorker(path, header, { ...options, totalBytes: size }, chunkSize, offThread, options.offThreadByteLimit);
     }
     return withInlineAnalyses({ ...options, totalBytes: size }, offThread, (o) => readV1Trace(rest, header, o));
   }
@@ -85,7 +97,7 @@ async function withInlineAnalyses(
   const onEvent = options.onEvent;
   const feed = names.length === 0 ? onEvent : (ev: TraceEvent) => { onEvent(ev); inline.feed(ev); };
   const result = await read({ ...options, tables, onEvent: feed });
-  return { ...result, offThread: inline.finish() };
+  return { ...result, offThread: inline.finish(), offThreadCutAt: null };
 }
 
 /** Parses an in-memory trace, optionally fed in chunks of `chunkSize` bytes (tests use this). */

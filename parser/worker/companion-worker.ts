@@ -100,7 +100,11 @@ function runCompanion(input: CompanionInput): void {
         case 'gen':
           reader.generationMessage(message);
           break;
+        case 'end':
         case 'done': {
+          // 'end': no more records for this analysis (the decode worker's companionByteLimit);
+          // every block sent before is read, so the ring may be reused without waiting for us.
+          if (message.type === 'end') releaseReader(counters, input.index);
           const { packed, transfer } = (kind.pack as (r: unknown) => { packed: unknown; transfer: ArrayBuffer[] })(analysis.finish());
           parent.postMessage({ type: 'result', packed } satisfies CompanionMessage, transfer);
           input.port.close();

@@ -20,6 +20,7 @@ import { HEADER_SIZE, type TraceHeader } from '../wire/header.ts';
 import type { ParseOptions, ParseResult } from '../types.ts';
 import { EventLoopYielder } from '../event-loop.ts';
 import { countBlockRead, createRing, RecordReader, RecordWriter, ringSlots, type GenerationMessage } from './records.ts';
+import type { Generation } from '../v2/generation.ts';
 import { startModuleWorker } from './start-worker.ts';
 import { startCompanion, type CompanionHandle } from './companion-worker.ts';
 import type { OffThreadName, OffThreadResults } from './off-thread.ts';
@@ -43,8 +44,13 @@ interface WorkerInput {
   consumed: SharedArrayBuffer;
   /** RING_SLOTS blocks of Float64 records. */
   ring: SharedArrayBuffer;
-  /** One port per companion: they get every message the main thread gets. */
+  /** One port per companion: they get every message the main thread gets (see companionByteLimit). */
   companionPorts: MessagePort[];
+  /**
+   * The companions get whole generations while the file read so far stays within this many bytes
+   * (always the first generation), then an 'end'; the main thread gets every generation.
+   */
+  companionByteLimit: number;
 }
 
 /** A posted block: records are in ring slot `slot`. */
@@ -64,8 +70,21 @@ interface SerializedOutcome extends Omit<ProducerOutcome, 'error'> {
 export type WorkerMessage =
   | BlockMessage
   | GenerationMessage
-  | { type: 'done'; outcome: SerializedOutcome }
+  /** The end of the trace; `companionsCutAt`: bytes read when the companions got their 'end', else null. */
+  | { type: 'done'; outcome: SerializedOutcome; companionsCutAt: number | null }
+  /** To companions only: no more records for you (companionByteLimit); the main thread reads on. */
+  | { type: 'end' }
   | { type: 'crash'; message: string };
+
+/** What readV2TraceInWorker adds to a ParseResult. */
+export interface OffThreadOutcome {
+  offThread: OffThreadResults;
+  /**
+   * Null if the off-thread analyses saw every event; else the bytes of the file read up to the end
+   * of the last generation they saw (ParseFileOptions.offThreadByteLimit cut them off there).
+   */
+  offThreadCutAt: number | null;
+}
 
 /**
  * Reads the v2 trace at `path` (whose header is `header`) with the producer in a worker thread.
@@ -78,14 +97,15 @@ export async function readV2TraceInWorker(
   options: ParseOptions,
   chunkSize: number,
   offThreadNames: readonly OffThreadName[] = [],
-): Promise<ParseResult & { offThread: OffThreadResults }> {
+  offThreadByteLimit = Infinity,
+): Promise<ParseResult & OffThreadOutcome> {
   const consumed = new SharedArrayBuffer(4 * (1 + offThreadNames.length));
   const counter = new Int32Array(consumed);
   const ring = createRing(RING_SLOTS);
   const slots = ringSlots(ring);
   const companions: CompanionHandle[] = offThreadNames.map((name, i) => startCompanion(name, header, ring, consumed, 1 + i));
   const companionPorts = companions.map((c) => c.decoderPort);
-  const input: WorkerInput = { mark: WORKER_MARK, path, header, chunkSize, consumed, ring, companionPorts };
+  const input: WorkerInput = { mark: WORKER_MARK, path, header, chunkSize, consumed, ring, companionPorts, companionByteLimit: offThreadByteLimit };
   const worker = startModuleWorker(import.meta.url, input, companionPorts);
   const offThread: Record<string, Promise<unknown>> = {};
   offThreadNames.forEach((name, i) => (offThread[name] = companions[i].result));
@@ -140,10 +160,12 @@ export async function readV2TraceInWorker(
           break;
         case 'crash':
           throw new Error(message.message);
+        case 'end':
+          break;
         case 'done': {
           const result = consumer.finish(deserializeOutcome(message.outcome));
           finished = true;
-          return { ...result, offThread: offThread as OffThreadResults };
+          return { ...result, offThread: offThread as OffThreadResults, offThreadCutAt: message.companionsCutAt };
         }
       }
     }
@@ -188,12 +210,24 @@ async function runWorker(input: WorkerInput): Promise<void> {
   const port = parentPort!;
   const consumed = new Int32Array(input.consumed);
   const slots = ringSlots(input.ring);
+  // Cleared when the companions have had their share (companionByteLimit).
+  let companionPorts = input.companionPorts;
+  let companionsCutAt: number | null = null;
   const post = (message: WorkerMessage) => {
     port.postMessage(message);
-    for (const companion of input.companionPorts) companion.postMessage(message);
+    for (const companion of companionPorts) companion.postMessage(message);
+  };
+  const endCompanions = (consumedBytes: number) => {
+    // Every block they were sent is in the ring still: each companion releases its reader slot
+    // once it has read them (companion-worker.ts), so the ring is not reused under it.
+    for (const companion of companionPorts) companion.postMessage({ type: 'end' } satisfies WorkerMessage);
+    companionPorts = [];
+    companionsCutAt = consumedBytes;
   };
   let posted = 0;
-  const writer = new RecordWriter(
+  const writer = new GenerationLimitedWriter(
+    input.companionByteLimit,
+    endCompanions,
     slots[0],
     (block) => {
       // Wait for the slowest reader (the main thread or a companion).
@@ -215,10 +249,39 @@ async function runWorker(input: WorkerInput): Promise<void> {
     const source = createReadStream(input.path, { start: HEADER_SIZE, highWaterMark: input.chunkSize });
     const outcome = await new V2Producer(source, input.header, writer).run();
     writer.flush();
-    post({ type: 'done', outcome: serializeOutcome(outcome) });
+    post({ type: 'done', outcome: serializeOutcome(outcome), companionsCutAt });
   } catch (err) {
     writer.flush();
     post({ type: 'crash', message: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+/**
+ * A RecordWriter that, before the first generation that would take the file read past `byteLimit`
+ * (never the first one), flushes what it holds and calls `cut` with the bytes read so far.
+ */
+class GenerationLimitedWriter extends RecordWriter {
+  private generations = 0;
+  private lastConsumed = 0;
+  private isCut = false;
+
+  constructor(
+    private readonly byteLimit: number,
+    private readonly cut: (consumedBytes: number) => void,
+    ...writerArgs: ConstructorParameters<typeof RecordWriter>
+  ) {
+    super(...writerArgs);
+  }
+
+  override generation(gen: Generation, consumed: number): void {
+    if (!this.isCut && this.generations > 0 && consumed > this.byteLimit) {
+      this.flush();
+      this.cut(this.lastConsumed);
+      this.isCut = true;
+    }
+    this.generations++;
+    this.lastConsumed = consumed;
+    super.generation(gen, consumed);
   }
 }
 

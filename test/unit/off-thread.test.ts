@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTraceFile, TraceTables } from '../../parser/index.ts';
 import type { TimelineModel } from '../../parser/model/timeline.ts';
+import { createTimelineModel } from '../../parser/model/timeline-builder.ts';
+import { EventKind } from '../../parser/model/event.ts';
 import { fixturesDir, listFixtures, readHeaderVersion } from '../helpers/fixtures.ts';
 
 /** A digest of everything the model holds, typed arrays by value (a narrowed type may differ). */
@@ -76,6 +78,38 @@ describe('off-thread timeline', () => {
     };
     expect(await outcome(true)).toEqual(await outcome(false));
   }, 60_000);
+
+  it.each(listFixtures({ scenario: 'longlived', format: 'v2' }).map((f) => [f.id, f.tracePath]))(
+    '%s: with a byte limit, the companion builds the model of the first generation while the main thread reads on',
+    async (_id, path) => {
+      // The reference: the model of the events before the second generation's Sync, built inline.
+      const tables = new TraceTables();
+      const reference = createTimelineModel(tables);
+      let syncs = 0;
+      const whole = await parseTraceFile(path, {
+        worker: false,
+        tables,
+        onEvent: (ev) => {
+          if (ev.kind === EventKind.Sync) syncs++;
+          if (syncs < 2) reference.handleEvent(ev);
+        },
+      });
+      expect(whole.generations).toBeGreaterThanOrEqual(2);
+      let events = 0;
+      const cut = await parseTraceFile(path, { worker: true, tables: new TraceTables(), chunkSize: 4096, offThread: ['timeline'], offThreadByteLimit: 1, onEvent: () => events++ });
+      expect(events).toBe(whole.events);
+      expect(cut.offThreadCutAt).toBeGreaterThan(0);
+      expect(cut.offThreadCutAt).toBeLessThan(cut.totalBytes);
+      const model = await cut.offThread.timeline!;
+      expect(model.endTime).toBeLessThan(whole.endTime);
+      expect(digest(model)).toEqual(digest(reference.finish()));
+      // A limit the trace fits in cuts nothing.
+      const uncut = await parseTraceFile(path, { worker: true, tables: new TraceTables(), offThread: ['timeline'], offThreadByteLimit: cut.totalBytes, onEvent: () => {} });
+      expect(uncut.offThreadCutAt).toBeNull();
+      expect((await uncut.offThread.timeline!).endTime).toBe(whole.endTime);
+    },
+    60_000,
+  );
 
   it('reports the one thread and the worker alike when there is nothing to build', async () => {
     const [fixture] = listFixtures({ version: '1.27', scenario: 'gc' });

@@ -6,6 +6,7 @@
 
 import { goroutineSpanStateNames, sliceKindNames, type TimelineModel } from '../model/timeline.ts';
 import { lowerBound, narrowed, type IntColumn } from '../model/timeline-columns.ts';
+import { resized } from '../model/typed-arrays.ts';
 import { mergeLane, sliceLaneColumns, stateLaneColumns, type LaneColumns } from './tiles.ts';
 
 /** Lanes with fewer spans are merged straight from their spans (cheap enough). */
@@ -84,47 +85,82 @@ export function levelColumns(level: PyramidLevel, kindNames: readonly string[], 
   };
 }
 
+/**
+ * Where buildLevel's merge writes its entries before they are copied out at their exact size:
+ * typed arrays grown by doubling and reused for every level of every lane (no array of boxed
+ * numbers per column and level).
+ */
+class LevelScratch {
+  length = 0;
+  start = new Float64Array(1024);
+  end = new Float64Array(1024);
+  kind = new Uint8Array(1024);
+  label = new Float64Array(1024);
+  goroutine = new Float64Array(1024);
+  startStack = new Float64Array(1024);
+  endStack = new Float64Array(1024);
+  /** cumulative[i + 1]: spans stood for by entries 0…i (cumulative[0] = 0). */
+  cumulative = new Uint32Array(1025);
+  private total = 0;
+
+  reset(): void {
+    this.length = 0;
+    this.total = 0;
+  }
+
+  /** mergeLane's sink. */
+  readonly add = (s: number, e: number, k: number, l: number, g: number, merged: number, st: number, est: number): void => {
+    const i = this.length;
+    if (i === this.start.length) this.grow();
+    this.start[i] = s;
+    this.end[i] = e;
+    this.kind[i] = k;
+    this.label[i] = l;
+    this.goroutine[i] = g;
+    this.startStack[i] = st;
+    this.endStack[i] = est;
+    this.cumulative[i + 1] = this.total += merged;
+    this.length = i + 1;
+  };
+
+  private grow(): void {
+    const capacity = this.start.length * 2;
+    this.start = resized(this.start, capacity);
+    this.end = resized(this.end, capacity);
+    this.kind = resized(this.kind, capacity);
+    this.label = resized(this.label, capacity);
+    this.goroutine = resized(this.goroutine, capacity);
+    this.startStack = resized(this.startStack, capacity);
+    this.endStack = resized(this.endStack, capacity);
+    this.cumulative = resized(this.cumulative, capacity + 1);
+  }
+}
+
 /** Merges a lane at `resolution` into a new level. */
-function buildLevel(source: LaneColumns, resolution: number): PyramidLevel {
-  const start: number[] = [];
-  const end: number[] = [];
-  const kind: number[] = [];
-  const label: number[] = [];
-  const goroutine: number[] = [];
-  const startStack: number[] = [];
-  const endStack: number[] = [];
-  const cumulative: number[] = [0];
-  let total = 0;
-  mergeLane(source, resolution, (s, e, k, l, g, merged, st, est) => {
-    start.push(s);
-    end.push(e);
-    kind.push(k);
-    label.push(l);
-    goroutine.push(g);
-    startStack.push(st);
-    endStack.push(est);
-    cumulative.push((total += merged));
-  });
+function buildLevel(source: LaneColumns, resolution: number, scratch: LevelScratch): PyramidLevel {
+  scratch.reset();
+  mergeLane(source, resolution, scratch.add);
+  const n = scratch.length;
   return {
     resolution,
-    start: Float64Array.from(start),
-    end: Float64Array.from(end),
-    kind: Uint8Array.from(kind),
-    label: narrowed(label),
-    goroutine: narrowed(goroutine),
-    startStack: narrowed(startStack),
-    endStack: narrowed(endStack),
-    cumulative: Uint32Array.from(cumulative),
+    start: scratch.start.slice(0, n),
+    end: scratch.end.slice(0, n),
+    kind: scratch.kind.slice(0, n),
+    label: narrowed(scratch.label, n),
+    goroutine: narrowed(scratch.goroutine, n),
+    startStack: narrowed(scratch.startStack, n),
+    endStack: narrowed(scratch.endStack, n),
+    cumulative: scratch.cumulative.slice(0, n + 1),
   };
 }
 
 /** Levels for one lane: level 0 from its spans, each next one from the previous level. */
-function laneLevels(spans: LaneColumns, kindNames: readonly string[]): PyramidLevel[] {
+function laneLevels(spans: LaneColumns, kindNames: readonly string[], scratch: LevelScratch): PyramidLevel[] {
   const levels: PyramidLevel[] = [];
   let source = spans;
   let count = spans.hi - spans.lo;
   for (let resolution = BASE_RESOLUTION; count > MIN_LEVEL_ENTRIES; resolution *= LEVEL_FACTOR) {
-    const level = buildLevel(source, resolution);
+    const level = buildLevel(source, resolution, scratch);
     const n = level.start.length;
     // Worth keeping once it merges well; an early level that barely merges is skipped, not fatal.
     if (n * MIN_SHRINK <= spans.hi - spans.lo) levels.push(level);
@@ -137,18 +173,19 @@ function laneLevels(spans: LaneColumns, kindNames: readonly string[]): PyramidLe
 /** The pyramids of every lane with at least MIN_SPANS spans. */
 export function buildTilePyramids(model: TimelineModel): TilePyramids {
   const levels = new Map<number, PyramidLevel[]>();
+  const scratch = new LevelScratch();
   const s = model.slices;
   for (let track = 0; track < model.trackCount; track++) {
     for (let lane = 0; lane < s.trackLanes[track]; lane++) {
       const [lo, hi] = model.laneRange(track, lane);
       if (hi - lo < MIN_SPANS) continue;
-      const built = laneLevels(sliceLaneColumns(model, lo, hi), sliceKindNames);
+      const built = laneLevels(sliceLaneColumns(model, lo, hi), sliceKindNames, scratch);
       if (built.length > 0) levels.set(sliceLaneKey(model, track, lane), built);
     }
     if (model.stateRowOfTrack[track] >= 0) {
       const [lo, hi] = model.stateRange(track);
       if (hi - lo < MIN_SPANS) continue;
-      const built = laneLevels(stateLaneColumns(model, track, lo, hi), goroutineSpanStateNames);
+      const built = laneLevels(stateLaneColumns(model, track, lo, hi), goroutineSpanStateNames, scratch);
       if (built.length > 0) levels.set(stateLaneKey(model, track), built);
     }
   }

@@ -89,24 +89,81 @@ function typeFor({ min, max, integer }: ValueRange): IntColumnConstructor {
 type Chunks = readonly ArrayLike<number>[];
 type Gather<T extends IntColumn> = (out: T, chunks: Chunks, order: Uint32Array, at: number) => void;
 
+/**
+ * Orders are mostly runs of consecutive indices (spans arrive nearly sorted): a run this long
+ * is copied with one TypedArray.set (native, converting types as an element store would).
+ */
+const MIN_RUN_COPY = 16;
+
+/** How many of order[i…] continue order[i] by one within its chunk (at least 1). */
+function runLength(order: Uint32Array, i: number): number {
+  const o = order[i];
+  const max = Math.min(order.length - i, CHUNK - (o & CHUNK_MASK));
+  let r = 1;
+  while (r < max && order[i + r] === o + r) r++;
+  return r;
+}
+
 // out[at + i] = chunks[order[i]], one copy per output type so each store site sees a single type.
 const gatherU8: Gather<Uint8Array> = (out, chunks, order, at) => {
-  for (let i = 0; i < order.length; i++) out[at + i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
+  for (let i = 0; i < order.length; ) {
+    const r = runLength(order, i);
+    const chunk = chunks[order[i] >>> CHUNK_BITS] as IntColumn;
+    const from = order[i] & CHUNK_MASK;
+    if (r >= MIN_RUN_COPY) out.set(chunk.subarray(from, from + r), at + i);
+    else for (let k = 0; k < r; k++) out[at + i + k] = chunk[from + k];
+    i += r;
+  }
 };
 const gatherU16: Gather<Uint16Array> = (out, chunks, order, at) => {
-  for (let i = 0; i < order.length; i++) out[at + i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
+  for (let i = 0; i < order.length; ) {
+    const r = runLength(order, i);
+    const chunk = chunks[order[i] >>> CHUNK_BITS] as IntColumn;
+    const from = order[i] & CHUNK_MASK;
+    if (r >= MIN_RUN_COPY) out.set(chunk.subarray(from, from + r), at + i);
+    else for (let k = 0; k < r; k++) out[at + i + k] = chunk[from + k];
+    i += r;
+  }
 };
 const gatherI16: Gather<Int16Array> = (out, chunks, order, at) => {
-  for (let i = 0; i < order.length; i++) out[at + i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
+  for (let i = 0; i < order.length; ) {
+    const r = runLength(order, i);
+    const chunk = chunks[order[i] >>> CHUNK_BITS] as IntColumn;
+    const from = order[i] & CHUNK_MASK;
+    if (r >= MIN_RUN_COPY) out.set(chunk.subarray(from, from + r), at + i);
+    else for (let k = 0; k < r; k++) out[at + i + k] = chunk[from + k];
+    i += r;
+  }
 };
 const gatherI32: Gather<Int32Array> = (out, chunks, order, at) => {
-  for (let i = 0; i < order.length; i++) out[at + i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
+  for (let i = 0; i < order.length; ) {
+    const r = runLength(order, i);
+    const chunk = chunks[order[i] >>> CHUNK_BITS] as IntColumn;
+    const from = order[i] & CHUNK_MASK;
+    if (r >= MIN_RUN_COPY) out.set(chunk.subarray(from, from + r), at + i);
+    else for (let k = 0; k < r; k++) out[at + i + k] = chunk[from + k];
+    i += r;
+  }
 };
 const gatherU32: Gather<Uint32Array> = (out, chunks, order, at) => {
-  for (let i = 0; i < order.length; i++) out[at + i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
+  for (let i = 0; i < order.length; ) {
+    const r = runLength(order, i);
+    const chunk = chunks[order[i] >>> CHUNK_BITS] as IntColumn;
+    const from = order[i] & CHUNK_MASK;
+    if (r >= MIN_RUN_COPY) out.set(chunk.subarray(from, from + r), at + i);
+    else for (let k = 0; k < r; k++) out[at + i + k] = chunk[from + k];
+    i += r;
+  }
 };
 const gatherF64: Gather<Float64Array> = (out, chunks, order, at) => {
-  for (let i = 0; i < order.length; i++) out[at + i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
+  for (let i = 0; i < order.length; ) {
+    const r = runLength(order, i);
+    const chunk = chunks[order[i] >>> CHUNK_BITS] as IntColumn;
+    const from = order[i] & CHUNK_MASK;
+    if (r >= MIN_RUN_COPY) out.set(chunk.subarray(from, from + r), at + i);
+    else for (let k = 0; k < r; k++) out[at + i + k] = chunk[from + k];
+    i += r;
+  }
 };
 
 function gatherInto(out: IntColumn, chunks: Chunks, order: Uint32Array, at = 0): void {
@@ -382,6 +439,14 @@ export class ChunkedColumn<T extends TypedArray> {
       out.set(this.chunks[c].subarray(0, n) as never, c * CHUNK);
     }
     return out;
+  }
+
+  /** out[at + i] = value i, for every value. */
+  copyInto(out: T, at: number): void {
+    for (let c = 0; c < this.chunks.length; c++) {
+      const n = Math.min(CHUNK, this.length - c * CHUNK);
+      out.set(this.chunks[c].subarray(0, n) as never, at + c * CHUNK);
+    }
   }
 
   /** A new exact-length array holding value order[i] at i. */

@@ -112,15 +112,31 @@ export function buildSliceColumns(stores: SliceStores): SliceColumns {
     store.release();
   };
 
+  // Sort keys are each store's starts and ends copied to where the track's slices will go (the
+  // gathers overwrite them last): no temporary copy of the keys. One order buffer for all tracks.
+  let scratch = new Uint32Array(0);
+  const identityOrder = (m: number) => {
+    if (scratch.length < m) scratch = new Uint32Array(m);
+    const order = scratch.subarray(0, m);
+    for (let i = 0; i < m; i++) order[i] = i;
+    return order;
+  };
+  const keysAt = (store: SliceStore, at: number) => {
+    store.start.copyInto(out.start, at);
+    store.end.copyInto(out.end, at);
+    return { start: out.start.subarray(at, at + store.length), end: out.end.subarray(at, at + store.length) };
+  };
+
   for (const { track, store } of fixed) {
     const m = store.length;
     if (m === 0) continue;
-    const order = new Uint32Array(m);
-    for (let i = 0; i < m; i++) order[i] = i;
-    const sizes = layOutLanes(order, 0, m, store.start.trimmed(), store.end.trimmed());
+    const order = identityOrder(m);
+    const at = trackOffset[track];
+    const keys = keysAt(store, at);
+    const sizes = layOutLanes(order, 0, m, keys.start, keys.end);
     trackLanes[track] = sizes.length;
     laneSizes.set(track, sizes);
-    place(store, order, trackOffset[track]);
+    place(store, order, at);
   }
 
   // Goroutine tracks: group the shared store's slices by track (stably), then as above.
@@ -133,10 +149,10 @@ export function buildSliceColumns(stores: SliceStores): SliceColumns {
       last = Math.max(last, goroutineTrack[i]);
     }
     const next = trackOffset.slice(first, last + 1);
-    const order = new Uint32Array(m);
+    const order = identityOrder(m);
     for (let i = 0; i < m; i++) order[next[goroutineTrack[i] - first]++ - trackOffset[first]] = i;
-    const start = goroutine.start.trimmed();
-    const end = goroutine.end.trimmed();
+    // Tracks first…last are goroutine tracks: their slices fill exactly m places from here.
+    const { start, end } = keysAt(goroutine, trackOffset[first]);
     for (let t = first; t <= last; t++) {
       const lo = trackOffset[t] - trackOffset[first];
       const hi = trackOffset[t + 1] - trackOffset[first];

@@ -58,9 +58,13 @@ export async function buildApp(session: ServedSession, options: AppOptions = {})
   registerMmuRoutes(app, session);
   registerTimelineRoutes(app, () => {
     if (!session.ready) return null;
-    const { timeline, tables } = session.results().analyses;
+    const { parse, analyses: { timeline, tables } } = session.results();
     if (timeline.error !== null) return { failed: timeline.error };
-    return timeline.value === null ? null : { model: timeline.value, tables };
+    if (timeline.value === null) return null;
+    // A trace too big for a whole timeline gets one of its first part (server/cli/timeline-budget.ts).
+    const cutAt = parse.offThreadCutAt ?? null;
+    const firstPart = cutAt === null ? undefined : { bytes: cutAt, totalBytes: parse.totalBytes, traceEndTime: parse.endTime };
+    return { model: timeline.value, tables, firstPart };
   });
 
   await registerPageRoutes(app, options.clientDir ?? defaultClientDir());

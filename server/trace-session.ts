@@ -25,7 +25,11 @@ export interface SessionStatus {
 }
 
 /** What the parser reports, with the results of the analyses it ran beside onEvent's. */
-export type SessionParseResult = ParseResult & { offThread: OffThreadResults };
+export type SessionParseResult = ParseResult & {
+  offThread: OffThreadResults;
+  /** Set when the off-thread analyses saw only the trace's first bytes (ParseFileOptions.offThreadByteLimit). */
+  offThreadCutAt?: number | null;
+};
 
 /**
  * Runs the parser on the file (parseTraceFile); replaceable so tests can control timing. It must
@@ -33,7 +37,7 @@ export type SessionParseResult = ParseResult & { offThread: OffThreadResults };
  */
 export type ParseFunction = (
   path: string,
-  options: Omit<ParseOptions, 'totalBytes'> & { offThread?: readonly OffThreadName[] },
+  options: Omit<ParseOptions, 'totalBytes'> & { offThread?: readonly OffThreadName[]; offThreadByteLimit?: number },
 ) => Promise<SessionParseResult>;
 
 /**
@@ -87,11 +91,13 @@ export interface TraceSessionOptions<A> {
   parse?: ParseFunction;
   /** Called as bytes are consumed (for the CLI's progress line). */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** The off-thread analyses (the timeline) see only the generations within this many bytes. */
+  offThreadByteLimit?: number;
 }
 
 /** Everything known about a parsed trace: the parser's report plus each analysis' result. */
 export interface SessionResults<A> {
-  parse: ParseResult;
+  parse: ParseResult & { offThreadCutAt?: number | null };
   analyses: A;
 }
 
@@ -146,6 +152,7 @@ export class TraceSession<A = unknown> {
       const parsed = await parse(this.traceFile, {
         onEvent: analyses.handleEvent,
         offThread: analyses.offThread,
+        offThreadByteLimit: this.options.offThreadByteLimit,
         tables,
         onProgress: (bytesRead, totalBytes) => {
           this.bytesRead = bytesRead;

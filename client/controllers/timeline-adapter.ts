@@ -9,6 +9,8 @@ import type { CounterTrackTile as CounterTrackJson, SpanTrackTile as SpanTrackJs
 export interface TracksResponse {
   startTime: number;
   endTime: number;
+  /** Set when the timeline covers only the trace's first generations (the whole would not fit in memory). */
+  firstPart?: TimelineFirstPart;
   /** Goroutine tracks in the trace; `tracks` lists a page of them. */
   goroutineTrackCount?: number;
   tracks: {
@@ -21,6 +23,14 @@ export interface TracksResponse {
     system?: boolean;
     series?: string[];
   }[];
+}
+
+/** The timeline of a trace's first part: the generations within its first `bytes` of `totalBytes`. */
+export interface TimelineFirstPart {
+  bytes: number;
+  totalBytes: number;
+  /** The whole trace's end; the timeline's endTime is the first part's. */
+  traceEndTime: number;
 }
 
 /** GET /api/timeline/tile: the server's wire form, shared as a type with the tile query. */

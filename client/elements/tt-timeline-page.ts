@@ -46,6 +46,7 @@ export class TtTimelinePage extends LitElement {
       .results button:hover { background: var(--tt-panel); }
       .search { position: relative; }
       .legend { display: inline-flex; gap: 8px; font-size: 12px; color: var(--tt-muted); }
+      .first-part { padding: 4px 12px; font-size: 12px; background: #fff8e1; border-bottom: 1px solid var(--tt-border); }
       .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 3px; vertical-align: -1px; }
     `,
   ];
@@ -259,13 +260,26 @@ export class TtTimelinePage extends LitElement {
     </div>`;
   }
 
+  /** A trace too big for a whole timeline: say how much of it this one covers. */
+  private renderFirstPartNotice() {
+    const part = this.data?.firstPart;
+    if (!part || !this.data) return nothing;
+    const start = this.data.traceStart;
+    const gb = (n: number) => (n / 1e9).toFixed(2);
+    return html`<div class="first-part" role="note">
+      This timeline covers the trace's first ${goDuration(this.data.traceEnd - start)} of ${goDuration(part.traceEndTime - start)}
+      (its first ${gb(part.bytes)} of ${gb(part.totalBytes)} GB): the whole would not fit in this machine's memory.
+      Every other page covers the whole trace; <code>tstrace -timeline=on</code> builds the whole timeline.
+    </div>`;
+  }
+
   override render() {
     if (this.loadError) return html`<div class="page"><h1>Timeline</h1><div class="error">${this.loadError}</div></div>`;
     if (!this.ready || !this.data) {
       return html`<div class="page loading">${this.building ? 'Building the timeline… (the other pages are ready)' : 'Loading the timeline…'}</div>`;
     }
     const lanes = this.lanes();
-    return html`${this.renderToolbar()}
+    return html`${this.renderToolbar()}${this.renderFirstPartNotice()}
       <div class="body">
         <tt-timeline-canvas
           .data=${this.data}

@@ -59,8 +59,9 @@ Flags:
     -pprof=type    print a pprof profile to stdout instead of serving
     -d=mode        print debug info and exit (modes: wire, parsed, footprint)
     -seconds=N     capture length when capturing from a URL without seconds= (default 5)
-    -timeline=mode build the timeline: auto (default: unless it would not fit in this
-                   machine's memory, about 20× the trace size), on, or off
+    -timeline=mode build the timeline: auto (default: whole if it fits in this machine's
+                   memory, about 20× the trace size, else of the trace's first part that
+                   fits), on (whole), or off
     --no-browser   do not open a browser
     --help         print this help
     --version      print the version

@@ -41,7 +41,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOut
         command.traceFile = await resolveTraceSource(command.traceFile, command.seconds, io);
         const file = checkTraceFile(command.traceFile);
         const { startServer } = await import('./serve.ts');
-        return { serving: await startServer({ ...command, traceBytes: file.size }, io) };
+        return { serving: await startServer({ ...command, traceBytes: file.size, traceFormat: file.header.format }, io) };
       }
     }
   } catch (err) {

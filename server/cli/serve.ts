@@ -13,7 +13,8 @@ import { openBrowser } from './browser.ts';
 import { CliError } from './trace-file.ts';
 import type { CliIo } from './io.ts';
 import type { TimelineMode } from './args.ts';
-import { timelineRefusal } from './timeline-budget.ts';
+import { planTimeline } from './timeline-budget.ts';
+import { WORKER_MIN_BYTES } from '../../parser/index.ts';
 
 export interface ServeOptions {
   traceFile: string;
@@ -21,6 +22,8 @@ export interface ServeOptions {
   openBrowser: boolean;
   /** The trace's size in bytes (checkTraceFile has read it): what the timeline would cost. */
   traceBytes: number;
+  /** The trace's format (checkTraceFile's header): only a v2 timeline can stop at a generation. */
+  traceFormat?: 'v1' | 'v2';
   /** Build the timeline: auto (when it fits in memory, the default), on or off. */
   timeline?: TimelineMode;
 }
@@ -40,11 +43,17 @@ const QUIET_PARSE_MS = 1000;
 export async function startServer(options: ServeOptions, io: CliIo): Promise<RunningServer> {
   const address = parseListenAddress(options.http);
   const progress = createProgressReporter(io);
-  const noTimeline = timelineRefusal(options.timeline ?? 'auto', options.traceBytes, totalmem());
-  if (noTimeline !== null) io.log(`tstrace: not building the timeline: ${noTimeline}`);
+  // The parser cuts the timeline at a generation when it reads with the decode worker (v2 traces of
+  // WORKER_MIN_BYTES or more; a trace too big for the whole timeline is far bigger).
+  const canCut = options.traceFormat === 'v2' && options.traceBytes >= WORKER_MIN_BYTES;
+  const plan = planTimeline(options.timeline ?? 'auto', options.traceBytes, totalmem(), canCut);
+  const noTimeline = plan.build === 'none' ? plan.why : null;
+  if (plan.build === 'none') io.log(`tstrace: not building the timeline: ${plan.why}`);
+  if (plan.build === 'first part') io.log(`tstrace: building the timeline of the trace's first ${(plan.byteLimit / 2 ** 30).toFixed(1)} GiB only: ${plan.why}`);
   const session = new TraceSession(options.traceFile, {
     analyses: (tables) => createServedAnalyses(tables, { noTimeline }),
     onProgress: progress.update,
+    offThreadByteLimit: plan.build === 'first part' ? plan.byteLimit : undefined,
   });
   const app = await buildApp(session, { allowedHosts: address.allInterfaces ? null : undefined });
   try {

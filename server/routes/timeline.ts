@@ -15,6 +15,16 @@ import { perfettoTrace } from '../encode/perfetto.ts';
 export interface TimelineSource {
   model: TimelineModel;
   tables: TraceTables;
+  /** Set when the model covers only the trace's first generations (the whole would not fit in memory). */
+  firstPart?: TimelineFirstPart;
+}
+
+/** A timeline of the trace's first part: the generations within its first `bytes` of `totalBytes`. */
+export interface TimelineFirstPart {
+  bytes: number;
+  totalBytes: number;
+  /** The whole trace's end (the model's endTime is the first part's). */
+  traceEndTime: number;
 }
 
 /** Goroutine tracks listed when the request does not ask for a page (traces may hold millions). */
@@ -50,6 +60,11 @@ const tracksResponse = {
   properties: {
     startTime: num,
     endTime: num,
+    firstPart: {
+      type: 'object',
+      required: ['bytes', 'totalBytes', 'traceEndTime'],
+      properties: { bytes: num, totalBytes: num, traceEndTime: num },
+    },
     goroutineTrackCount: { type: 'integer' },
     tracks: { type: 'array', items: trackSchema },
     sliceKinds: strings,
@@ -175,11 +190,13 @@ export function registerTimelineRoutes(app: FastifyInstance, getModel: () => Tim
     },
     async (request) => {
       const q = request.query;
-      return listTracks(source().model, {
+      const { model, firstPart } = source();
+      const listed = listTracks(model, {
         goroutineOffset: q.goroutineOffset ?? 0,
         goroutineLimit: q.goroutineLimit ?? DEFAULT_GOROUTINE_TRACKS,
         goroutines: q.goroutine === undefined ? [] : q.goroutine.split(',').map(Number),
       });
+      return firstPart ? { ...listed, firstPart } : listed;
     },
   );
 

@@ -95,10 +95,12 @@ const CHUNK_MASK = CHUNK - 1;
 /**
  * Several duration columns of the same rows, interleaved (row-major, `width` values a row) in
  * the encoding of DurationColumn: settling a goroutine's row then writes one or two cache
- * lines instead of one line in each of `width` arrays.
+ * lines instead of one line in each of `width` arrays. Rows live in fixed chunks of
+ * ROWS_PER_CHUNK: millions of rows are added one by one, and doubling one array would copy
+ * (and fault in) about twice what is finally stored.
  */
 export class DurationRows {
-  private codes = new Uint32Array(0);
+  private chunks: Uint32Array[] = [];
   private rows = 0;
   /** Row·width + column → exact value, for codes OVERFLOW_CODE. */
   private readonly overflow = new Map<number, number>();
@@ -111,42 +113,50 @@ export class DurationRows {
 
   /** Adds rows up to `rows` (new values read 0). */
   ensureRows(rows: number): void {
-    if (rows * this.width > this.codes.length) this.codes = growU32(this.codes, rows * this.width);
+    while (this.chunks.length * ROWS_PER_CHUNK < rows) this.chunks.push(new Uint32Array(ROWS_PER_CHUNK * this.width));
     if (rows > this.rows) this.rows = rows;
   }
 
   get(row: number, column: number): number {
-    const index = row * this.width + column;
-    const code = this.codes[index];
+    const code = this.chunks[row >>> ROW_CHUNK_BITS][(row & ROW_CHUNK_MASK) * this.width + column];
     if (code < INLINE_LIMIT) return code;
-    return code === UNSET_CODE ? Number.NaN : this.overflow.get(index)!;
+    return code === UNSET_CODE ? Number.NaN : this.overflow.get(row * this.width + column)!;
   }
 
   /** Sets a value of a row that exists (see ensureRows). */
   set(row: number, column: number, value: number): void {
-    const index = row * this.width + column;
-    const codes = this.codes;
-    if (codes[index] === OVERFLOW_CODE) this.overflow.delete(index);
+    const codes = this.chunks[row >>> ROW_CHUNK_BITS];
+    const at = (row & ROW_CHUNK_MASK) * this.width + column;
+    if (codes[at] === OVERFLOW_CODE) this.overflow.delete(row * this.width + column);
     // value >>> 0 === value: a whole number in [0, 2^32) (false for NaN).
-    if (value >>> 0 === value && value < INLINE_LIMIT) codes[index] = value;
-    else if (Number.isNaN(value)) codes[index] = UNSET_CODE;
+    if (value >>> 0 === value && value < INLINE_LIMIT) codes[at] = value;
+    else this.setOther(row * this.width + column, codes, at, value);
+  }
+
+  private setOther(index: number, codes: Uint32Array, at: number, value: number): void {
+    if (Number.isNaN(value)) codes[at] = UNSET_CODE;
     else {
-      codes[index] = OVERFLOW_CODE;
+      codes[at] = OVERFLOW_CODE;
       this.overflow.set(index, value);
     }
   }
 
-  /** Drops the growth slack (once the pass is over). */
+  /** Drops the growth slack of the last chunk (once the pass is over). */
   trim(): this {
-    const used = this.rows * this.width;
-    if (this.codes.length !== used) this.codes = this.codes.slice(0, used);
+    const last = this.chunks.length - 1;
+    const used = (this.rows - last * ROWS_PER_CHUNK) * this.width;
+    if (last >= 0 && this.chunks[last].length !== used) this.chunks[last] = this.chunks[last].slice(0, used);
     return this;
   }
 
   get bytes(): number {
-    return this.codes.byteLength + this.overflow.size * 32;
+    return this.chunks.reduce((n, c) => n + c.byteLength, 0) + this.overflow.size * 32;
   }
 }
+
+const ROW_CHUNK_BITS = 14;
+const ROWS_PER_CHUNK = 1 << ROW_CHUNK_BITS;
+const ROW_CHUNK_MASK = ROWS_PER_CHUNK - 1;
 
 /**
  * Go's per-goroutine map[string]time.Duration (block time by reason, time in ranges) for every

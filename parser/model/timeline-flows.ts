@@ -1,7 +1,8 @@
 // Flows (start causes: "go", "unblock (…)", "exit blocked syscall") as the pass records them.
 // A flow's slot is taken when the cause is recorded (so slots are nearly in fromTime order, the
-// model's order) and its target is filled in when the goroutine starts; `started` numbers the
-// completed ones in start order (0: never started, or the cause was replaced).
+// model's order); `started` numbers the completed ones in start order (0: never started, or the
+// cause was replaced), and their targets are appended in that order when the goroutines start
+// (one random write per flow, not one per target column).
 
 import { chunkedF64, chunkedU32, narrowChunked, RecordCursor, type NarrowChunkedColumn } from './timeline-columns.ts';
 import { sortIndicesByKeys } from './timeline-sort.ts';
@@ -14,17 +15,16 @@ export class FlowStore {
   private readonly fromP = narrowChunked();
   private readonly fromM = narrowChunked();
   private readonly fromStack = narrowChunked();
-  // Written when the target starts; a slot's chunk exists from its cause on (zero until then).
+  /** By slot: its number in start order (written when the target starts; zero until then). */
+  private readonly started = chunkedU32();
+  private startedCount = 0;
+  private readonly cursor = new RecordCursor([this.name, this.fromTime, this.fromG, this.fromP, this.fromM, this.fromStack, this.started]);
+  // Targets, in start order: started − 1 is a flow's index here.
   private readonly toTime = chunkedF64();
   private readonly toG = narrowChunked();
   private readonly toP = narrowChunked();
   private readonly toM = narrowChunked();
-  private readonly started = chunkedU32();
-  private startedCount = 0;
-  private readonly cursor = new RecordCursor([
-    this.name, this.fromTime, this.fromG, this.fromP, this.fromM, this.fromStack,
-    this.toTime, this.toG, this.toP, this.toM, this.started,
-  ]);
+  private readonly toCursor = new RecordCursor([this.toTime, this.toG, this.toP, this.toM]);
 
   /** Records a cause; returns its slot. */
   add(name: number, time: number, g: number, p: number, m: number, stack: number): number {
@@ -41,11 +41,12 @@ export class FlowStore {
 
   /** The goroutine the cause of `slot` leads to started. */
   start(slot: number, time: number, g: number, p: number, m: number): void {
-    this.toTime.set(slot, time);
-    this.toG.set(slot, g);
-    this.toP.set(slot, p);
-    this.toM.set(slot, m);
     this.started.set(slot, ++this.startedCount);
+    const o = this.toCursor.next();
+    this.toTime.current[o] = time;
+    put(this.toG, o, g);
+    put(this.toP, o, p);
+    put(this.toM, o, m);
   }
 
   /**
@@ -54,6 +55,7 @@ export class FlowStore {
    */
   build(): FlowColumns {
     this.cursor.seal();
+    this.toCursor.seal();
     const slots = this.fromTime.length;
     const from = this.fromTime.trimmed();
     this.fromTime.release();
@@ -64,16 +66,19 @@ export class FlowStore {
     for (let i = 0; i < slots; i++) if (started[i] !== 0) order[n++] = i;
     sortIndicesByKeys(order, from, started);
     const selected = n < slots;
+    // The targets hold exactly the started flows: every one is selected.
+    const targetOrder = new Uint32Array(n);
+    for (let i = 0; i < n; i++) targetOrder[i] = started[order[i]] - 1;
     return {
       name: take(this.name, (c) => c.permutedNarrow(order, selected)),
       fromTime: permute(from, order),
-      toTime: take(this.toTime, (c) => c.permuted(order)),
+      toTime: take(this.toTime, (c) => c.permuted(targetOrder)),
       fromG: take(this.fromG, (c) => c.permutedNarrow(order, selected)),
       fromP: take(this.fromP, (c) => c.permutedNarrow(order, selected)),
       fromM: take(this.fromM, (c) => c.permutedNarrow(order, selected)),
-      toG: take(this.toG, (c) => c.permutedNarrow(order, selected)),
-      toP: take(this.toP, (c) => c.permutedNarrow(order, selected)),
-      toM: take(this.toM, (c) => c.permutedNarrow(order, selected)),
+      toG: take(this.toG, (c) => c.permutedNarrow(targetOrder)),
+      toP: take(this.toP, (c) => c.permutedNarrow(targetOrder)),
+      toM: take(this.toM, (c) => c.permutedNarrow(targetOrder)),
       fromStack: take(this.fromStack, (c) => c.permutedNarrow(order, selected)),
     };
   }

@@ -21,7 +21,7 @@ import { FlowStore } from './timeline-flows.ts';
 import { StateRowsBuilder } from './timeline-states.ts';
 import { BLOCK_REASON, FLAGS, GoroutineRecords, LABEL, PENDING_FLOW, START_FUNCTION } from './timeline-goroutines.ts';
 import { buildSliceColumns, SliceStore } from './timeline-slices.ts';
-import { DeltaCounterBuilder, PlainCounter, type CounterSeries } from './timeline-counter.ts';
+import { DELTA_MINUS, DELTA_PLUS, DeltaCounterBuilder, PlainCounter, type CounterSeries } from './timeline-counter.ts';
 import { DenseIdIndex } from '../analysis/pprof-columns.ts';
 import { buildTilePyramids } from '../analysis/tiles-pyramid.ts';
 import {
@@ -45,6 +45,12 @@ const HEAP_GOAL_CUTOFF = 2 ** 50;
 
 /** Go's traceviewer.GState order, used for the Goroutines counter. */
 const enum ViewerState { Dead = 0, Runnable, Running, Waiting, WaitingGC }
+/** Goroutines counter series by ViewerState (Dead has none); the last series counts syscalls. */
+const SERIES_OF_VIEWER_STATE = [-1, 1, 0, 3, 2];
+const SYSCALL_SERIES = 4;
+/** The delta code of one viewer state's series stepping down / up (0 for Dead). */
+const STEP_DOWN = SERIES_OF_VIEWER_STATE.map((k) => (k < 0 ? 0 : DELTA_MINUS << (2 * k)));
+const STEP_UP = SERIES_OF_VIEWER_STATE.map((k) => (k < 0 ? 0 : DELTA_PLUS << (2 * k)));
 
 /**
  * What all views share about the goroutines — name, label, mark-assist flag, block reason, state
@@ -64,8 +70,13 @@ class GoroutineColumns {
     return this.id.length;
   }
 
+  // The last id asked for and its row: consecutive events often concern the same goroutine.
+  private lastId = Number.NaN;
+  private lastRow = -1;
+
   /** The row of goroutine `id`, created on first sight. */
   row(id: number): number {
+    if (id === this.lastId) return this.lastRow;
     let row = this.rowOf.get(id);
     if (row < 0) {
       row = this.records.add();
@@ -74,6 +85,8 @@ class GoroutineColumns {
       this.rowEnd.push(Number.NaN);
       this.rowEndStack.push(0);
     }
+    this.lastId = id;
+    this.lastRow = row;
     return row;
   }
 
@@ -171,10 +184,6 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private heapGoal = 0;
   // One point per goroutine transition: delta-coded (timeline-counter.ts).
   private readonly goroutineCounter = new DeltaCounterBuilder('Goroutines', ['running', 'runnable', 'gcWaiting', 'waiting', 'syscall']);
-  private readonly viewerStates = [0, 0, 0, 0, 0];
-  /** Scratch row for the goroutine counter (no array per event). */
-  private readonly goroutineValues = new Int32Array(5);
-  private inSyscall = 0;
   private readonly threadCounter = new CounterBuilder('Threads', ['running'], true);
   private runningProcs = 0;
 
@@ -479,25 +488,20 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     g.setFlag(row, ROW_OPEN, true);
   }
 
+  /**
+   * The Goroutines counter: a transition moves one goroutine between viewer states, so the
+   * point it writes is the last one stepped by ±1 (the emitter writes a point whenever any state
+   * count, Dead included, changes: the counts then always differ from the last point's).
+   */
   private countGoroutines(row: number, from: number, to: number, t: number): void {
     const markAssist = this.g.has(row, MARK_ASSIST);
     const vf = viewerState(from, markAssist);
     const vt = viewerState(to, markAssist);
-    this.viewerStates[vf]--;
-    this.viewerStates[vt]++;
-    if (from === GoState.Syscall) this.inSyscall--;
-    if (to === GoState.Syscall) this.inSyscall++;
-    const s = this.viewerStates;
-    // The emitter writes a point whenever any state count (including Dead) changes.
-    if (vf !== vt || from === GoState.Syscall || to === GoState.Syscall) {
-      const v = this.goroutineValues;
-      v[0] = s[ViewerState.Running];
-      v[1] = s[ViewerState.Runnable];
-      v[2] = s[ViewerState.WaitingGC];
-      v[3] = s[ViewerState.Waiting];
-      v[4] = this.inSyscall;
-      if (vf !== vt || !this.goroutineCounter.repeatsLast(v)) this.goroutineCounter.push(t, v);
-    }
+    let code = 0;
+    if (vf !== vt) code = STEP_DOWN[vf] | STEP_UP[vt];
+    if (from === GoState.Syscall) code |= DELTA_MINUS << (2 * SYSCALL_SERIES);
+    if (to === GoState.Syscall) code |= DELTA_PLUS << (2 * SYSCALL_SERIES);
+    if (code !== 0) this.goroutineCounter.pushSteps(t, code);
   }
 
   /** Makes sure thread `m` has a track (consecutive events mostly share their M). */

@@ -81,8 +81,8 @@ const BLOCK = 1 << BLOCK_BITS;
 /** Time steps at or above this (or negative, or fractional) are kept exactly in a map. */
 const STEP_ESCAPE = 0xffff;
 /** Per-series 2-bit codes: no change, +1, −1, and "this point's values are in the escape map". */
-const DELTA_PLUS = 1;
-const DELTA_MINUS = 2;
+export const DELTA_PLUS = 1;
+export const DELTA_MINUS = 2;
 const DELTA_ESCAPE = 3;
 const MAX_SERIES = 8;
 
@@ -158,6 +158,51 @@ export class DeltaCounterBuilder {
       }
       if (escape) this.valueEscapes.set(i, Int32Array.from(values as ArrayLike<number>));
       this.code[i] = escape ? DELTA_ESCAPE : code;
+    }
+    this.lastTime = time;
+    this.count++;
+  }
+
+  /**
+   * Appends a point whose values are the last point's moved by ±1 steps: `code` holds a 2-bit
+   * DELTA_PLUS / DELTA_MINUS per series (series k at bits 2k). For a writer that knows which
+   * counts a transition moves, this skips comparing every series. Times must not decrease.
+   */
+  pushSteps(time: number, code: number): void {
+    const i = this.count;
+    if (i === this.step.length) this.grow();
+    const last = this.last;
+    const max = this.blockMaxNow;
+    if ((i & (BLOCK - 1)) === 0) {
+      for (let k = 0, c = code; c !== 0; k++, c >>>= 2) {
+        const d = c & 3;
+        if (d === DELTA_PLUS) last[k]++;
+        else if (d === DELTA_MINUS) last[k]--;
+      }
+      if (i > 0) this.closeBlock();
+      this.blockTime.push(time);
+      for (let k = 0; k < this.seriesCount; k++) {
+        this.blockValues.push(last[k]);
+        max[k] = last[k];
+      }
+      this.step[i] = 0;
+      this.code[i] = 0;
+    } else {
+      const dt = time - this.lastTime;
+      if (dt >= 0 && dt < STEP_ESCAPE && Math.floor(dt) === dt) this.step[i] = dt;
+      else {
+        this.step[i] = STEP_ESCAPE;
+        this.stepEscapes.set(i, time);
+      }
+      // Only a series stepping up can raise its block maximum.
+      for (let k = 0, c = code; c !== 0; k++, c >>>= 2) {
+        const d = c & 3;
+        if (d === DELTA_PLUS) {
+          const v = ++last[k];
+          if (v > max[k]) max[k] = v;
+        } else if (d === DELTA_MINUS) last[k]--;
+      }
+      this.code[i] = code;
     }
     this.lastTime = time;
     this.count++;

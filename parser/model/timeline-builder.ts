@@ -123,6 +123,16 @@ interface OpenRange {
 
 const executing = (s: number) => s === GoState.Running || s === GoState.Syscall;
 
+function spanState(s: number, inMarkAssist: boolean): GoroutineSpanState {
+  switch (s) {
+    case GoState.Runnable: return GoroutineSpanState.Runnable;
+    case GoState.Running: return GoroutineSpanState.Running;
+    case GoState.Syscall: return GoroutineSpanState.Syscall;
+    case GoState.Waiting: return inMarkAssist ? GoroutineSpanState.WaitingGC : GoroutineSpanState.Waiting;
+    default: return GoroutineSpanState.NotExist;
+  }
+}
+
 /** cmd/trace viewerGState. */
 function viewerState(s: number, inMarkAssist: boolean): ViewerState {
   switch (s) {
@@ -234,8 +244,12 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       this.goroutineSlices.push(start, end, sliceKind, goroutine, name, startStack, endStack);
       return;
     }
+    this.fixedSliceStore(kind, resource).push(start, end, sliceKind, goroutine, name, startStack, endStack);
+  }
+
+  fixedSliceStore(kind: TrackKind, resource: number): SliceStore {
     const track = this.fixedTrack(kind, resource);
-    (this.sliceStores[track] ??= new SliceStore()).push(start, end, sliceKind, goroutine, name, startStack, endStack);
+    return (this.sliceStores[track] ??= new SliceStore());
   }
 
   /** The provisional track of a fixed-track slice: the views' proc and thread slices take the short ways. */
@@ -373,50 +387,60 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     const g = this.g;
     const id = ev.resourceId;
     const row = g.row(id);
+    // The goroutine's record. Its array is replaced only when a row is added (above), so one
+    // load serves the whole event.
+    const data = g.records.data;
+    const at = GoroutineRecords.at(row, 0);
     // gState.augmentName: the first transition stack names the goroutine by its entry function.
-    if (g.get(row, START_FUNCTION) === 0 && ev.transitionStack !== 0) {
+    if (data[at + START_FUNCTION] === 0 && ev.transitionStack !== 0) {
       const name = this.entryFunctionOf(ev.transitionStack);
-      if (name !== 0) g.set(row, START_FUNCTION, name);
+      if (name !== 0) data[at + START_FUNCTION] = name;
     }
-    this.threadTrack(ev.m);
+    const m = ev.m;
+    if (m !== NONE) this.threadTrackOf(m);
     const from = ev.oldState;
     const to = ev.newState;
     if (from === to) return;
     const t = ev.time;
+    const fromExecuting = executing(from);
+    const toExecuting = executing(to);
 
-    if (executing(from) && !executing(to) && to === GoState.Waiting) g.set(row, BLOCK_REASON, this.reasonId(ev.reason));
+    if (fromExecuting && to === GoState.Waiting) data[at + BLOCK_REASON] = this.reasonId(ev.reason);
     this.views.goroutineTransition(ev, row);
 
-    // Flows (gstate.go start / unblock / created / blockedSyscallEnd, goroutine-view order).
-    if (!executing(from) && executing(to)) {
-      const start = from === GoState.Undetermined ? this.clock.startTime : t;
-      const slot = g.get(row, PENDING_FLOW) - 1;
+    // Flows (gstate.go start / unblock / created / blockedSyscallEnd, goroutine-view order). A
+    // cause is recorded in a new flow slot; one it replaces stays behind, never started.
+    if (!fromExecuting && toExecuting) {
+      const slot = data[at + PENDING_FLOW] - 1;
       if (slot >= 0) {
-        this.flows.start(slot, start, id, ev.p, ev.m);
-        g.set(row, PENDING_FLOW, 0);
+        this.flows.start(slot, from === GoState.Undetermined ? this.clock.startTime : t, id, ev.p, m);
+        data[at + PENDING_FLOW] = 0;
       }
     }
     if (from === GoState.Waiting) {
-      const reason = g.get(row, BLOCK_REASON);
+      const reason = data[at + BLOCK_REASON];
       let name = this.unblockNameOf[reason];
       if (name === undefined) {
         name = this.strings.intern(reason !== 0 ? `unblock (${this.strings.get(reason)})` : 'unblock');
         this.unblockNameOf[reason] = name;
       }
-      g.set(row, BLOCK_REASON, 0);
-      this.setCause(row, t, name, ev);
+      data[at + BLOCK_REASON] = 0;
+      data[at + PENDING_FLOW] = this.flows.add(name, t, ev.g, ev.p, m, ev.stack) + 1;
     }
     if (from === GoState.NotExist && to === GoState.Runnable && (ev.g !== NONE || ev.p !== NONE)) {
       if (this.goName < 0) this.goName = this.strings.intern('go');
-      this.setCause(row, t, this.goName, ev);
+      data[at + PENDING_FLOW] = this.flows.add(this.goName, t, ev.g, ev.p, m, ev.stack) + 1;
     }
     if (from === GoState.Syscall && to !== GoState.Running) {
       if (this.exitSyscallName < 0) this.exitSyscallName = this.strings.intern('exit blocked syscall');
-      this.setCause(row, t, this.exitSyscallName, ev);
+      data[at + PENDING_FLOW] = this.flows.add(this.exitSyscallName, t, ev.g, ev.p, m, ev.stack) + 1;
     }
 
-    this.stateSpan(row, ev);
-    this.countGoroutines(row, from, to, t);
+    // Flags change only here and at mark-assist ranges: read once, written back once.
+    const flags = data[at + FLAGS];
+    const markAssist = (flags & MARK_ASSIST) !== 0;
+    if ((flags & HAS_ROW) !== 0 || to !== GoState.NotExist) data[at + FLAGS] = this.stateSpan(row, flags, markAssist, ev);
+    this.countGoroutines(markAssist, from, to, t);
   }
 
   /**
@@ -442,50 +466,25 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   }
 
   /**
-   * Records a goroutine's start cause (the arrow drawn when it next starts) in a new flow slot;
-   * a cause it replaces stays behind, never started.
+   * The goroutine's state row gets the span `ev` begins (or is closed by its exit); returns its
+   * new flags. Not called for a goroutine without a row that does not come to exist.
    */
-  private setCause(row: number, time: number, name: number, ev: TraceEvent): void {
-    this.g.set(row, PENDING_FLOW, this.flows.add(name, time, ev.g, ev.p, ev.m, ev.stack) + 1);
-  }
-
-  private spanState(row: number, s: number): GoroutineSpanState {
-    switch (s) {
-      case GoState.Runnable: return GoroutineSpanState.Runnable;
-      case GoState.Running: return GoroutineSpanState.Running;
-      case GoState.Syscall: return GoroutineSpanState.Syscall;
-      case GoState.Waiting: return this.g.has(row, MARK_ASSIST) ? GoroutineSpanState.WaitingGC : GoroutineSpanState.Waiting;
-      default: return GoroutineSpanState.NotExist;
-    }
-  }
-
-  private pushState(row: number, start: number, state: GoroutineSpanState, reason: number, stack: number): void {
-    this.states.push(row, start, state, reason, stack);
-  }
-
-  private stateSpan(row: number, ev: TraceEvent): void {
-    const g = this.g;
-    const from = ev.oldState;
+  private stateSpan(row: number, flags: number, markAssist: boolean, ev: TraceEvent): number {
     const to = ev.newState;
-    const open = g.has(row, ROW_OPEN);
-    if (!g.has(row, HAS_ROW)) {
-      if (to === GoState.NotExist) return;
-      g.setFlag(row, HAS_ROW, true);
-    } else if (!open && to !== GoState.NotExist) {
-      // A goroutine id seen again after it exited: keep the row gap-free.
-      this.pushState(row, g.rowEnd.data[row], GoroutineSpanState.NotExist, 0, 0);
-    }
+    const open = (flags & ROW_OPEN) !== 0;
+    if ((flags & HAS_ROW) === 0) flags |= HAS_ROW;
+    // A goroutine id seen again after it exited: keep the row gap-free.
+    else if (!open && to !== GoState.NotExist) this.states.push(row, this.g.rowEnd.data[row], GoroutineSpanState.NotExist, 0, 0);
     if (to === GoState.NotExist) {
-      g.rowEnd.data[row] = ev.time;
-      g.rowEndStack.data[row] = ev.stack;
-      g.setFlag(row, ROW_OPEN, false);
+      this.g.rowEnd.data[row] = ev.time;
+      this.g.rowEndStack.data[row] = ev.stack;
       this.states.close(row);
-      return;
+      return flags & ~ROW_OPEN;
     }
-    const start = from === GoState.Undetermined && !open ? this.clock.startTime : ev.time;
+    const start = ev.oldState === GoState.Undetermined && !open ? this.clock.startTime : ev.time;
     const reason = to === GoState.Waiting ? this.reasonId(ev.reason) : 0;
-    this.pushState(row, start, this.spanState(row, to), reason, ev.stack);
-    g.setFlag(row, ROW_OPEN, true);
+    this.states.push(row, start, spanState(to, markAssist), reason, ev.stack);
+    return flags | ROW_OPEN;
   }
 
   /**
@@ -493,8 +492,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
    * point it writes is the last one stepped by ±1 (the emitter writes a point whenever any state
    * count, Dead included, changes: the counts then always differ from the last point's).
    */
-  private countGoroutines(row: number, from: number, to: number, t: number): void {
-    const markAssist = this.g.has(row, MARK_ASSIST);
+  private countGoroutines(markAssist: boolean, from: number, to: number, t: number): void {
     const vf = viewerState(from, markAssist);
     const vt = viewerState(to, markAssist);
     let code = 0;

@@ -13,12 +13,15 @@ import { resized } from './typed-arrays.ts';
 import { GoState, ProcState, type TraceEvent } from './event.ts';
 import { SliceKind, type TrackKind } from './timeline.ts';
 import { GoroutineRecords, VIEW_SLOT } from './timeline-goroutines.ts';
+import type { SliceStore } from './timeline-slices.ts';
 
 export const NONE = -1;
 
 /** Where a view's slices go: (track kind, resource id) plus the slice's columns. */
 export interface SliceSink {
   slice(track: TrackKind, resource: number, start: number, end: number, kind: SliceKind, goroutine: number, name: number, startStack: number, endStack: number): void;
+  /** The slice store of a proc or thread track: the views push their slices there directly. */
+  fixedSliceStore(track: 'proc' | 'thread', resource: number): SliceStore;
   internString(s: string): number;
   /** String id of the name of the goroutine of builder row `row` now (go tool trace names each slice when it ends). */
   goroutineName(row: number): number;
@@ -40,7 +43,6 @@ const PROC = 0;
 const THREAD = 1;
 const GOROUTINE = 2;
 const VIEWS = 3;
-const TRACK_OF_VIEW: readonly TrackKind[] = ['proc', 'thread', 'goroutine'];
 
 // A view's fields in a slot record (gstate.go's gState minus naming and flows), at view·FIELDS.
 const EXECUTING = 0; // resource the goroutine executes on, or NONE
@@ -55,8 +57,12 @@ const ID = VIEWS * FIELDS;
 const ROW = ID + 1;
 const STRIDE = ROW + 1;
 
-/** A pending slice (CompletedRange) is six numbers in its view's list. */
-const PENDING_FIELDS = 6;
+/**
+ * A pending slice (CompletedRange) is an entry of the pending pool: six numbers and the entry + 1
+ * of the next slice of its view's list (0: the last).
+ */
+const PENDING_FIELDS = 7;
+const PENDING_NEXT = 6;
 
 /** procgen.go's inSyscall entry whose state was forgotten: go tool trace keeps it, inert. */
 const FORGOTTEN = -1;
@@ -74,8 +80,15 @@ export class TimelineViews {
   private readonly freeSlots: number[] = [];
   /** Per slot·VIEWS + view: open goroutine ranges by name (null: none yet). */
   private readonly activeRanges: (Map<string, ActiveRange> | null)[] = [];
-  /** Per slot·VIEWS + view: slices cut but emitted at the next stop, PENDING_FIELDS numbers each. */
-  private readonly pending: (number[] | null)[] = [];
+  // Slices cut but emitted at the next stop (mostly syscalls), as lists in one pool of entries:
+  // a JS array per slot and view reallocated its backing store for nearly every syscall.
+  private pendingPool = new Float64Array(64 * PENDING_FIELDS);
+  private pendingUsed = 0;
+  /** Entry + 1 of the first free pool entry (0: none). */
+  private pendingFree = 0;
+  /** Per slot·VIEWS + view: entry + 1 of the first and the last pending slice (0: none). */
+  private pendingHead = new Int32Array(64 * VIEWS);
+  private pendingTail = new Int32Array(64 * VIEWS);
   /** procgen.go inSyscall: the slot of the goroutine in a syscall on each proc (or FORGOTTEN). */
   private readonly inSyscall = new Map<number, number>();
   private syscallName = -1;
@@ -94,11 +107,12 @@ export class TimelineViews {
     let free = this.freeSlots.pop();
     if (free === undefined) {
       free = this.slots++;
-      if (free * STRIDE === this.state.length) this.state = resized(this.state, this.state.length * 2);
-      for (let v = 0; v < VIEWS; v++) {
-        this.activeRanges.push(null);
-        this.pending.push(null);
+      if (free * STRIDE === this.state.length) {
+        this.state = resized(this.state, this.state.length * 2);
+        this.pendingHead = resized(this.pendingHead, this.pendingHead.length * 2);
+        this.pendingTail = resized(this.pendingTail, this.pendingTail.length * 2);
       }
+      for (let v = 0; v < VIEWS; v++) this.activeRanges.push(null);
     }
     const base = free * STRIDE;
     this.state[base + ID] = id;
@@ -119,8 +133,17 @@ export class TimelineViews {
     st[at + SYSCALL_ACTIVE] = 0;
     const i = slot * VIEWS + view;
     this.activeRanges[i] = null;
-    const pending = this.pending[i];
-    if (pending) pending.length = 0;
+    this.releasePending(i);
+  }
+
+  /** Returns the pending list of slot·VIEWS + view `i` to the pool's free list. */
+  private releasePending(i: number): void {
+    const head = this.pendingHead[i];
+    if (head === 0) return;
+    this.pendingPool[(this.pendingTail[i] - 1) * PENDING_FIELDS + PENDING_NEXT] = this.pendingFree;
+    this.pendingFree = head;
+    this.pendingHead[i] = 0;
+    this.pendingTail[i] = 0;
   }
 
   /**
@@ -131,7 +154,7 @@ export class TimelineViews {
   private forgettable(slot: number, view: number): boolean {
     const at = slot * STRIDE + view * FIELDS;
     const i = slot * VIEWS + view;
-    return this.state[at + EXECUTING] === NONE && !this.activeRanges[i]?.size && !this.pending[i]?.length && this.state[at + SYSCALL_ACTIVE] === 0;
+    return this.state[at + EXECUTING] === NONE && !this.activeRanges[i]?.size && this.pendingHead[i] === 0 && this.state[at + SYSCALL_ACTIVE] === 0;
   }
 
   /**
@@ -139,20 +162,27 @@ export class TimelineViews {
    * of builder row `row`.
    */
   goroutineTransition(ev: TraceEvent, row: number): void {
-    const slot = this.slot(ev.resourceId, row);
+    const id = ev.resourceId;
+    const slot = this.slot(id, row);
     const from = ev.oldState;
     const to = ev.newState;
     const t = ev.time;
+    const stack = ev.stack;
     const backdated = from === GoState.Undetermined ? this.clock.startTime : t;
     const fromExecuting = executing(from);
     const toExecuting = executing(to);
+    const stops = fromExecuting && !toExecuting;
+    const starts = !fromExecuting && toExecuting;
+    // The proc and thread views usually stop together and name their slices alike: the name is
+    // looked up once (-1: not yet).
+    let name = -1;
 
     // procgen.go
     const proc = ev.p;
-    if (from === GoState.Running && !toExecuting) this.stop(slot, PROC, t, ev.stack);
+    if (from === GoState.Running && !toExecuting) name = this.stop(slot, PROC, t, stack, name);
     if (!fromExecuting && to === GoState.Running) this.start(slot, PROC, backdated, proc);
     if (to === GoState.Syscall && proc !== NONE) {
-      this.syscallBegin(slot, PROC, backdated, proc, ev.stack);
+      this.syscallBegin(slot, PROC, backdated, proc, stack);
       this.inSyscall.set(proc, slot);
     }
     // procgen.go checks for *any* goroutine in a syscall on this proc, then ends this one's.
@@ -161,13 +191,39 @@ export class TimelineViews {
       this.inSyscall.delete(proc);
     }
 
-    // threadgen.go, goroutinegen.go
-    for (let view = THREAD; view <= GOROUTINE; view++) {
-      const resource = view === THREAD ? ev.m : ev.resourceId;
-      if (fromExecuting && !toExecuting) this.stop(slot, view, t, ev.stack);
-      if (!fromExecuting && toExecuting) this.start(slot, view, backdated, resource);
-      if (from === GoState.Syscall) this.syscallEnd(slot, view, t, to !== GoState.Running);
-      if (to === GoState.Syscall) this.syscallBegin(slot, view, backdated, resource, ev.stack);
+    // threadgen.go
+    const m = ev.m;
+    if (stops) name = this.stop(slot, THREAD, t, stack, name);
+    if (starts) this.start(slot, THREAD, backdated, m);
+    if (from === GoState.Syscall) this.syscallEnd(slot, THREAD, t, to !== GoState.Running);
+    if (to === GoState.Syscall) this.syscallBegin(slot, THREAD, backdated, m, stack);
+
+    // goroutinegen.go. Its execution and syscall slices come from the state rows, so without
+    // ranges or pending slices its rules only update the record (what the calls would do).
+    const i = slot * VIEWS + GOROUTINE;
+    if (this.activeRanges[i] === null && this.pendingHead[i] === 0) {
+      const at = slot * STRIDE + GOROUTINE * FIELDS;
+      const st = this.state;
+      if (stops) {
+        st[at + START_RUNNING] = Number.NaN;
+        st[at + LAST_STOP_STACK] = stack;
+        st[at + EXECUTING] = NONE;
+      }
+      if (starts) {
+        st[at + EXECUTING] = id;
+        st[at + START_RUNNING] = backdated;
+      }
+      if (from === GoState.Syscall && st[at + SYSCALL_ACTIVE] !== 0) {
+        st[at + SYSCALL_ACTIVE] = 0;
+        st[at + SYSCALL_TIME] = Number.NaN;
+        st[at + SYSCALL_STACK] = 0;
+      }
+      if (to === GoState.Syscall) this.syscallBegin(slot, GOROUTINE, backdated, id, stack);
+    } else {
+      if (stops) this.stop(slot, GOROUTINE, t, stack, name);
+      if (starts) this.start(slot, GOROUTINE, backdated, id);
+      if (from === GoState.Syscall) this.syscallEnd(slot, GOROUTINE, t, to !== GoState.Running);
+      if (to === GoState.Syscall) this.syscallBegin(slot, GOROUTINE, backdated, id, stack);
     }
 
     if (to !== GoState.NotExist) return;
@@ -198,7 +254,7 @@ export class TimelineViews {
     if (slot === undefined) return;
     if (slot !== FORGOTTEN) {
       this.syscallEnd(slot, PROC, ev.time, true);
-      this.stop(slot, PROC, ev.time, ev.stack);
+      this.stop(slot, PROC, ev.time, ev.stack, -1);
     }
     this.inSyscall.delete(proc);
   }
@@ -239,7 +295,7 @@ export class TimelineViews {
       for (let slot = 0; slot < this.slots; slot++) {
         if (this.state[slot * STRIDE + view * FIELDS + EXECUTING] === NONE) continue;
         this.syscallEnd(slot, view, end, false);
-        this.stop(slot, view, end, 0);
+        this.stop(slot, view, end, 0, -1);
       }
     }
   }
@@ -283,12 +339,39 @@ export class TimelineViews {
   }
 
   private complete(slot: number, view: number, kind: SliceKind, name: number, start: number, end: number, startStack: number, endStack: number): void {
+    let entry = this.pendingFree - 1;
+    if (entry >= 0) this.pendingFree = this.pendingPool[entry * PENDING_FIELDS + PENDING_NEXT];
+    else {
+      entry = this.pendingUsed++;
+      if ((entry + 1) * PENDING_FIELDS > this.pendingPool.length) this.pendingPool = resized(this.pendingPool, this.pendingPool.length * 2);
+    }
+    const pool = this.pendingPool;
+    const at = entry * PENDING_FIELDS;
+    pool[at] = kind;
+    pool[at + 1] = name;
+    pool[at + 2] = start;
+    pool[at + 3] = end;
+    pool[at + 4] = startStack;
+    pool[at + 5] = endStack;
+    pool[at + PENDING_NEXT] = 0;
     const i = slot * VIEWS + view;
-    const pending = (this.pending[i] ??= []);
-    pending.push(kind, name, start, end, startStack, endStack);
+    const tail = this.pendingTail[i];
+    if (tail === 0) this.pendingHead[i] = entry + 1;
+    else pool[(tail - 1) * PENDING_FIELDS + PENDING_NEXT] = entry + 1;
+    this.pendingTail[i] = entry + 1;
   }
 
-  private stop(slot: number, view: number, t: number, stack: number): void {
+  /**
+   * Ends the goroutine's execution on the view's resource. `name`: the goroutine's name if the
+   * caller already has it, else -1; returns it (or -1) for the next view stopping with it.
+   */
+  /** A slice onto `store` (proc and thread views) or else the goroutine track of `resource`. */
+  private emit(store: SliceStore | null, resource: number, start: number, end: number, kind: SliceKind, goroutine: number, name: number, startStack: number, endStack: number): void {
+    if (store !== null) store.push(start, end, kind, goroutine, name, startStack, endStack);
+    else this.sink.slice('goroutine', resource, start, end, kind, goroutine, name, startStack, endStack);
+  }
+
+  private stop(slot: number, view: number, t: number, stack: number, name: number): number {
     const base = slot * STRIDE;
     const at = base + view * FIELDS;
     const st = this.state;
@@ -296,25 +379,28 @@ export class TimelineViews {
     const startRunning = st[at + START_RUNNING];
     // go tool trace panics on these broken invariants; we drop the slice instead.
     if (resource !== NONE && !Number.isNaN(startRunning)) {
-      const track = TRACK_OF_VIEW[view];
       const id = st[base + ID];
       const sink = this.sink;
       // The goroutine view's execution slices are the Running/Syscall runs of its state row.
+      let store: SliceStore | null = null;
       if (view !== GOROUTINE) {
-        sink.slice(track, resource, startRunning, t, SliceKind.GoroutineExec, id, sink.goroutineName(st[base + ROW]), st[at + LAST_STOP_STACK], stack);
+        store = sink.fixedSliceStore(view === PROC ? 'proc' : 'thread', resource);
+        if (name < 0) name = sink.goroutineName(st[base + ROW]);
+        store.push(startRunning, t, SliceKind.GoroutineExec, id, name, st[at + LAST_STOP_STACK], stack);
       }
       const i = slot * VIEWS + view;
-      const pending = this.pending[i];
-      if (pending && pending.length > 0) {
-        for (let p = 0; p < pending.length; p += PENDING_FIELDS) {
-          sink.slice(track, resource, pending[p + 2], pending[p + 3], pending[p], id, pending[p + 1], pending[p + 4], pending[p + 5]);
+      if (this.pendingHead[i] !== 0) {
+        const pool = this.pendingPool;
+        for (let entry = this.pendingHead[i] - 1; entry >= 0; entry = pool[entry * PENDING_FIELDS + PENDING_NEXT] - 1) {
+          const p = entry * PENDING_FIELDS;
+          this.emit(store, resource, pool[p + 2], pool[p + 3], pool[p], id, pool[p + 1], pool[p + 4], pool[p + 5]);
         }
-        pending.length = 0;
+        this.releasePending(i);
       }
       const ranges = this.activeRanges[i];
       if (ranges) {
-        for (const [name, r] of ranges) {
-          if (!Number.isNaN(r.time)) sink.slice(track, resource, r.time, t, SliceKind.Range, id, sink.internString(name), r.stack, 0);
+        for (const [rangeName, r] of ranges) {
+          if (!Number.isNaN(r.time)) this.emit(store, resource, r.time, t, SliceKind.Range, id, sink.internString(rangeName), r.stack, 0);
           r.time = Number.NaN;
           r.stack = 0;
         }
@@ -323,5 +409,6 @@ export class TimelineViews {
     st[at + START_RUNNING] = Number.NaN;
     st[at + LAST_STOP_STACK] = stack;
     st[at + EXECUTING] = NONE;
+    return name;
   }
 }

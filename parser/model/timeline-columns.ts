@@ -2,6 +2,8 @@
 // 30 M-event trace costs a few dozen bytes per span instead of one JS object each; columns grow
 // by doubling while the single event pass appends, and are trimmed or permuted once at finish.
 
+import { resized } from './typed-arrays.ts';
+
 type TypedArray = Float64Array | Int32Array | Uint32Array | Uint8Array | Uint16Array | Int16Array;
 type TypedArrayConstructor<T extends TypedArray> = { new (length: number): T; BYTES_PER_ELEMENT: number };
 
@@ -87,7 +89,6 @@ function typeFor({ min, max, integer }: ValueRange): IntColumnConstructor {
 }
 
 type Chunks = readonly ArrayLike<number>[];
-type Gather<T extends IntColumn> = (out: T, chunks: Chunks, order: Uint32Array, at: number) => void;
 
 /**
  * Orders are mostly runs of consecutive indices (spans arrive nearly sorted): a run this long
@@ -95,84 +96,122 @@ type Gather<T extends IntColumn> = (out: T, chunks: Chunks, order: Uint32Array, 
  */
 const MIN_RUN_COPY = 16;
 
-/** How many of order[i…] continue order[i] by one within its chunk (at least 1). */
-function runLength(order: Uint32Array, i: number): number {
-  const o = order[i];
-  const max = Math.min(order.length - i, CHUNK - (o & CHUNK_MASK));
-  let r = 1;
-  while (r < max && order[i + r] === o + r) r++;
-  return r;
+/**
+ * An order split once into segments, so the several columns gathered by it do not each look for
+ * its runs: segment s covers order[start[s] … start[s] + length[s]), and is either one run of
+ * consecutive indices within a chunk (`run[s]` = 1: a block copy) or indices gathered one by one.
+ */
+export class GatherPlan {
+  count = 0;
+  start: Uint32Array;
+  length: Uint32Array;
+  run: Uint8Array;
+
+  constructor(readonly order: Uint32Array) {
+    const capacity = 16;
+    this.start = new Uint32Array(capacity);
+    this.length = new Uint32Array(capacity);
+    this.run = new Uint8Array(capacity);
+    let loose = 0;
+    for (let i = 0; i < order.length; ) {
+      const o = order[i];
+      const max = Math.min(order.length - i, CHUNK - (o & CHUNK_MASK));
+      let r = 1;
+      while (r < max && order[i + r] === o + r) r++;
+      if (r >= MIN_RUN_COPY) {
+        if (i > loose) this.add(loose, i - loose, 0);
+        this.add(i, r, 1);
+        loose = i + r;
+      }
+      i += r;
+    }
+    if (order.length > loose) this.add(loose, order.length - loose, 0);
+  }
+
+  private add(start: number, length: number, run: number): void {
+    const s = this.count++;
+    if (s === this.start.length) {
+      this.start = resized(this.start, s * 2);
+      this.length = resized(this.length, s * 2);
+      this.run = resized(this.run, s * 2);
+    }
+    this.start[s] = start;
+    this.length[s] = length;
+    this.run[s] = run;
+  }
 }
 
+type Gather<T extends IntColumn> = (out: T, chunks: Chunks, plan: GatherPlan, at: number) => void;
+
 // out[at + i] = chunks[order[i]], one copy per output type so each store site sees a single type.
-const gatherU8: Gather<Uint8Array> = (out, chunks, order, at) => {
-  for (let i = 0; i < order.length; ) {
-    const r = runLength(order, i);
-    const chunk = chunks[order[i] >>> CHUNK_BITS] as IntColumn;
-    const from = order[i] & CHUNK_MASK;
-    if (r >= MIN_RUN_COPY) out.set(chunk.subarray(from, from + r), at + i);
-    else for (let k = 0; k < r; k++) out[at + i + k] = chunk[from + k];
-    i += r;
+const gatherU8: Gather<Uint8Array> = (out, chunks, { order, count, start, length, run }, at) => {
+  for (let s = 0; s < count; s++) {
+    const lo = start[s];
+    const hi = lo + length[s];
+    if (run[s] === 1) {
+      const from = order[lo] & CHUNK_MASK;
+      out.set((chunks[order[lo] >>> CHUNK_BITS] as IntColumn).subarray(from, from + hi - lo), at + lo);
+    } else for (let i = lo; i < hi; i++) out[at + i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
   }
 };
-const gatherU16: Gather<Uint16Array> = (out, chunks, order, at) => {
-  for (let i = 0; i < order.length; ) {
-    const r = runLength(order, i);
-    const chunk = chunks[order[i] >>> CHUNK_BITS] as IntColumn;
-    const from = order[i] & CHUNK_MASK;
-    if (r >= MIN_RUN_COPY) out.set(chunk.subarray(from, from + r), at + i);
-    else for (let k = 0; k < r; k++) out[at + i + k] = chunk[from + k];
-    i += r;
+const gatherU16: Gather<Uint16Array> = (out, chunks, { order, count, start, length, run }, at) => {
+  for (let s = 0; s < count; s++) {
+    const lo = start[s];
+    const hi = lo + length[s];
+    if (run[s] === 1) {
+      const from = order[lo] & CHUNK_MASK;
+      out.set((chunks[order[lo] >>> CHUNK_BITS] as IntColumn).subarray(from, from + hi - lo), at + lo);
+    } else for (let i = lo; i < hi; i++) out[at + i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
   }
 };
-const gatherI16: Gather<Int16Array> = (out, chunks, order, at) => {
-  for (let i = 0; i < order.length; ) {
-    const r = runLength(order, i);
-    const chunk = chunks[order[i] >>> CHUNK_BITS] as IntColumn;
-    const from = order[i] & CHUNK_MASK;
-    if (r >= MIN_RUN_COPY) out.set(chunk.subarray(from, from + r), at + i);
-    else for (let k = 0; k < r; k++) out[at + i + k] = chunk[from + k];
-    i += r;
+const gatherI16: Gather<Int16Array> = (out, chunks, { order, count, start, length, run }, at) => {
+  for (let s = 0; s < count; s++) {
+    const lo = start[s];
+    const hi = lo + length[s];
+    if (run[s] === 1) {
+      const from = order[lo] & CHUNK_MASK;
+      out.set((chunks[order[lo] >>> CHUNK_BITS] as IntColumn).subarray(from, from + hi - lo), at + lo);
+    } else for (let i = lo; i < hi; i++) out[at + i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
   }
 };
-const gatherI32: Gather<Int32Array> = (out, chunks, order, at) => {
-  for (let i = 0; i < order.length; ) {
-    const r = runLength(order, i);
-    const chunk = chunks[order[i] >>> CHUNK_BITS] as IntColumn;
-    const from = order[i] & CHUNK_MASK;
-    if (r >= MIN_RUN_COPY) out.set(chunk.subarray(from, from + r), at + i);
-    else for (let k = 0; k < r; k++) out[at + i + k] = chunk[from + k];
-    i += r;
+const gatherI32: Gather<Int32Array> = (out, chunks, { order, count, start, length, run }, at) => {
+  for (let s = 0; s < count; s++) {
+    const lo = start[s];
+    const hi = lo + length[s];
+    if (run[s] === 1) {
+      const from = order[lo] & CHUNK_MASK;
+      out.set((chunks[order[lo] >>> CHUNK_BITS] as IntColumn).subarray(from, from + hi - lo), at + lo);
+    } else for (let i = lo; i < hi; i++) out[at + i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
   }
 };
-const gatherU32: Gather<Uint32Array> = (out, chunks, order, at) => {
-  for (let i = 0; i < order.length; ) {
-    const r = runLength(order, i);
-    const chunk = chunks[order[i] >>> CHUNK_BITS] as IntColumn;
-    const from = order[i] & CHUNK_MASK;
-    if (r >= MIN_RUN_COPY) out.set(chunk.subarray(from, from + r), at + i);
-    else for (let k = 0; k < r; k++) out[at + i + k] = chunk[from + k];
-    i += r;
+const gatherU32: Gather<Uint32Array> = (out, chunks, { order, count, start, length, run }, at) => {
+  for (let s = 0; s < count; s++) {
+    const lo = start[s];
+    const hi = lo + length[s];
+    if (run[s] === 1) {
+      const from = order[lo] & CHUNK_MASK;
+      out.set((chunks[order[lo] >>> CHUNK_BITS] as IntColumn).subarray(from, from + hi - lo), at + lo);
+    } else for (let i = lo; i < hi; i++) out[at + i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
   }
 };
-const gatherF64: Gather<Float64Array> = (out, chunks, order, at) => {
-  for (let i = 0; i < order.length; ) {
-    const r = runLength(order, i);
-    const chunk = chunks[order[i] >>> CHUNK_BITS] as IntColumn;
-    const from = order[i] & CHUNK_MASK;
-    if (r >= MIN_RUN_COPY) out.set(chunk.subarray(from, from + r), at + i);
-    else for (let k = 0; k < r; k++) out[at + i + k] = chunk[from + k];
-    i += r;
+const gatherF64: Gather<Float64Array> = (out, chunks, { order, count, start, length, run }, at) => {
+  for (let s = 0; s < count; s++) {
+    const lo = start[s];
+    const hi = lo + length[s];
+    if (run[s] === 1) {
+      const from = order[lo] & CHUNK_MASK;
+      out.set((chunks[order[lo] >>> CHUNK_BITS] as IntColumn).subarray(from, from + hi - lo), at + lo);
+    } else for (let i = lo; i < hi; i++) out[at + i] = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
   }
 };
 
-function gatherInto(out: IntColumn, chunks: Chunks, order: Uint32Array, at = 0): void {
-  if (out instanceof Uint8Array) gatherU8(out, chunks, order, at);
-  else if (out instanceof Uint16Array) gatherU16(out, chunks, order, at);
-  else if (out instanceof Int16Array) gatherI16(out, chunks, order, at);
-  else if (out instanceof Int32Array) gatherI32(out, chunks, order, at);
-  else if (out instanceof Uint32Array) gatherU32(out, chunks, order, at);
-  else gatherF64(out, chunks, order, at);
+function gatherInto(out: IntColumn, chunks: Chunks, plan: GatherPlan, at = 0): void {
+  if (out instanceof Uint8Array) gatherU8(out, chunks, plan, at);
+  else if (out instanceof Uint16Array) gatherU16(out, chunks, plan, at);
+  else if (out instanceof Int16Array) gatherI16(out, chunks, plan, at);
+  else if (out instanceof Int32Array) gatherI32(out, chunks, plan, at);
+  else if (out instanceof Uint32Array) gatherU32(out, chunks, plan, at);
+  else gatherF64(out, chunks, plan, at);
 }
 
 /**
@@ -287,22 +326,28 @@ export class IntRange {
 }
 
 /** The range of the values `order` selects from the chunks. */
-function selectedRange(chunks: Chunks, order: Uint32Array): ValueRange {
+function selectedRange(chunks: Chunks, plan: GatherPlan): ValueRange {
   const range: ValueRange = { min: 0, max: 0, integer: true };
-  let { min, max } = range;
-  for (let i = 0; i < order.length; i++) {
-    const v = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
-    if (v < min) min = v;
-    else if (v > max) max = v;
-    else if (v !== v) range.integer = false;
-  }
-  range.min = min;
-  range.max = max;
-  if (range.integer && chunks.some((c) => c instanceof Float64Array)) {
-    // Fractions can only sit in Float64 chunks (integer chunks hold what they read back).
-    for (let i = 0; i < order.length && range.integer; i++) {
-      if (!Number.isInteger(chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK])) range.integer = false;
+  const { order, count, start, length, run } = plan;
+  // Runs are scanned as chunk slices by the typed loops of widenRange; loose indices one by one.
+  for (let s = 0; s < count && range.integer; s++) {
+    const lo = start[s];
+    const hi = lo + length[s];
+    if (run[s] === 1) {
+      const from = order[lo] & CHUNK_MASK;
+      widenRange(range, (chunks[order[lo] >>> CHUNK_BITS] as IntColumn).subarray(from, from + hi - lo), hi - lo);
+      continue;
     }
+    let { min, max } = range;
+    for (let i = lo; i < hi; i++) {
+      const v = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
+      if (v < min) min = v;
+      else if (v > max) max = v;
+      // NaN or a fraction (only Float64 chunks can hold one).
+      if (!Number.isInteger(v)) range.integer = false;
+    }
+    range.min = min;
+    range.max = max;
   }
   return range;
 }
@@ -312,11 +357,12 @@ function selectedRange(chunks: Chunks, order: Uint32Array): ValueRange {
  * (`selectedOnly`: only the values `order` selects, when it leaves some out).
  */
 function gatherNarrow(chunks: Chunks, length: number, order: Uint32Array, selectedOnly = false): IntColumn {
+  const plan = new GatherPlan(order);
   let range: ValueRange = { min: 0, max: 0, integer: true };
-  if (selectedOnly) range = selectedRange(chunks, order);
+  if (selectedOnly) range = selectedRange(chunks, plan);
   else for (let c = 0; c < chunks.length; c++) widenRange(range, chunks[c], Math.min(CHUNK, length - c * CHUNK));
   const out = new (typeFor(range))(order.length);
-  gatherInto(out, chunks, order);
+  gatherInto(out, chunks, plan);
   return out;
 }
 
@@ -452,11 +498,7 @@ export class ChunkedColumn<T extends TypedArray> {
   /** A new exact-length array holding value order[i] at i. */
   permuted(order: Uint32Array): T {
     const out = new this.ctor(order.length);
-    const chunks = this.chunks;
-    for (let i = 0; i < order.length; i++) {
-      const o = order[i];
-      out[i] = chunks[o >>> CHUNK_BITS][o & CHUNK_MASK];
-    }
+    gatherInto(out as IntColumn, this.chunks, new GatherPlan(order));
     return out;
   }
 
@@ -465,9 +507,9 @@ export class ChunkedColumn<T extends TypedArray> {
     return gatherNarrow(this.chunks, this.length, order, selectedOnly);
   }
 
-  /** out[at + i] = value order[i]. */
-  gatherInto(out: T, at: number, order: Uint32Array): void {
-    gatherInto(out as IntColumn, this.chunks, order, at);
+  /** out[at + i] = value plan.order[i]. */
+  gatherInto(out: T, at: number, plan: GatherPlan): void {
+    gatherInto(out as IntColumn, this.chunks, plan, at);
   }
 
   /** A new array of `length` values holding the values the block moves place. */
@@ -581,9 +623,9 @@ export class NarrowChunkedColumn {
     return gatherNarrow(this.chunks, this.length, order, selectedOnly);
   }
 
-  /** out[at + i] = value order[i] (out chosen by an IntRange this column was added to). */
-  gatherInto(out: IntColumn, at: number, order: Uint32Array): void {
-    gatherInto(out, this.chunks, order, at);
+  /** out[at + i] = value plan.order[i] (out chosen by an IntRange this column was added to). */
+  gatherInto(out: IntColumn, at: number, plan: GatherPlan): void {
+    gatherInto(out, this.chunks, plan, at);
   }
 
   /** Like ChunkedColumn.movedBlocks, in the narrowest array type that holds every value. */

@@ -4,7 +4,8 @@
 // without a track column, a global grouping sort, or full-size temporaries. The few slices of
 // goroutine tracks (their ranges) share one store with a row column.
 
-import { ChunkedColumn, IntRange, NarrowChunkedColumn, RecordCursor, sortSegment } from './timeline-columns.ts';
+import { ChunkedColumn, GatherPlan, IntRange, NarrowChunkedColumn, RecordCursor, sortSegment } from './timeline-columns.ts';
+import { resized } from './typed-arrays.ts';
 import { TimelineModel, type SliceColumns } from './timeline.ts';
 
 /** Stores start small (a trace may have thousands of threads) and grow to full chunks. */
@@ -86,57 +87,37 @@ export function buildSliceColumns(stores: SliceStores): SliceColumns {
   for (let t = 0; t < trackCount; t++) trackOffset[t + 1] += trackOffset[t];
   const n = trackOffset[trackCount];
 
-  const all = [...fixed.map((f) => f.store), goroutine];
-  const rangeOf = (pick: (s: SliceStore) => NarrowChunkedColumn) => all.reduce((r, s) => r.add(pick(s)), new IntRange());
-  const out = {
-    start: new Float64Array(n),
-    end: new Float64Array(n),
-    kind: new Uint8Array(n),
-    goroutine: rangeOf((s) => s.goroutine).allocate(n),
-    name: new Uint32Array(n),
-    startStack: rangeOf((s) => s.startStack).allocate(n),
-    endStack: rangeOf((s) => s.endStack).allocate(n),
-  };
   const trackLanes = new Uint16Array(trackCount);
   /** Per track with slices: how many slices each lane holds. */
   const laneSizes = new Map<number, number[]>();
 
-  const place = (store: SliceStore, order: Uint32Array, at: number) => {
-    store.start.gatherInto(out.start, at, order);
-    store.end.gatherInto(out.end, at, order);
-    store.kind.gatherInto(out.kind, at, order);
-    store.goroutine.gatherInto(out.goroutine, at, order);
-    store.name.gatherInto(out.name, at, order);
-    store.startStack.gatherInto(out.startStack, at, order);
-    store.endStack.gatherInto(out.endStack, at, order);
-    store.release();
-  };
-
-  // Sort keys are each store's starts and ends copied to where the track's slices will go (the
-  // gathers overwrite them last): no temporary copy of the keys. One order buffer for all tracks.
-  let scratch = new Uint32Array(0);
-  const identityOrder = (m: number) => {
-    if (scratch.length < m) scratch = new Uint32Array(m);
-    const order = scratch.subarray(0, m);
+  // Lay out every track first, then build the columns one at a time, releasing each column's
+  // chunks from every store as soon as it is copied out (the peak holds one column twice, not
+  // all of them). The sort keys are the stores' starts and ends copied to where their slices go
+  // (gathering those columns overwrites them last); each store's order sits at the same place.
+  const start = new Float64Array(n);
+  const end = new Float64Array(n);
+  const orders = new Uint32Array(n);
+  const placed: { store: SliceStore; at: number; plan: GatherPlan }[] = [];
+  const scratch = new LaneScratch();
+  const prepare = (store: SliceStore, at: number) => {
+    const m = store.length;
+    store.start.copyInto(start, at);
+    store.end.copyInto(end, at);
+    const order = orders.subarray(at, at + m);
     for (let i = 0; i < m; i++) order[i] = i;
-    return order;
-  };
-  const keysAt = (store: SliceStore, at: number) => {
-    store.start.copyInto(out.start, at);
-    store.end.copyInto(out.end, at);
-    return { start: out.start.subarray(at, at + store.length), end: out.end.subarray(at, at + store.length) };
+    return { order, keys: { start: start.subarray(at, at + m), end: end.subarray(at, at + m) } };
   };
 
   for (const { track, store } of fixed) {
     const m = store.length;
     if (m === 0) continue;
-    const order = identityOrder(m);
     const at = trackOffset[track];
-    const keys = keysAt(store, at);
-    const sizes = layOutLanes(order, 0, m, keys.start, keys.end);
+    const { order, keys } = prepare(store, at);
+    const sizes = layOutLanes(order, 0, m, keys.start, keys.end, scratch);
     trackLanes[track] = sizes.length;
     laneSizes.set(track, sizes);
-    place(store, order, at);
+    placed.push({ store, at, plan: new GatherPlan(order) });
   }
 
   // Goroutine tracks: group the shared store's slices by track (stably), then as above.
@@ -148,23 +129,58 @@ export function buildSliceColumns(stores: SliceStores): SliceColumns {
       first = Math.min(first, goroutineTrack[i]);
       last = Math.max(last, goroutineTrack[i]);
     }
-    const next = trackOffset.slice(first, last + 1);
-    const order = identityOrder(m);
-    for (let i = 0; i < m; i++) order[next[goroutineTrack[i] - first]++ - trackOffset[first]] = i;
     // Tracks first…last are goroutine tracks: their slices fill exactly m places from here.
-    const { start, end } = keysAt(goroutine, trackOffset[first]);
+    const at = trackOffset[first];
+    const { order, keys } = prepare(goroutine, at);
+    const next = trackOffset.slice(first, last + 1);
+    for (let i = 0; i < m; i++) order[next[goroutineTrack[i] - first]++ - at] = i;
     for (let t = first; t <= last; t++) {
-      const lo = trackOffset[t] - trackOffset[first];
-      const hi = trackOffset[t + 1] - trackOffset[first];
+      const lo = trackOffset[t] - at;
+      const hi = trackOffset[t + 1] - at;
       if (lo === hi) continue;
-      const sizes = layOutLanes(order, lo, hi, start, end);
+      const sizes = layOutLanes(order, lo, hi, keys.start, keys.end, scratch);
       trackLanes[t] = sizes.length;
       laneSizes.set(t, sizes);
     }
-    place(goroutine, order, trackOffset[first]);
-  } else {
-    goroutine.release();
+    placed.push({ store: goroutine, at, plan: new GatherPlan(order) });
   }
+
+  for (const { store, at, plan } of placed) {
+    store.start.gatherInto(start, at, plan);
+    store.start.release();
+  }
+  for (const { store, at, plan } of placed) {
+    store.end.gatherInto(end, at, plan);
+    store.end.release();
+  }
+  const kind = new Uint8Array(n);
+  for (const { store, at, plan } of placed) {
+    store.kind.gatherInto(kind, at, plan);
+    store.kind.release();
+  }
+  const name = new Uint32Array(n);
+  for (const { store, at, plan } of placed) {
+    store.name.gatherInto(name, at, plan);
+    store.name.release();
+  }
+  const all = [...fixed.map((f) => f.store), goroutine];
+  /** One narrow column of every store, in the narrowest type holding all their values. */
+  const narrowColumn = (pick: (s: SliceStore) => NarrowChunkedColumn) => {
+    const out = all.reduce((r, s) => r.add(pick(s)), new IntRange()).allocate(n);
+    for (const { store, at, plan } of placed) pick(store).gatherInto(out, at, plan);
+    for (const store of all) pick(store).release();
+    return out;
+  };
+  const out = {
+    start,
+    end,
+    kind,
+    goroutine: narrowColumn((s) => s.goroutine),
+    name,
+    startStack: narrowColumn((s) => s.startStack),
+    endStack: narrowColumn((s) => s.endStack),
+  };
+  for (const store of all) store.release();
 
   const trackSegment = new Uint32Array(trackCount + 1);
   let segments = 0;
@@ -186,34 +202,55 @@ export function buildSliceColumns(stores: SliceStores): SliceColumns {
   return { ...out, name: renameGoroutines(out.name, stores.kOfRow), segmentOffset, trackSegment, trackLanes };
 }
 
+/** Buffers reused by every track's layout (sized for the largest). */
+class LaneScratch {
+  /** Each slice's lane, then the regrouped order, by position in the track. */
+  lane = new Uint16Array(0);
+  regrouped = new Uint32Array(0);
+  /** End of the last slice of each lane so far. */
+  laneEnds = new Float64Array(16);
+
+  /** Makes lane and regrouped hold at least m values. */
+  reserve(m: number): void {
+    if (this.lane.length < m) {
+      this.lane = new Uint16Array(m);
+      this.regrouped = new Uint32Array(m);
+    }
+  }
+}
+
 /**
  * Orders one track's slices order[lo..hi) by (start, end descending), assigns each the first
  * lane whose last slice has ended, and regroups them lane by lane (stably). Returns lane sizes.
  */
-function layOutLanes(order: Uint32Array, lo: number, hi: number, start: Float64Array, end: Float64Array): number[] {
+function layOutLanes(order: Uint32Array, lo: number, hi: number, start: Float64Array, end: Float64Array, scratch: LaneScratch): number[] {
   sortSegment(order, lo, hi, start, end);
-  const laneEnds: number[] = [];
+  scratch.reserve(hi - lo);
+  const lane = scratch.lane;
+  let laneEnds = scratch.laneEnds;
+  let lanes = 0;
   const sizes: number[] = [];
-  const lane = new Uint16Array(hi - lo);
   for (let k = lo; k < hi; k++) {
     const i = order[k];
+    const s = start[i];
     let l = 0;
-    while (l < laneEnds.length && laneEnds[l] > start[i]) l++;
-    if (l === laneEnds.length) {
-      laneEnds.push(end[i]);
+    while (l < lanes && laneEnds[l] > s) l++;
+    if (l === lanes) {
+      if (lanes === laneEnds.length) laneEnds = scratch.laneEnds = resized(laneEnds, lanes * 2);
+      lanes++;
       sizes.push(0);
-    } else {
-      laneEnds[l] = end[i];
     }
+    laneEnds[l] = end[i];
     lane[k - lo] = l;
     sizes[l]++;
   }
-  if (laneEnds.length > 1) {
+  if (lanes > 1) {
     // Counting sort by lane, stable: each lane keeps its slices in start order.
-    const next = new Uint32Array(laneEnds.length);
-    for (let l = 1; l < laneEnds.length; l++) next[l] = next[l - 1] + sizes[l - 1];
-    const seg = order.slice(lo, hi);
-    for (let k = 0; k < seg.length; k++) order[lo + next[lane[k]]++] = seg[k];
+    const next = new Uint32Array(lanes);
+    for (let l = 1; l < lanes; l++) next[l] = next[l - 1] + sizes[l - 1];
+    const regrouped = scratch.regrouped;
+    for (let k = lo; k < hi; k++) regrouped[next[lane[k - lo]]++] = order[k];
+    order.set(regrouped.subarray(0, hi - lo), lo);
   }
   return sizes;
 }

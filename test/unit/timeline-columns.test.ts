@@ -191,6 +191,43 @@ describe('timeline finishing', () => {
     expect(col.permutedNarrow(withoutBig)).toBeInstanceOf(Float64Array);
   });
 
+  it('gathers by orders of long runs, runs across chunk boundaries and loose indices as element by element does', () => {
+    const next = random(41);
+    const n = 3 * 65536 + 500;
+    const plain = new ChunkedColumn(Float64Array);
+    const narrow = new NarrowChunkedColumn();
+    const values: number[] = [];
+    for (let i = 0; i < n; i++) {
+      // Mostly bytes; one chunk widened by a big id, one by a negative one, one by a fraction.
+      const v = i === 70000 ? 2 ** 20 : i === 140000 ? -7 : i === 190000 ? 0.5 : Math.floor(next() * 200);
+      plain.push(v);
+      narrow.push(v);
+      values.push(v);
+    }
+    // Runs of every length (1 to thousands, some across a chunk's end), shuffled among loose picks.
+    const order: number[] = [];
+    for (let at = 0; at < n; ) {
+      const r = next();
+      const length = Math.min(n - at, r < 0.4 ? 1 + Math.floor(next() * 15) : r < 0.8 ? 16 + Math.floor(next() * 64) : 1000 + Math.floor(next() * 5000));
+      if (next() < 0.3) for (let k = length - 1; k >= 0; k--) order.push(at + k);
+      else for (let k = 0; k < length; k++) order.push(at + k);
+      at += length + (next() < 0.2 ? 3 : 0);
+    }
+    order.splice(100, 0, 65535, 65536, 65537, 5, 131071, 131072, 70000, 140000, 190000);
+    const want = order.map((i) => values[i]);
+    const o = Uint32Array.from(order);
+    expect(Array.from(plain.permuted(o))).toEqual(want);
+    expect(Array.from(narrow.permutedNarrow(o))).toEqual(want);
+    // Selected values only: without the fraction, then without the negative and the big one too.
+    const integral = order.filter((i) => i !== 190000);
+    const small = integral.filter((i) => i !== 140000 && i !== 70000);
+    expect(narrow.permutedNarrow(Uint32Array.from(integral), true)).toBeInstanceOf(Int32Array);
+    expect(Array.from(narrow.permutedNarrow(Uint32Array.from(integral), true))).toEqual(integral.map((i) => values[i]));
+    expect(narrow.permutedNarrow(Uint32Array.from(small), true)).toBeInstanceOf(Uint8Array);
+    expect(Array.from(narrow.permutedNarrow(Uint32Array.from(small), true))).toEqual(small.map((i) => values[i]));
+    expect(narrow.permutedNarrow(o, true)).toBeInstanceOf(Float64Array);
+  });
+
   it('appends records to several columns through one cursor, widening narrow chunks, and overwrites never-written ones', () => {
     const next = random(11);
     const n = 3 * 65536 + 123;

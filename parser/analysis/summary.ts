@@ -74,11 +74,10 @@ class GoroutineRows {
   readonly regions = new Map<number, RegionState[]>();
 
   // Live slots: LIVE_FIELDS float64s each (times NaN when unset), the pending block reason's
-  // key, the naming frame (as in `frame`) and whether it names the goroutine (non-empty func).
+  // key, the naming frame (as in `frame`) and whether it names the goroutine (non-empty func),
+  // all in one record: an event then touches the two cache lines of its slot, not four arrays.
   private live = new Float64Array(0);
-  private liveReason = new Uint32Array(0);
-  private liveFrame = new Uint32Array(0);
-  private liveNamed = new Uint8Array(0);
+  private slotCapacity = 0;
   private slotCount = 0;
   private readonly freeSlots: number[] = [];
 
@@ -126,9 +125,9 @@ class GoroutineRows {
     live[base + START] = NO_TIME;
     live[base + END] = NO_TIME;
     live[base + TOTAL] = 0;
-    this.liveReason[s] = 0;
-    this.liveFrame[s] = 0;
-    this.liveNamed[s] = 0;
+    live[base + REASON] = 0;
+    live[base + FRAME] = 0;
+    live[base + NAMED] = 0;
     this.slotOf[row] = s + 1;
     return row;
   }
@@ -161,9 +160,9 @@ class GoroutineRows {
     this.live[base + END] = this.creationTime[row] + d.get(row, D.endOffset);
     this.live[base + TOTAL] = d.get(row, D.totalTime);
     const frame = this.frame[row];
-    this.liveReason[s] = 0;
-    this.liveFrame[s] = frame;
-    this.liveNamed[s] = frame !== 0 && this.tables.frameFunc[frame - 1] !== '' ? 1 : 0;
+    this.live[base + REASON] = 0;
+    this.live[base + FRAME] = frame;
+    this.live[base + NAMED] = frame !== 0 && this.tables.frameFunc[frame - 1] !== '' ? 1 : 0;
     this.slotOf[row] = s + 1;
     return s;
   }
@@ -172,12 +171,9 @@ class GoroutineRows {
     const free = this.freeSlots.pop();
     if (free !== undefined) return free;
     const s = this.slotCount++;
-    if (s >= this.liveReason.length) {
-      const capacity = Math.max(256, this.liveReason.length * 2);
-      this.live = resized(this.live, capacity * LIVE_FIELDS);
-      this.liveReason = resized(this.liveReason, capacity);
-      this.liveFrame = resized(this.liveFrame, capacity);
-      this.liveNamed = resized(this.liveNamed, capacity);
+    if (s >= this.slotCapacity) {
+      this.slotCapacity = Math.max(256, this.slotCapacity * 2);
+      this.live = resized(this.live, this.slotCapacity * LIVE_FIELDS);
     }
     return s;
   }
@@ -195,7 +191,7 @@ class GoroutineRows {
     d.set(row, D.schedWaitTime, live[base + SCHED_WAIT]);
     d.set(row, D.syscallTime, live[base + SYSCALL]);
     d.set(row, D.syscallBlockTime, live[base + SYSCALL_BLOCK]);
-    this.frame[row] = this.liveFrame[s];
+    this.frame[row] = live[base + FRAME];
     this.dropSlot(row);
   }
 
@@ -220,29 +216,30 @@ class GoroutineRows {
   }
 
   blockReason(s: number): string {
-    return this.keys.names[this.liveReason[s]];
+    return this.keys.names[this.live[s * LIVE_FIELDS + REASON]];
   }
 
   setBlockReason(s: number, reason: string): void {
-    this.liveReason[s] = this.keys.id(reason);
+    this.live[s * LIVE_FIELDS + REASON] = this.keys.id(reason);
   }
 
   /** Whether the goroutine has its name (Go's g.Name != ""). */
   named(s: number): boolean {
-    return this.liveNamed[s] !== 0;
+    return this.live[s * LIVE_FIELDS + NAMED] !== 0;
   }
 
   /** Names the goroutine by a root frame (Go sets PC and Name from it, Name possibly ""). */
   setFrame(s: number, frame: number): void {
-    this.liveFrame[s] = frame + 1;
-    this.liveNamed[s] = this.tables.frameFunc[frame] !== '' ? 1 : 0;
+    const base = s * LIVE_FIELDS;
+    this.live[base + FRAME] = frame + 1;
+    this.live[base + NAMED] = this.tables.frameFunc[frame] !== '' ? 1 : 0;
   }
 
   // ── by row ──
 
   name(row: number): string {
     const s = this.slotOf[row];
-    const frame = s !== 0 ? this.liveFrame[s - 1] : this.frame[row];
+    const frame = s !== 0 ? this.live[(s - 1) * LIVE_FIELDS + FRAME] : this.frame[row];
     return frame === 0 ? '' : this.tables.frameFunc[frame - 1];
   }
 
@@ -371,9 +368,7 @@ class GoroutineRows {
     // The pass is over: the id index and the live slots are no longer needed.
     this.rowOf = new DenseIdIndex();
     this.live = new Float64Array(0);
-    this.liveReason = new Uint32Array(0);
-    this.liveFrame = new Uint32Array(0);
-    this.liveNamed = new Uint8Array(0);
+    this.slotCapacity = 0;
     return new GoroutineTable({
       ids,
       order,
@@ -406,7 +401,14 @@ const START = 9;
 const END = 10;
 /** Go's TotalTime (0 until the goroutine is finalized). */
 const TOTAL = 11;
-const LIVE_FIELDS = 12;
+/** The pending block reason's key (KeyNames id). */
+const REASON = 12;
+/** The naming root frame + 1 (0: none), as in the `frame` column. */
+const FRAME = 13;
+/** 1 when FRAME names the goroutine (a non-empty function name). */
+const NAMED = 14;
+/** 16, not 15: a slot then spans exactly two cache lines. */
+const LIVE_FIELDS = 16;
 
 // The summarizer's clock fields.
 const FIRST_TS = 0;

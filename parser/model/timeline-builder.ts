@@ -413,7 +413,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     if (!fromExecuting && toExecuting) {
       const slot = data[at + PENDING_FLOW] - 1;
       if (slot >= 0) {
-        this.flows.start(slot, from === GoState.Undetermined ? this.clock.startTime : t, id, ev.p, m);
+        this.flows.start(slot, ev, this.clock);
         data[at + PENDING_FLOW] = 0;
       }
     }
@@ -425,15 +425,15 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
         this.unblockNameOf[reason] = name;
       }
       data[at + BLOCK_REASON] = 0;
-      data[at + PENDING_FLOW] = this.flows.add(name, t, ev.g, ev.p, m, ev.stack) + 1;
+      data[at + PENDING_FLOW] = this.flows.add(name, ev) + 1;
     }
     if (from === GoState.NotExist && to === GoState.Runnable && (ev.g !== NONE || ev.p !== NONE)) {
       if (this.goName < 0) this.goName = this.strings.intern('go');
-      data[at + PENDING_FLOW] = this.flows.add(this.goName, t, ev.g, ev.p, m, ev.stack) + 1;
+      data[at + PENDING_FLOW] = this.flows.add(this.goName, ev) + 1;
     }
     if (from === GoState.Syscall && to !== GoState.Running) {
       if (this.exitSyscallName < 0) this.exitSyscallName = this.strings.intern('exit blocked syscall');
-      data[at + PENDING_FLOW] = this.flows.add(this.exitSyscallName, t, ev.g, ev.p, m, ev.stack) + 1;
+      data[at + PENDING_FLOW] = this.flows.add(this.exitSyscallName, ev) + 1;
     }
 
     // Flags change only here and at mark-assist ranges: read once, written back once.

@@ -7,6 +7,7 @@
 import { chunkedF64, chunkedU32, narrowChunked, RecordCursor, type NarrowChunkedColumn } from './timeline-columns.ts';
 import { sortIndicesByKeys } from './timeline-sort.ts';
 import type { FlowColumns } from './timeline.ts';
+import { GoState, type TraceEvent } from './event.ts';
 
 export class FlowStore {
   private readonly name = narrowChunked();
@@ -26,27 +27,33 @@ export class FlowStore {
   private readonly toM = narrowChunked();
   private readonly toCursor = new RecordCursor([this.toTime, this.toG, this.toP, this.toM]);
 
-  /** Records a cause; returns its slot. */
-  add(name: number, time: number, g: number, p: number, m: number, stack: number): number {
+  // Events are passed whole, not their fields: a time passed to a call that is not inlined is
+  // boxed, and these run at most goroutine transitions.
+
+  /** Records the cause `name`, event `ev`; returns its slot. */
+  add(name: number, ev: TraceEvent): number {
     const slot = this.cursor.length;
     const o = this.cursor.next();
-    this.fromTime.current[o] = time;
+    this.fromTime.current[o] = ev.time;
     put(this.name, o, name);
-    put(this.fromG, o, g);
-    put(this.fromP, o, p);
-    put(this.fromM, o, m);
-    put(this.fromStack, o, stack);
+    put(this.fromG, o, ev.g);
+    put(this.fromP, o, ev.p);
+    put(this.fromM, o, ev.m);
+    put(this.fromStack, o, ev.stack);
     return slot;
   }
 
-  /** The goroutine the cause of `slot` leads to started. */
-  start(slot: number, time: number, g: number, p: number, m: number): void {
+  /**
+   * The goroutine the cause of `slot` leads to started: transition `ev`, at the trace's start
+   * `startTime` if the goroutine's state was undetermined until then.
+   */
+  start(slot: number, ev: TraceEvent, clock: { readonly startTime: number }): void {
     this.started.set(slot, ++this.startedCount);
     const o = this.toCursor.next();
-    this.toTime.current[o] = time;
-    put(this.toG, o, g);
-    put(this.toP, o, p);
-    put(this.toM, o, m);
+    this.toTime.current[o] = ev.oldState === GoState.Undetermined ? clock.startTime : ev.time;
+    put(this.toG, o, ev.resourceId);
+    put(this.toP, o, ev.p);
+    put(this.toM, o, ev.m);
   }
 
   /**

@@ -44,18 +44,29 @@ const THREAD = 1;
 const GOROUTINE = 2;
 const VIEWS = 3;
 
-// A view's fields in a slot record (gstate.go's gState minus naming and flows), at view·FIELDS.
+// A slot record holds gstate.go's gState (minus naming and flows) for each view: field F of view
+// v at F + v. What every transition touches comes first (two cache lines, not five): the
+// execution fields, which views have ranges or pending slices, the goroutine's id and row; the
+// syscall fields and pending lists follow.
 const EXECUTING = 0; // resource the goroutine executes on, or NONE
-const START_RUNNING = 1; // NaN when not running
-const LAST_STOP_STACK = 2;
-const SYSCALL_TIME = 3;
-const SYSCALL_STACK = 4;
-const SYSCALL_ACTIVE = 5; // 1 or 0
-const FIELDS = 6;
-// The goroutine's id and builder row, after the three views.
-const ID = VIEWS * FIELDS;
-const ROW = ID + 1;
-const STRIDE = ROW + 1;
+const START_RUNNING = 3; // NaN when not running
+const LAST_STOP_STACK = 6;
+/** Per slot: bit v, view v has a ranges map; bit VIEWS + v, view v has pending slices. */
+const EXTRAS = 9;
+const ID = 10;
+const ROW = 11;
+const SYSCALL_TIME = 12;
+const SYSCALL_STACK = 15;
+const SYSCALL_ACTIVE = 18; // 1 or 0
+/** Entry + 1 of the first and the last pending slice of the view (0: none). */
+const PENDING_HEAD = 21;
+const PENDING_TAIL = 24;
+/** Per slot: how many procs' inSyscall entries name the slot. */
+const IN_SYSCALL_REFS = 27;
+const STRIDE = 28;
+
+const hasRanges = (extras: number, view: number) => (extras & (1 << view)) !== 0;
+const hasPending = (extras: number, view: number) => (extras & (1 << (VIEWS + view))) !== 0;
 
 /**
  * A pending slice (CompletedRange) is an entry of the pending pool: six numbers and the entry + 1
@@ -66,6 +77,50 @@ const PENDING_NEXT = 6;
 
 /** procgen.go's inSyscall entry whose state was forgotten: go tool trace keeps it, inert. */
 const FORGOTTEN = -1;
+/** Indices of TimelineViews.times. */
+const NOW = 0;
+const SINCE = 1;
+/** ProcSyscalls.get of a proc without an entry. */
+const NO_ENTRY = -2;
+
+/**
+ * procgen.go inSyscall: per proc, the slot of the goroutine in a syscall there (or FORGOTTEN).
+ * Procs are small ids, so by array (with a map for any other id): this is asked at every
+ * syscall, and every slot the views forget must be looked for in it.
+ */
+class ProcSyscalls {
+  /** By proc: slot + 2, 1 (FORGOTTEN) or 0 (no entry). */
+  private entries = new Int32Array(64);
+  private readonly others = new Map<number, number>();
+
+  private static dense(proc: number): boolean {
+    return proc >= 0 && proc < 0x10000 && (proc | 0) === proc;
+  }
+
+  get(proc: number): number {
+    if (ProcSyscalls.dense(proc)) return proc < this.entries.length ? this.entries[proc] - 2 : NO_ENTRY;
+    return this.others.get(proc) ?? NO_ENTRY;
+  }
+
+  set(proc: number, slot: number): void {
+    if (!ProcSyscalls.dense(proc)) this.others.set(proc, slot);
+    else {
+      if (proc >= this.entries.length) this.entries = resized(this.entries, Math.max(proc + 1, this.entries.length * 2));
+      this.entries[proc] = slot + 2;
+    }
+  }
+
+  delete(proc: number): void {
+    if (!ProcSyscalls.dense(proc)) this.others.delete(proc);
+    else if (proc < this.entries.length) this.entries[proc] = 0;
+  }
+
+  /** Every entry of `slot` becomes FORGOTTEN. */
+  forget(slot: number): void {
+    for (let p = 0; p < this.entries.length; p++) if (this.entries[p] === slot + 2) this.entries[p] = FORGOTTEN + 2;
+    for (const [proc, s] of this.others) if (s === slot) this.others.set(proc, FORGOTTEN);
+  }
+}
 
 const executing = (s: number) => s === GoState.Running || s === GoState.Syscall;
 
@@ -78,7 +133,7 @@ export class TimelineViews {
   private state = new Float64Array(64 * STRIDE);
   private slots = 0;
   private readonly freeSlots: number[] = [];
-  /** Per slot·VIEWS + view: open goroutine ranges by name (null: none yet). */
+  /** Per slot·VIEWS + view: open goroutine ranges by name (null: none yet; see EXTRAS). */
   private readonly activeRanges: (Map<string, ActiveRange> | null)[] = [];
   // Slices cut but emitted at the next stop (mostly syscalls), as lists in one pool of entries:
   // a JS array per slot and view reallocated its backing store for nearly every syscall.
@@ -86,11 +141,14 @@ export class TimelineViews {
   private pendingUsed = 0;
   /** Entry + 1 of the first free pool entry (0: none). */
   private pendingFree = 0;
-  /** Per slot·VIEWS + view: entry + 1 of the first and the last pending slice (0: none). */
-  private pendingHead = new Int32Array(64 * VIEWS);
-  private pendingTail = new Int32Array(64 * VIEWS);
-  /** procgen.go inSyscall: the slot of the goroutine in a syscall on each proc (or FORGOTTEN). */
-  private readonly inSyscall = new Map<number, number>();
+  private readonly inSyscall = new ProcSyscalls();
+  /**
+   * The times the rules below apply at, [NOW] (ends) and [SINCE] (starts, backdated to the
+   * trace start for goroutines first seen in an undetermined state). Passed here rather than as
+   * arguments: a non-integer number passed to a call that is not inlined is boxed, and this ran
+   * several times per transition.
+   */
+  private readonly times = new Float64Array(2);
   private syscallName = -1;
 
   /** `records`: the builder's goroutine records, whose VIEW_SLOT field is the row's slot + 1. */
@@ -107,23 +165,21 @@ export class TimelineViews {
     let free = this.freeSlots.pop();
     if (free === undefined) {
       free = this.slots++;
-      if (free * STRIDE === this.state.length) {
-        this.state = resized(this.state, this.state.length * 2);
-        this.pendingHead = resized(this.pendingHead, this.pendingHead.length * 2);
-        this.pendingTail = resized(this.pendingTail, this.pendingTail.length * 2);
-      }
+      if (free * STRIDE === this.state.length) this.state = resized(this.state, this.state.length * 2);
       for (let v = 0; v < VIEWS; v++) this.activeRanges.push(null);
     }
     const base = free * STRIDE;
     this.state[base + ID] = id;
     this.state[base + ROW] = row;
     for (let v = 0; v < VIEWS; v++) this.resetView(free, v);
+    this.state[base + EXTRAS] = 0;
     this.records.data[GoroutineRecords.at(row, VIEW_SLOT)] = free + 1;
     return free;
   }
 
   private resetView(slot: number, view: number): void {
-    const at = slot * STRIDE + view * FIELDS;
+    const base = slot * STRIDE;
+    const at = base + view;
     const st = this.state;
     st[at + EXECUTING] = NONE;
     st[at + START_RUNNING] = Number.NaN;
@@ -131,19 +187,22 @@ export class TimelineViews {
     st[at + SYSCALL_TIME] = Number.NaN;
     st[at + SYSCALL_STACK] = 0;
     st[at + SYSCALL_ACTIVE] = 0;
-    const i = slot * VIEWS + view;
-    this.activeRanges[i] = null;
-    this.releasePending(i);
+    this.activeRanges[slot * VIEWS + view] = null;
+    st[base + EXTRAS] &= ~(1 << view);
+    this.releasePending(slot, view);
   }
 
-  /** Returns the pending list of slot·VIEWS + view `i` to the pool's free list. */
-  private releasePending(i: number): void {
-    const head = this.pendingHead[i];
+  /** Returns the view's pending list to the pool's free list. */
+  private releasePending(slot: number, view: number): void {
+    const base = slot * STRIDE;
+    const st = this.state;
+    const head = st[base + view + PENDING_HEAD];
     if (head === 0) return;
-    this.pendingPool[(this.pendingTail[i] - 1) * PENDING_FIELDS + PENDING_NEXT] = this.pendingFree;
+    this.pendingPool[(st[base + view + PENDING_TAIL] - 1) * PENDING_FIELDS + PENDING_NEXT] = this.pendingFree;
     this.pendingFree = head;
-    this.pendingHead[i] = 0;
-    this.pendingTail[i] = 0;
+    st[base + view + PENDING_HEAD] = 0;
+    st[base + view + PENDING_TAIL] = 0;
+    st[base + EXTRAS] &= ~(1 << (VIEWS + view));
   }
 
   /**
@@ -152,9 +211,10 @@ export class TimelineViews {
    * survive).
    */
   private forgettable(slot: number, view: number): boolean {
-    const at = slot * STRIDE + view * FIELDS;
-    const i = slot * VIEWS + view;
-    return this.state[at + EXECUTING] === NONE && !this.activeRanges[i]?.size && this.pendingHead[i] === 0 && this.state[at + SYSCALL_ACTIVE] === 0;
+    const at = slot * STRIDE + view;
+    const extras = this.state[slot * STRIDE + EXTRAS];
+    return this.state[at + EXECUTING] === NONE && !(hasRanges(extras, view) && this.activeRanges[slot * VIEWS + view]!.size > 0)
+      && !hasPending(extras, view) && this.state[at + SYSCALL_ACTIVE] === 0;
   }
 
   /**
@@ -169,8 +229,13 @@ export class TimelineViews {
     const t = ev.time;
     const stack = ev.stack;
     const backdated = from === GoState.Undetermined ? this.clock.startTime : t;
+    this.times[NOW] = t;
+    this.times[SINCE] = backdated;
     const fromExecuting = executing(from);
     const toExecuting = executing(to);
+    // No view rule applies to a goroutine that neither executed nor executes (it is created,
+    // unblocked, …) unless it exits.
+    if (!fromExecuting && !toExecuting && to !== GoState.NotExist) return;
     const stops = fromExecuting && !toExecuting;
     const starts = !fromExecuting && toExecuting;
     // The proc and thread views usually stop together and name their slices alike: the name is
@@ -179,31 +244,31 @@ export class TimelineViews {
 
     // procgen.go
     const proc = ev.p;
-    if (from === GoState.Running && !toExecuting) name = this.stop(slot, PROC, t, stack, name);
-    if (!fromExecuting && to === GoState.Running) this.start(slot, PROC, backdated, proc);
+    if (from === GoState.Running && !toExecuting) name = this.stop(slot, PROC, stack, name);
+    if (!fromExecuting && to === GoState.Running) this.start(slot, PROC, proc);
     if (to === GoState.Syscall && proc !== NONE) {
-      this.syscallBegin(slot, PROC, backdated, proc, stack);
-      this.inSyscall.set(proc, slot);
+      this.syscallBegin(slot, PROC, proc, stack);
+      this.setInSyscall(proc, slot);
     }
     // procgen.go checks for *any* goroutine in a syscall on this proc, then ends this one's.
-    if (from === GoState.Syscall && this.inSyscall.has(proc)) {
-      this.syscallEnd(slot, PROC, t, false);
-      this.inSyscall.delete(proc);
+    if (from === GoState.Syscall && this.inSyscall.get(proc) !== NO_ENTRY) {
+      this.syscallEnd(slot, PROC, false);
+      this.deleteInSyscall(proc);
     }
 
     // threadgen.go
     const m = ev.m;
-    if (stops) name = this.stop(slot, THREAD, t, stack, name);
-    if (starts) this.start(slot, THREAD, backdated, m);
-    if (from === GoState.Syscall) this.syscallEnd(slot, THREAD, t, to !== GoState.Running);
-    if (to === GoState.Syscall) this.syscallBegin(slot, THREAD, backdated, m, stack);
+    if (stops) name = this.stop(slot, THREAD, stack, name);
+    if (starts) this.start(slot, THREAD, m);
+    if (from === GoState.Syscall) this.syscallEnd(slot, THREAD, to !== GoState.Running);
+    if (to === GoState.Syscall) this.syscallBegin(slot, THREAD, m, stack);
 
     // goroutinegen.go. Its execution and syscall slices come from the state rows, so without
     // ranges or pending slices its rules only update the record (what the calls would do).
-    const i = slot * VIEWS + GOROUTINE;
-    if (this.activeRanges[i] === null && this.pendingHead[i] === 0) {
-      const at = slot * STRIDE + GOROUTINE * FIELDS;
-      const st = this.state;
+    const st = this.state;
+    const extras = st[slot * STRIDE + EXTRAS];
+    if (!hasRanges(extras, GOROUTINE) && !hasPending(extras, GOROUTINE)) {
+      const at = slot * STRIDE + GOROUTINE;
       if (stops) {
         st[at + START_RUNNING] = Number.NaN;
         st[at + LAST_STOP_STACK] = stack;
@@ -218,32 +283,49 @@ export class TimelineViews {
         st[at + SYSCALL_TIME] = Number.NaN;
         st[at + SYSCALL_STACK] = 0;
       }
-      if (to === GoState.Syscall) this.syscallBegin(slot, GOROUTINE, backdated, id, stack);
+      if (to === GoState.Syscall) this.syscallBegin(slot, GOROUTINE, id, stack);
     } else {
-      if (stops) this.stop(slot, GOROUTINE, t, stack, name);
-      if (starts) this.start(slot, GOROUTINE, backdated, id);
-      if (from === GoState.Syscall) this.syscallEnd(slot, GOROUTINE, t, to !== GoState.Running);
-      if (to === GoState.Syscall) this.syscallBegin(slot, GOROUTINE, backdated, id, stack);
+      if (stops) this.stop(slot, GOROUTINE, stack, name);
+      if (starts) this.start(slot, GOROUTINE, id);
+      if (from === GoState.Syscall) this.syscallEnd(slot, GOROUTINE, to !== GoState.Running);
+      if (to === GoState.Syscall) this.syscallBegin(slot, GOROUTINE, id, stack);
     }
 
     if (to !== GoState.NotExist) return;
-    let forgotten = 0;
-    for (let view = PROC; view < VIEWS; view++) {
-      if (!this.forgettable(slot, view)) continue;
-      // A state procgen's inSyscall still refers to lives on there, inert (nothing to emit).
-      if (view === PROC) this.forgetInSyscall(slot);
-      this.resetView(slot, view);
-      forgotten++;
-    }
-    if (forgotten === VIEWS) {
+    const procGone = this.forgettable(slot, PROC);
+    const threadGone = this.forgettable(slot, THREAD);
+    const goroutineGone = this.forgettable(slot, GOROUTINE);
+    // A state procgen's inSyscall still refers to lives on there, inert (nothing to emit).
+    if (procGone) this.forgetInSyscall(slot);
+    if (procGone && threadGone && goroutineGone) {
+      // The slot is free; slot() resets it when it is taken again.
       this.records.data[GoroutineRecords.at(row, VIEW_SLOT)] = 0;
       this.freeSlots.push(slot);
+      return;
     }
+    if (procGone) this.resetView(slot, PROC);
+    if (threadGone) this.resetView(slot, THREAD);
+    if (goroutineGone) this.resetView(slot, GOROUTINE);
   }
 
   private forgetInSyscall(slot: number): void {
-    if (this.inSyscall.size === 0) return;
-    for (const [proc, s] of this.inSyscall) if (s === slot) this.inSyscall.set(proc, FORGOTTEN);
+    const refs = slot * STRIDE + IN_SYSCALL_REFS;
+    if (this.state[refs] === 0) return;
+    this.inSyscall.forget(slot);
+    this.state[refs] = 0;
+  }
+
+  private setInSyscall(proc: number, slot: number): void {
+    const old = this.inSyscall.get(proc);
+    if (old >= 0) this.state[old * STRIDE + IN_SYSCALL_REFS]--;
+    this.inSyscall.set(proc, slot);
+    this.state[slot * STRIDE + IN_SYSCALL_REFS]++;
+  }
+
+  private deleteInSyscall(proc: number): void {
+    const old = this.inSyscall.get(proc);
+    if (old >= 0) this.state[old * STRIDE + IN_SYSCALL_REFS]--;
+    this.inSyscall.delete(proc);
   }
 
   /** procgen.go ProcTransition: a proc losing its P while its goroutine sat in a syscall. */
@@ -251,18 +333,19 @@ export class TimelineViews {
     if (ev.oldState !== ProcState.Running) return;
     const proc = ev.resourceId;
     const slot = this.inSyscall.get(proc);
-    if (slot === undefined) return;
+    if (slot === NO_ENTRY) return;
     if (slot !== FORGOTTEN) {
-      this.syscallEnd(slot, PROC, ev.time, true);
-      this.stop(slot, PROC, ev.time, ev.stack, -1);
+      this.times[NOW] = ev.time;
+      this.syscallEnd(slot, PROC, true);
+      this.stop(slot, PROC, ev.stack, -1);
     }
-    this.inSyscall.delete(proc);
+    this.deleteInSyscall(proc);
   }
 
   rangeBegin(id: number, row: number, t: number, name: string, stack: number): void {
     const slot = this.slot(id, row);
     for (let view = PROC; view < VIEWS; view++) {
-      const running = this.state[slot * STRIDE + view * FIELDS + EXECUTING] !== NONE;
+      const running = this.state[slot * STRIDE + view + EXECUTING] !== NONE;
       this.rangesOf(slot, view).set(name, { time: running ? t : Number.NaN, stack });
     }
   }
@@ -270,7 +353,7 @@ export class TimelineViews {
   rangeActive(id: number, row: number, name: string): void {
     const slot = this.slot(id, row);
     for (let view = PROC; view < VIEWS; view++) {
-      const at = slot * STRIDE + view * FIELDS;
+      const at = slot * STRIDE + view;
       const time = this.state[at + EXECUTING] !== NONE ? this.state[at + START_RUNNING] : Number.NaN;
       this.rangesOf(slot, view).set(name, { time, stack: 0 });
     }
@@ -281,7 +364,7 @@ export class TimelineViews {
     for (let view = PROC; view < VIEWS; view++) {
       const ranges = this.activeRanges[slot * VIEWS + view];
       const r = ranges?.get(name);
-      if (this.state[slot * STRIDE + view * FIELDS + EXECUTING] !== NONE && r && !Number.isNaN(r.time)) {
+      if (this.state[slot * STRIDE + view + EXECUTING] !== NONE && r && !Number.isNaN(r.time)) {
         this.complete(slot, view, SliceKind.Range, this.sink.internString(name), r.time, t, r.stack, stack);
       }
       ranges?.delete(name);
@@ -293,27 +376,32 @@ export class TimelineViews {
     const end = this.clock.endTime;
     for (let view = PROC; view < VIEWS; view++) {
       for (let slot = 0; slot < this.slots; slot++) {
-        if (this.state[slot * STRIDE + view * FIELDS + EXECUTING] === NONE) continue;
-        this.syscallEnd(slot, view, end, false);
-        this.stop(slot, view, end, 0, -1);
+        if (this.state[slot * STRIDE + view + EXECUTING] === NONE) continue;
+        this.times[NOW] = end;
+        this.syscallEnd(slot, view, false);
+        this.stop(slot, view, 0, -1);
       }
     }
   }
 
   private rangesOf(slot: number, view: number): Map<string, ActiveRange> {
+    this.state[slot * STRIDE + EXTRAS] |= 1 << view;
     return (this.activeRanges[slot * VIEWS + view] ??= new Map());
   }
 
-  private start(slot: number, view: number, t: number, resource: number): void {
-    const ranges = this.activeRanges[slot * VIEWS + view];
-    if (ranges) for (const r of ranges.values()) { r.time = t; r.stack = 0; }
-    const at = slot * STRIDE + view * FIELDS;
+  private start(slot: number, view: number, resource: number): void {
+    const t = this.times[SINCE];
+    if (hasRanges(this.state[slot * STRIDE + EXTRAS], view)) {
+      for (const r of this.activeRanges[slot * VIEWS + view]!.values()) { r.time = t; r.stack = 0; }
+    }
+    const at = slot * STRIDE + view;
     this.state[at + EXECUTING] = resource;
     this.state[at + START_RUNNING] = t;
   }
 
-  private syscallBegin(slot: number, view: number, t: number, resource: number, stack: number): void {
-    const at = slot * STRIDE + view * FIELDS;
+  private syscallBegin(slot: number, view: number, resource: number, stack: number): void {
+    const t = this.times[SINCE];
+    const at = slot * STRIDE + view;
     const st = this.state;
     st[at + SYSCALL_TIME] = t;
     st[at + SYSCALL_STACK] = stack;
@@ -324,8 +412,9 @@ export class TimelineViews {
     }
   }
 
-  private syscallEnd(slot: number, view: number, t: number, blocked: boolean): void {
-    const at = slot * STRIDE + view * FIELDS;
+  private syscallEnd(slot: number, view: number, blocked: boolean): void {
+    const t = this.times[NOW];
+    const at = slot * STRIDE + view;
     const st = this.state;
     if (st[at + SYSCALL_ACTIVE] === 0) return;
     // The goroutine view shows syscalls as goroutine states instead (builder's state rows).
@@ -354,11 +443,13 @@ export class TimelineViews {
     pool[at + 4] = startStack;
     pool[at + 5] = endStack;
     pool[at + PENDING_NEXT] = 0;
-    const i = slot * VIEWS + view;
-    const tail = this.pendingTail[i];
-    if (tail === 0) this.pendingHead[i] = entry + 1;
+    const base = slot * STRIDE;
+    const st = this.state;
+    const tail = st[base + view + PENDING_TAIL];
+    if (tail === 0) st[base + view + PENDING_HEAD] = entry + 1;
     else pool[(tail - 1) * PENDING_FIELDS + PENDING_NEXT] = entry + 1;
-    this.pendingTail[i] = entry + 1;
+    st[base + view + PENDING_TAIL] = entry + 1;
+    st[base + EXTRAS] |= 1 << (VIEWS + view);
   }
 
   /**
@@ -371,9 +462,10 @@ export class TimelineViews {
     else this.sink.slice('goroutine', resource, start, end, kind, goroutine, name, startStack, endStack);
   }
 
-  private stop(slot: number, view: number, t: number, stack: number, name: number): number {
+  private stop(slot: number, view: number, stack: number, name: number): number {
+    const t = this.times[NOW];
     const base = slot * STRIDE;
-    const at = base + view * FIELDS;
+    const at = base + view;
     const st = this.state;
     const resource = st[at + EXECUTING];
     const startRunning = st[at + START_RUNNING];
@@ -388,17 +480,17 @@ export class TimelineViews {
         if (name < 0) name = sink.goroutineName(st[base + ROW]);
         store.push(startRunning, t, SliceKind.GoroutineExec, id, name, st[at + LAST_STOP_STACK], stack);
       }
-      const i = slot * VIEWS + view;
-      if (this.pendingHead[i] !== 0) {
+      const extras = st[base + EXTRAS];
+      if (hasPending(extras, view)) {
         const pool = this.pendingPool;
-        for (let entry = this.pendingHead[i] - 1; entry >= 0; entry = pool[entry * PENDING_FIELDS + PENDING_NEXT] - 1) {
+        for (let entry = st[at + PENDING_HEAD] - 1; entry >= 0; entry = pool[entry * PENDING_FIELDS + PENDING_NEXT] - 1) {
           const p = entry * PENDING_FIELDS;
           this.emit(store, resource, pool[p + 2], pool[p + 3], pool[p], id, pool[p + 1], pool[p + 4], pool[p + 5]);
         }
-        this.releasePending(i);
+        this.releasePending(slot, view);
       }
-      const ranges = this.activeRanges[i];
-      if (ranges) {
+      if (hasRanges(extras, view)) {
+        const ranges = this.activeRanges[slot * VIEWS + view]!;
         for (const [rangeName, r] of ranges) {
           if (!Number.isNaN(r.time)) this.emit(store, resource, r.time, t, SliceKind.Range, id, sink.internString(rangeName), r.stack, 0);
           r.time = Number.NaN;

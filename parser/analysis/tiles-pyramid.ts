@@ -175,15 +175,21 @@ export function buildTilePyramids(model: TimelineModel): TilePyramids {
   const levels = new Map<number, PyramidLevel[]>();
   const scratch = new LevelScratch();
   const s = model.slices;
+  const { rowOffset } = model.states;
+  // Millions of goroutine tracks, few with busy lanes: read the offsets, not [lo, hi] pairs.
   for (let track = 0; track < model.trackCount; track++) {
     for (let lane = 0; lane < s.trackLanes[track]; lane++) {
-      const [lo, hi] = model.laneRange(track, lane);
+      const segment = s.trackSegment[track] + lane;
+      const lo = s.segmentOffset[segment];
+      const hi = s.segmentOffset[segment + 1];
       if (hi - lo < MIN_SPANS) continue;
       const built = laneLevels(sliceLaneColumns(model, lo, hi), sliceKindNames, scratch);
       if (built.length > 0) levels.set(sliceLaneKey(model, track, lane), built);
     }
-    if (model.stateRowOfTrack[track] >= 0) {
-      const [lo, hi] = model.stateRange(track);
+    const row = model.stateRowOfTrack[track];
+    if (row >= 0) {
+      const lo = rowOffset[row];
+      const hi = rowOffset[row + 1];
       if (hi - lo < MIN_SPANS) continue;
       const built = laneLevels(stateLaneColumns(model, track, lo, hi), goroutineSpanStateNames, scratch);
       if (built.length > 0) levels.set(stateLaneKey(model, track), built);

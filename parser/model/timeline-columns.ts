@@ -639,7 +639,11 @@ export class NarrowChunkedColumn {
 
   /** Extends `range` by every value (for IntRange). */
   widenRangeOf(range: ValueRange): void {
-    for (let c = 0; c < this.chunks.length; c++) widenRange(range, this.chunks[c], Math.min(CHUNK, this.length - c * CHUNK));
+    // Byte chunks hold 0…255: once wider chunks have taken the range (which starts at 0) to 255
+    // or beyond, they cannot change it, and most chunks are bytes. So wider chunks go first.
+    for (let c = 0; c < this.chunks.length; c++) if (this.level[c] !== 0) widenRange(range, this.chunks[c], Math.min(CHUNK, this.length - c * CHUNK));
+    if (range.integer && range.min <= 0 && range.max >= 0xff) return;
+    for (let c = 0; c < this.chunks.length; c++) if (this.level[c] === 0) widenRange(range, this.chunks[c], Math.min(CHUNK, this.length - c * CHUNK));
   }
 
   /** The values in the narrowest array type that holds them. */

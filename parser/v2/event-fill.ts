@@ -81,6 +81,51 @@ const GC_MARK = 'GC concurrent mark phase';
 const GC_SWEEP = 'GC incremental sweep';
 const GC_ASSIST = 'GC mark assist';
 
+// fillEvent's branch of each wire type (0: none: experimental or bad). V8 turns a switch into a
+// jump table only when its cases are literal numbers; `case Ev.GoStart:` costs a property load
+// and a compare per case tried, in order, on every event (fifteen for a goroutine unblock).
+const FILL_BRANCHES: readonly (readonly number[])[] = [
+  [],
+  [Ev.ProcsChange], // 1
+  [Ev.HeapAlloc], // 2
+  [Ev.HeapGoal], // 3
+  [Ev.ProcStart], // 4
+  [Ev.ProcStop], // 5
+  [Ev.ProcSteal], // 6
+  [Ev.ProcStatus], // 7
+  [Ev.GoCreate, Ev.GoCreateBlocked], // 8
+  [Ev.GoCreateSyscall], // 9
+  [Ev.GoStart], // 10
+  [Ev.GoDestroy], // 11
+  [Ev.GoDestroySyscall], // 12
+  [Ev.GoStop, Ev.GoBlock], // 13
+  [Ev.GoUnblock], // 14
+  [Ev.GoSwitch, Ev.GoSwitchDestroy], // 15
+  [Ev.GoSyscallBegin], // 16
+  [Ev.GoSyscallEnd], // 17
+  [Ev.GoSyscallEndBlocked], // 18
+  [Ev.GoStatus, Ev.GoStatusStack], // 19
+  [Ev.STWBegin, Ev.STWEnd], // 20
+  [Ev.GCBegin], // 21
+  [Ev.GCActive], // 22
+  [Ev.GCEnd], // 23
+  [Ev.GCSweepBegin], // 24
+  [Ev.GCSweepActive], // 25
+  [Ev.GCSweepEnd], // 26
+  [Ev.GCMarkAssistBegin], // 27
+  [Ev.GCMarkAssistActive], // 28
+  [Ev.GCMarkAssistEnd], // 29
+  [Ev.GoLabel], // 30
+  [Ev.UserTaskBegin], // 31
+  [Ev.UserTaskEnd], // 32
+  [Ev.UserRegionBegin, Ev.UserRegionEnd], // 33
+  [Ev.UserLog], // 34
+];
+const branchOf = new Uint8Array(specs.length);
+FILL_BRANCHES.forEach((types, branch) => {
+  for (const typ of types) branchOf[typ] = branch;
+});
+
 /** Fills `ev` (already reset, with time set) from an ordered wire event of generation `gen`. */
 export function fillEvent(ev: TraceEvent, rec: OrderedEvent, gen: Generation, stacks: StackResolver): void {
   const a = rec.args;
@@ -88,76 +133,72 @@ export function fillEvent(ev: TraceEvent, rec: OrderedEvent, gen: Generation, st
   ev.p = rec.p;
   ev.m = rec.m;
   ev.wireType = rec.typ;
-  switch (rec.typ) {
-    case Ev.ProcsChange:
+  switch (branchOf[rec.typ]) {
+    case 1: // ProcsChange
       metric(ev, '/sched/gomaxprocs:threads', a[0]);
       ev.stack = stacks.resolve(a[1]);
       return;
-    case Ev.HeapAlloc:
+    case 2: // HeapAlloc
       metric(ev, '/memory/classes/heap/objects:bytes', a[0]);
       return;
-    case Ev.HeapGoal:
+    case 3: // HeapGoal
       metric(ev, '/gc/heap/goal:bytes', a[0]);
       return;
 
-    case Ev.ProcStart:
+    case 4: // ProcStart
       proc(ev, a[0], ProcState.Idle, ProcState.Running);
       return;
-    case Ev.ProcStop:
+    case 5: // ProcStop
       proc(ev, rec.p, ProcState.Running, ProcState.Idle);
       return;
-    case Ev.ProcSteal:
+    case 6: // ProcSteal
       proc(ev, a[0], a[3] === ProcStatus.SyscallAbandoned ? ProcState.Idle : ProcState.Running, ProcState.Idle);
       return;
-    case Ev.ProcStatus:
+    case 7: // ProcStatus
       proc(ev, a[0], a[2], procStatusToState[a[1]]);
       return;
 
-    case Ev.GoCreate:
-    case Ev.GoCreateBlocked:
+    case 8: // GoCreate / GoCreateBlocked
       goroutine(ev, a[0], GoState.NotExist, rec.typ === Ev.GoCreateBlocked ? GoState.Waiting : GoState.Runnable);
       ev.transitionStack = stacks.resolve(a[1]);
       ev.stack = stacks.resolve(a[2]);
       return;
-    case Ev.GoCreateSyscall:
+    case 9: // GoCreateSyscall
       goroutine(ev, a[0], GoState.NotExist, GoState.Syscall);
       return;
-    case Ev.GoStart:
+    case 10: // GoStart
       goroutine(ev, a[0], GoState.Runnable, GoState.Running);
       return;
-    case Ev.GoDestroy:
+    case 11: // GoDestroy
       goroutine(ev, rec.g, GoState.Running, GoState.NotExist);
       return;
-    case Ev.GoDestroySyscall:
+    case 12: // GoDestroySyscall
       goroutine(ev, rec.g, GoState.Syscall, GoState.NotExist);
       return;
-    case Ev.GoStop:
-    case Ev.GoBlock:
+    case 13: // GoStop / GoBlock
       goroutine(ev, rec.g, GoState.Running, rec.typ === Ev.GoStop ? GoState.Runnable : GoState.Waiting);
       ev.reason = str(gen, a[0]);
       ev.stack = ev.transitionStack = stacks.resolve(a[1]);
       return;
-    case Ev.GoUnblock:
+    case 14: // GoUnblock
       goroutine(ev, a[0], GoState.Waiting, GoState.Runnable);
       ev.stack = stacks.resolve(a[2]);
       return;
-    case Ev.GoSwitch:
-    case Ev.GoSwitchDestroy:
+    case 15: // GoSwitch / GoSwitchDestroy
       // Both first unblock the goroutine they name, like GoUnblock.
       goroutine(ev, a[0], GoState.Waiting, GoState.Runnable);
       return;
-    case Ev.GoSyscallBegin:
+    case 16: // GoSyscallBegin
       goroutine(ev, rec.g, GoState.Running, GoState.Syscall);
       ev.stack = ev.transitionStack = stacks.resolve(a[1]);
       return;
-    case Ev.GoSyscallEnd:
+    case 17: // GoSyscallEnd
       goroutine(ev, rec.g, GoState.Syscall, GoState.Running);
       return;
-    case Ev.GoSyscallEndBlocked:
+    case 18: // GoSyscallEndBlocked
       goroutine(ev, rec.g, GoState.Syscall, GoState.Runnable);
       return;
-    case Ev.GoStatus:
-    case Ev.GoStatusStack: {
+    case 19: { // GoStatus / GoStatusStack
       const packed = a[2];
       const to = packed % 2 ** 32;
       goroutine(ev, a[0], Math.floor(packed / 2 ** 32), goStatusToState[to] ?? GoState.Undetermined);
@@ -165,72 +206,70 @@ export function fillEvent(ev: TraceEvent, rec: OrderedEvent, gen: Generation, st
       return;
     }
 
-    case Ev.STWBegin:
-    case Ev.STWEnd:
+    case 20: // STWBegin / STWEnd
       range(ev, rec.typ === Ev.STWBegin ? EventKind.RangeBegin : EventKind.RangeEnd,
         `stop-the-world (${str(gen, a[0])})`, ResourceKind.Goroutine, rec.g);
       if (rec.typ === Ev.STWBegin) ev.stack = stacks.resolve(a[1]);
       return;
-    case Ev.GCBegin:
+    case 21: // GCBegin
       range(ev, EventKind.RangeBegin, GC_MARK, ResourceKind.None, 0);
       ev.stack = stacks.resolve(a[1]);
       return;
-    case Ev.GCActive:
+    case 22: // GCActive
       range(ev, EventKind.RangeActive, GC_MARK, ResourceKind.None, 0);
       return;
-    case Ev.GCEnd:
+    case 23: // GCEnd
       range(ev, EventKind.RangeEnd, GC_MARK, ResourceKind.None, 0);
       return;
-    case Ev.GCSweepBegin:
+    case 24: // GCSweepBegin
       range(ev, EventKind.RangeBegin, GC_SWEEP, ResourceKind.Proc, rec.p);
       ev.stack = stacks.resolve(a[0]);
       return;
-    case Ev.GCSweepActive:
+    case 25: // GCSweepActive
       range(ev, EventKind.RangeActive, GC_SWEEP, ResourceKind.Proc, a[0]);
       return;
-    case Ev.GCSweepEnd:
+    case 26: // GCSweepEnd
       range(ev, EventKind.RangeEnd, GC_SWEEP, ResourceKind.Proc, rec.p);
       ev.rangeAttributes = [{ name: 'bytes swept', value: a[0] }, { name: 'bytes reclaimed', value: a[1] }];
       return;
-    case Ev.GCMarkAssistBegin:
+    case 27: // GCMarkAssistBegin
       range(ev, EventKind.RangeBegin, GC_ASSIST, ResourceKind.Goroutine, rec.g);
       ev.stack = stacks.resolve(a[0]);
       return;
-    case Ev.GCMarkAssistActive:
+    case 28: // GCMarkAssistActive
       range(ev, EventKind.RangeActive, GC_ASSIST, ResourceKind.Goroutine, a[0]);
       return;
-    case Ev.GCMarkAssistEnd:
+    case 29: // GCMarkAssistEnd
       range(ev, EventKind.RangeEnd, GC_ASSIST, ResourceKind.Goroutine, rec.g);
       return;
 
-    case Ev.GoLabel:
+    case 30: // GoLabel
       ev.kind = EventKind.Label;
       ev.name = str(gen, a[0]);
       ev.resourceKind = ResourceKind.Goroutine;
       ev.resourceId = rec.g;
       return;
-    case Ev.UserTaskBegin:
+    case 31: // UserTaskBegin
       ev.kind = EventKind.TaskBegin;
       ev.taskId = a[0];
       ev.parentTaskId = a[1];
       ev.name = str(gen, a[2]);
       ev.stack = stacks.resolve(a[3]);
       return;
-    case Ev.UserTaskEnd:
+    case 32: // UserTaskEnd
       ev.kind = EventKind.TaskEnd;
       ev.taskId = a[0];
       ev.parentTaskId = a[2];
       ev.name = rec.taskName;
       ev.stack = stacks.resolve(a[1]);
       return;
-    case Ev.UserRegionBegin:
-    case Ev.UserRegionEnd:
+    case 33: // UserRegionBegin / UserRegionEnd
       ev.kind = rec.typ === Ev.UserRegionBegin ? EventKind.RegionBegin : EventKind.RegionEnd;
       ev.taskId = a[0];
       ev.name = str(gen, a[1]);
       ev.stack = stacks.resolve(a[2]);
       return;
-    case Ev.UserLog:
+    case 34: // UserLog
       ev.kind = EventKind.Log;
       ev.taskId = a[0];
       ev.category = str(gen, a[1]);

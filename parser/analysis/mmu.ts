@@ -161,7 +161,8 @@ export class MmuRecorder implements Analysis<MmuData> {
         const g = ev.resourceId;
         const wasExecuting = goStateExecuting(ev.oldState as GoState);
         const isExecuting = goStateExecuting(ev.newState as GoState);
-        if ((this.inAssist.has(g) || this.gcWorkers.has(g)) && wasExecuting !== isExecuting) {
+        // The cheap test first: most transitions are of ordinary goroutines.
+        if (wasExecuting !== isExecuting && (this.inAssist.has(g) || this.gcWorkers.has(g))) {
           this.push(OP_TRANSITION, isExecuting ? AUX_FLAG : 0, ev.time, ev.p, g);
         }
         // Only RangeActive events of the first generation ask whether a goroutine is executing.

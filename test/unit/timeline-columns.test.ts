@@ -2,7 +2,7 @@
 // the plain arrays it replaces, on data that exercises its escapes (big steps, jumps, widening).
 
 import { describe, expect, it } from 'vitest';
-import { DeltaCounterBuilder, PlainCounter } from '../../parser/model/timeline-counter.ts';
+import { DELTA_MINUS, DELTA_PLUS, DeltaCounterBuilder, PlainCounter } from '../../parser/model/timeline-counter.ts';
 import { ChunkedColumn, NarrowChunkedColumn, narrowed, RecordCursor } from '../../parser/model/timeline-columns.ts';
 import { sortIndicesByKeys } from '../../parser/model/timeline-sort.ts';
 import { StateRowsBuilder } from '../../parser/model/timeline-states.ts';
@@ -67,6 +67,35 @@ describe('delta-coded counters', () => {
       expect(delta.pixels(a, b, resolution), `query ${q}`).toEqual(plain.pixels(a, b, resolution));
     }
     expect(delta.pixels(first, last, 1e12)).toEqual(plain.pixels(first, last, 1e12));
+  });
+
+  it('pushSteps (±1 moves the writer knows) builds the same counter as push (whole points)', () => {
+    // A random walk of ±1 steps on 5 series across many blocks, with big and fractional time steps.
+    const next = random(19);
+    const n = 20000;
+    const byPoints = new DeltaCounterBuilder('Goroutines', ['a', 'b', 'c', 'd', 'e']);
+    const bySteps = new DeltaCounterBuilder('Goroutines', ['a', 'b', 'c', 'd', 'e']);
+    const v = [3, 0, 7, 1, 0];
+    let t = 500;
+    byPoints.push(t, v);
+    bySteps.push(t, v);
+    for (let i = 1; i < n; i++) {
+      t += next() < 0.01 ? 1e6 * next() : Math.floor(next() * 200);
+      let code = 0;
+      for (let k = 0; k < v.length; k++) {
+        const r = next();
+        if (r < 0.2) { v[k]++; code |= DELTA_PLUS << (2 * k); }
+        else if (r < 0.35 && v[k] > 0) { v[k]--; code |= DELTA_MINUS << (2 * k); }
+      }
+      byPoints.push(t, v);
+      bySteps.pushSteps(t, code);
+    }
+    const a = byPoints.build(4);
+    const b = bySteps.build(4);
+    expect(b.length).toBe(n);
+    expect(Array.from(b.time)).toEqual(Array.from(a.time));
+    expect(b.values.map((x) => Array.from(x))).toEqual(a.values.map((x) => Array.from(x)));
+    expect(b.pixels(500, t, (t - 500) / 700)).toEqual(a.pixels(500, t, (t - 500) / 700));
   });
 });
 

@@ -15,7 +15,7 @@ import type { Analysis } from '../analysis/analysis.ts';
 import { EventKind, GoState, ProcState, ResourceKind, type TraceEvent } from './event.ts';
 import type { TraceTables } from './tables.ts';
 import {
-  chunkedF64, f64, i32, narrowChunked, narrowed, StringTable, u32, type GrowableColumn,
+  chunkedF64, f64, i32, narrowChunked, narrowed, StringTable, type GrowableColumn,
 } from './timeline-columns.ts';
 import { FlowStore } from './timeline-flows.ts';
 import { StateRowsBuilder } from './timeline-states.ts';
@@ -24,6 +24,7 @@ import { buildSliceColumns, SliceStore } from './timeline-slices.ts';
 import { DELTA_MINUS, DELTA_PLUS, DeltaCounterBuilder, PlainCounter, type CounterSeries } from './timeline-counter.ts';
 import { DenseIdIndex } from '../analysis/pprof-columns.ts';
 import { buildTilePyramids } from '../analysis/tiles-pyramid.ts';
+import { RowValues } from './typed-arrays.ts';
 import {
   GoroutineSpanState,
   SliceKind,
@@ -60,11 +61,11 @@ const STEP_UP = SERIES_OF_VIEWER_STATE.map((k) => (k < 0 ? 0 : DELTA_PLUS << (2 
  */
 class GoroutineColumns {
   readonly rowOf = new DenseIdIndex();
-  readonly id = f64();
+  readonly id = new RowValues(new Float64Array(1024));
   /** The fields every goroutine event touches (see timeline-goroutines.ts). */
   readonly records = new GoroutineRecords();
-  readonly rowEnd = f64();
-  readonly rowEndStack = u32();
+  readonly rowEnd = new RowValues(new Float64Array(1024));
+  readonly rowEndStack = new RowValues(new Uint32Array(1024));
 
   get count(): number {
     return this.id.length;
@@ -176,7 +177,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   private readonly sliceStores: (SliceStore | undefined)[] = [];
   private readonly goroutineSlices = new SliceStore();
   /** Builder row of each goroutine-track slice. */
-  private readonly goroutineSliceRow = u32();
+  private readonly goroutineSliceRow = new RowValues(new Uint32Array(1024));
 
   private readonly g = new GoroutineColumns();
   private readonly states: StateRowsBuilder;
@@ -623,7 +624,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
         stack: rows.stack,
         rowOffset: rows.rowOffset,
         rowEnd: g.rowEnd.permuted(rowOfK),
-        rowEndStack: g.rowEndStack.permutedNarrow(rowOfK),
+        rowEndStack: narrowed(g.rowEndStack.permuted(rowOfK)),
       },
       stateRowOfTrack,
     };

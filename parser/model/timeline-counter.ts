@@ -4,7 +4,7 @@
 // per-series ±1 codes per point, with an index every BLOCK points (absolute time, values and
 // maxima) that lets a tile jump over whole blocks. Other series keep plain columns.
 
-import { resized } from './typed-arrays.ts';
+import { grown, trimmedView } from './typed-arrays.ts';
 import { lowerBound } from './timeline-columns.ts';
 
 /** One step series: values hold from time[i] until time[i+1]. */
@@ -223,12 +223,12 @@ export class DeltaCounterBuilder {
   }
 
   private grow(): void {
-    this.step = resized(this.step, this.step.length * 2);
-    this.code = resized(this.code, this.code.length * 2);
+    this.step = grown(this.step);
+    this.code = grown(this.code);
   }
 
   build(id: number): DeltaCounter {
-    return new DeltaCounter(id, this.name, this.series, this.count, this.step.slice(0, this.count), this.code.slice(0, this.count),
+    return new DeltaCounter(id, this.name, this.series, this.count, trimmedView(this.step, this.count), trimmedView(this.code, this.count),
       this.stepEscapes, this.valueEscapes, Float64Array.from(this.blockTime), Int32Array.from(this.blockValues), this.blockMaxima());
   }
 }

@@ -3,7 +3,7 @@
 // goroutine touched half a dozen arrays at scattered places, and the pass was bound by those
 // cache misses on traces with millions of goroutines.
 
-import { resized } from './typed-arrays.ts';
+import { grown } from './typed-arrays.ts';
 
 /** Fields of a goroutine record (unsigned 32-bit values). */
 export const START_FUNCTION = 0; // string id + 1 of the entry function once named, else 0
@@ -23,7 +23,7 @@ export class GoroutineRecords {
 
   /** A new zeroed record; returns its row. */
   add(): number {
-    if ((this.count + 1) << SHIFT > this.data.length) this.data = resized(this.data, this.data.length * 2);
+    if ((this.count + 1) << SHIFT > this.data.length) this.data = grown(this.data);
     return this.count++;
   }
 

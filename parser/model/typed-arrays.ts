@@ -2,12 +2,65 @@
 // it runs out of room. Called only on growth (rarely), so its own polymorphism costs nothing;
 // the array it returns has the type of the one it replaces, so hot load/store sites stay
 // monomorphic.
+//
+// Why growth is steep once arrays are big: a large array is fresh memory from the OS, and each
+// of its pages costs a page fault when first touched (≈2.5 µs). Doubling touches every value
+// twice more on the way (the copies), while pages of a new array that are never written are
+// never made resident: growing eightfold past GROW_STEEP_FROM copies an eighth as much for
+// nothing but address space.
 
 type Resizable = Uint8Array | Uint16Array | Int32Array | Uint32Array | Float64Array;
+
+/** Arrays of at least this many values grow eightfold, smaller ones double. */
+const GROW_STEEP_FROM = 1 << 20;
 
 /** A new array of `array`'s type with room for `capacity` values: the old ones first, then zeros. */
 export function resized<T extends Resizable>(array: T, capacity: number): T {
   const bigger = new (array.constructor as new (length: number) => T)(capacity);
   bigger.set(array as never);
   return bigger;
+}
+
+/** The capacity an array of `capacity` values that ran out of room grows to (see the file comment). */
+export function grownCapacity(capacity: number): number {
+  return capacity < GROW_STEEP_FROM ? Math.max(16, capacity * 2) : capacity * 8;
+}
+
+/** `array` grown by grownCapacity(). */
+export function grown<T extends Resizable>(array: T): T {
+  return resized(array, grownCapacity(array.length));
+}
+
+/**
+ * The first `length` values of a grown array, without a copy: a view of the same buffer. Its
+ * slack beyond `length` was never written, so it is address space only (never resident), and a
+ * transfer to another thread moves the whole buffer without copying either.
+ */
+export function trimmedView<T extends Resizable>(array: T, length: number): T {
+  return array.subarray(0, length) as T;
+}
+
+/** One value per row, appended row by row; `data` is replaced as it grows (read it each time). */
+export class RowValues<T extends Resizable> {
+  length = 0;
+
+  constructor(public data: T) {}
+
+  push(value: number): void {
+    if (this.length === this.data.length) this.data = grown(this.data);
+    this.data[this.length++] = value;
+  }
+
+  /** An exact-length copy. */
+  trimmed(): T {
+    return this.data.slice(0, this.length) as T;
+  }
+
+  /** A new exact-length array holding data[order[i]] at i. */
+  permuted(order: Uint32Array): T {
+    const out = new (this.data.constructor as new (length: number) => T)(order.length);
+    const src = this.data;
+    for (let i = 0; i < order.length; i++) out[i] = src[order[i]];
+    return out;
+  }
 }

@@ -126,9 +126,97 @@ FILL_BRANCHES.forEach((types, branch) => {
   for (const typ of types) branchOf[typ] = branch;
 });
 
-/** Fills `ev` (already reset, with time set) from an ordered wire event of generation `gen`. */
+/** True for the wire types fillTransition handles (proc and goroutine transitions). */
+export const isTransitionType: Uint8Array = branchOf.map((branch) => (branch >= 4 && branch <= 19 ? 1 : 0));
+
+/**
+ * Fills a proc or goroutine transition (isTransitionType): g, p, m, wireType and every field a
+ * StateTransition has (kind, resourceKind, resourceId, oldState, newState, reason, stack,
+ * transitionStack), and nothing else, so `ev` need not be reset when the fields outside that set
+ * are still at their reset values. Args are a[ai..ai+3], from an OrderedEvent or a worker record.
+ */
+export function fillTransition(
+  ev: TraceEvent, typ: number, g: number, p: number, m: number, a: Float64Array, ai: number, gen: Generation, stacks: StackResolver,
+): void {
+  ev.g = g;
+  ev.p = p;
+  ev.m = m;
+  ev.wireType = typ;
+  ev.kind = EventKind.StateTransition;
+  switch (branchOf[typ]) {
+    case 4: // ProcStart
+      proc(ev, a[ai], ProcState.Idle, ProcState.Running);
+      return;
+    case 5: // ProcStop
+      proc(ev, p, ProcState.Running, ProcState.Idle);
+      return;
+    case 6: // ProcSteal
+      proc(ev, a[ai], a[ai + 3] === ProcStatus.SyscallAbandoned ? ProcState.Idle : ProcState.Running, ProcState.Idle);
+      return;
+    case 7: // ProcStatus
+      proc(ev, a[ai], a[ai + 2], procStatusToState[a[ai + 1]]);
+      return;
+
+    case 8: { // GoCreate / GoCreateBlocked
+      // The start stack first: resolving interns, and the order decides the global stack ids.
+      const start = stacks.resolve(a[ai + 1]);
+      goroutine(ev, a[ai], GoState.NotExist, typ === Ev.GoCreateBlocked ? GoState.Waiting : GoState.Runnable,
+        '', stacks.resolve(a[ai + 2]), start);
+      return;
+    }
+    case 9: // GoCreateSyscall
+      goroutine(ev, a[ai], GoState.NotExist, GoState.Syscall, '', NoStack, NoStack);
+      return;
+    case 10: // GoStart
+      goroutine(ev, a[ai], GoState.Runnable, GoState.Running, '', NoStack, NoStack);
+      return;
+    case 11: // GoDestroy
+      goroutine(ev, g, GoState.Running, GoState.NotExist, '', NoStack, NoStack);
+      return;
+    case 12: // GoDestroySyscall
+      goroutine(ev, g, GoState.Syscall, GoState.NotExist, '', NoStack, NoStack);
+      return;
+    case 13: { // GoStop / GoBlock
+      const stack = stacks.resolve(a[ai + 1]);
+      goroutine(ev, g, GoState.Running, typ === Ev.GoStop ? GoState.Runnable : GoState.Waiting, str(gen, a[ai]), stack, stack);
+      return;
+    }
+    case 14: // GoUnblock
+      goroutine(ev, a[ai], GoState.Waiting, GoState.Runnable, '', stacks.resolve(a[ai + 2]), NoStack);
+      return;
+    case 15: // GoSwitch / GoSwitchDestroy
+      // Both first unblock the goroutine they name, like GoUnblock.
+      goroutine(ev, a[ai], GoState.Waiting, GoState.Runnable, '', NoStack, NoStack);
+      return;
+    case 16: { // GoSyscallBegin
+      const stack = stacks.resolve(a[ai + 1]);
+      goroutine(ev, g, GoState.Running, GoState.Syscall, '', stack, stack);
+      return;
+    }
+    case 17: // GoSyscallEnd
+      goroutine(ev, g, GoState.Syscall, GoState.Running, '', NoStack, NoStack);
+      return;
+    case 18: // GoSyscallEndBlocked
+      goroutine(ev, g, GoState.Syscall, GoState.Runnable, '', NoStack, NoStack);
+      return;
+    case 19: { // GoStatus / GoStatusStack
+      const packed = a[ai + 2];
+      const to = packed % 2 ** 32;
+      const stack = typ === Ev.GoStatusStack ? stacks.resolve(a[ai + 3]) : NoStack;
+      goroutine(ev, a[ai], Math.floor(packed / 2 ** 32), goStatusToState[to] ?? GoState.Undetermined, '', stack, stack);
+      return;
+    }
+  }
+  throw new Error(`fillTransition: wire type ${typ} is not a transition`);
+}
+
+/** Fills `ev` (already reset) from an ordered wire event of generation `gen`. */
 export function fillEvent(ev: TraceEvent, rec: OrderedEvent, gen: Generation, stacks: StackResolver): void {
   const a = rec.args;
+  if (isTransitionType[rec.typ] !== 0) {
+    fillTransition(ev, rec.typ, rec.g, rec.p, rec.m, a, 0, gen, stacks);
+    return;
+  }
   ev.g = rec.g;
   ev.p = rec.p;
   ev.m = rec.m;
@@ -144,67 +232,6 @@ export function fillEvent(ev: TraceEvent, rec: OrderedEvent, gen: Generation, st
     case 3: // HeapGoal
       metric(ev, '/gc/heap/goal:bytes', a[0]);
       return;
-
-    case 4: // ProcStart
-      proc(ev, a[0], ProcState.Idle, ProcState.Running);
-      return;
-    case 5: // ProcStop
-      proc(ev, rec.p, ProcState.Running, ProcState.Idle);
-      return;
-    case 6: // ProcSteal
-      proc(ev, a[0], a[3] === ProcStatus.SyscallAbandoned ? ProcState.Idle : ProcState.Running, ProcState.Idle);
-      return;
-    case 7: // ProcStatus
-      proc(ev, a[0], a[2], procStatusToState[a[1]]);
-      return;
-
-    case 8: // GoCreate / GoCreateBlocked
-      goroutine(ev, a[0], GoState.NotExist, rec.typ === Ev.GoCreateBlocked ? GoState.Waiting : GoState.Runnable);
-      ev.transitionStack = stacks.resolve(a[1]);
-      ev.stack = stacks.resolve(a[2]);
-      return;
-    case 9: // GoCreateSyscall
-      goroutine(ev, a[0], GoState.NotExist, GoState.Syscall);
-      return;
-    case 10: // GoStart
-      goroutine(ev, a[0], GoState.Runnable, GoState.Running);
-      return;
-    case 11: // GoDestroy
-      goroutine(ev, rec.g, GoState.Running, GoState.NotExist);
-      return;
-    case 12: // GoDestroySyscall
-      goroutine(ev, rec.g, GoState.Syscall, GoState.NotExist);
-      return;
-    case 13: // GoStop / GoBlock
-      goroutine(ev, rec.g, GoState.Running, rec.typ === Ev.GoStop ? GoState.Runnable : GoState.Waiting);
-      ev.reason = str(gen, a[0]);
-      ev.stack = ev.transitionStack = stacks.resolve(a[1]);
-      return;
-    case 14: // GoUnblock
-      goroutine(ev, a[0], GoState.Waiting, GoState.Runnable);
-      ev.stack = stacks.resolve(a[2]);
-      return;
-    case 15: // GoSwitch / GoSwitchDestroy
-      // Both first unblock the goroutine they name, like GoUnblock.
-      goroutine(ev, a[0], GoState.Waiting, GoState.Runnable);
-      return;
-    case 16: // GoSyscallBegin
-      goroutine(ev, rec.g, GoState.Running, GoState.Syscall);
-      ev.stack = ev.transitionStack = stacks.resolve(a[1]);
-      return;
-    case 17: // GoSyscallEnd
-      goroutine(ev, rec.g, GoState.Syscall, GoState.Running);
-      return;
-    case 18: // GoSyscallEndBlocked
-      goroutine(ev, rec.g, GoState.Syscall, GoState.Runnable);
-      return;
-    case 19: { // GoStatus / GoStatusStack
-      const packed = a[2];
-      const to = packed % 2 ** 32;
-      goroutine(ev, a[0], Math.floor(packed / 2 ** 32), goStatusToState[to] ?? GoState.Undetermined);
-      if (rec.typ === Ev.GoStatusStack) ev.stack = ev.transitionStack = stacks.resolve(a[3]);
-      return;
-    }
 
     case 20: // STWBegin / STWEnd
       range(ev, rec.typ === Ev.STWBegin ? EventKind.RangeBegin : EventKind.RangeEnd,
@@ -325,19 +352,23 @@ function metric(ev: TraceEvent, name: string, value: number): void {
 }
 
 function proc(ev: TraceEvent, id: number, from: number, to: number): void {
-  ev.kind = EventKind.StateTransition;
   ev.resourceKind = ResourceKind.Proc;
   ev.resourceId = id;
   ev.oldState = from;
   ev.newState = to;
+  ev.reason = '';
+  ev.stack = NoStack;
+  ev.transitionStack = NoStack;
 }
 
-function goroutine(ev: TraceEvent, id: number, from: number, to: number): void {
-  ev.kind = EventKind.StateTransition;
+function goroutine(ev: TraceEvent, id: number, from: number, to: number, reason: string, stack: StackID, transitionStack: StackID): void {
   ev.resourceKind = ResourceKind.Goroutine;
   ev.resourceId = id;
   ev.oldState = from;
   ev.newState = to;
+  ev.reason = reason;
+  ev.stack = stack;
+  ev.transitionStack = transitionStack;
 }
 
 function range(ev: TraceEvent, kind: EventKind, name: string, scope: ResourceKind, id: number): void {

@@ -19,7 +19,9 @@ import { Ordering, OrderError } from '../order/ordering.ts';
 import type { OrderedEvent } from '../order/queue.ts';
 import { WireError } from './batch.ts';
 import { BatchCursor, BatchDecodeError, heapInsert, heapRemove, heapUpdate } from './batch-cursor.ts';
-import { fillCpuSample, fillEvent, fillSync, StackResolver, TableIdError, validateTableIds } from './event-fill.ts';
+import {
+  fillCpuSample, fillEvent, fillSync, fillTransition, isTransitionType, StackResolver, TableIdError, validateTableIds,
+} from './event-fill.ts';
 import { type CpuSample, type Generation, GenerationReader, type GenerationRead, ticksToNs } from './generation.ts';
 import { specs } from './specs.ts';
 
@@ -194,13 +196,17 @@ export class V2Consumer implements OrderedSink {
   private readonly ev = new TraceEvent();
   private readonly emit: (ev: TraceEvent) => void;
 
+  /**
+   * Whether `ev` may hold a field outside the transition set (see fillTransition) that is not at
+   * its reset value. Transitions are ~99% of events; after one, the next needs no reset.
+   */
+  private dirty = true;
   private lastTs = 0;
   private syncs = 0;
   private events = 0;
   private validEvents = 0;
   private validBytes = 0;
   private startTime = NaN;
-  private endTime = NaN;
   private validEndTime = NaN;
 
   constructor(private readonly header: TraceHeader, private readonly options: ParseOptions) {
@@ -219,12 +225,21 @@ export class V2Consumer implements OrderedSink {
   }
 
   event(rec: OrderedEvent, gen: Generation): void {
-    const ev = this.ev.reset();
-    fillEvent(ev, rec, gen, this.stacks);
+    const ev = this.ev;
+    if (isTransitionType[rec.typ] !== 0) {
+      if (this.dirty) ev.reset();
+      fillTransition(ev, rec.typ, rec.g, rec.p, rec.m, rec.args, 0, gen, this.stacks);
+      this.dirty = false;
+    } else {
+      ev.reset();
+      fillEvent(ev, rec, gen, this.stacks);
+      this.dirty = true;
+    }
     this.deliver(ev, rec.time);
   }
 
   cpuSample(sample: CpuSample): void {
+    this.dirty = true;
     const ev = this.ev.reset();
     fillCpuSample(ev, sample, this.stacks);
     this.deliver(ev, sample.time);
@@ -256,7 +271,7 @@ export class V2Consumer implements OrderedSink {
       totalBytes,
       generations: outcome.generationCount,
       startTime: this.startTime,
-      endTime: error === null ? this.endTime : this.validEndTime,
+      endTime: error === null ? (this.events > 0 ? this.lastTs : NaN) : this.validEndTime,
       error: error === null ? null : error instanceof WireError ? `${error.message} (at byte ${error.offset})` : error.message,
     };
   }
@@ -264,13 +279,17 @@ export class V2Consumer implements OrderedSink {
   /** Emits a Sync; `consumed` is the file offset read so far (Go's bytes read at that point). */
   private sync(gen: Generation | null, consumed: number): void {
     this.syncs++;
+    this.dirty = true;
     const ev = this.ev.reset();
     fillSync(ev, this.syncs, gen);
     const time = gen !== null ? ticksToNs(gen.minTs, gen.freq) : this.lastTs;
     this.deliver(ev, time);
+    // The first event is always a Sync (a generation's installs it), so the start is set here,
+    // not per event.
+    if (this.syncs === 1) this.startTime = this.lastTs;
     this.validEvents = this.events;
     this.validBytes = Math.max(this.validBytes, consumed);
-    this.validEndTime = this.endTime;
+    this.validEndTime = this.lastTs;
   }
 
   /** Go's ReadEvent epilogue: times strictly increase, then the event goes to the sink. */
@@ -278,8 +297,6 @@ export class V2Consumer implements OrderedSink {
     if (time <= this.lastTs) time = this.lastTs + 1;
     this.lastTs = time;
     ev.time = time;
-    if (this.events === 0) this.startTime = time;
-    this.endTime = time;
     this.events++;
     this.emit(ev);
   }

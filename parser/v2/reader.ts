@@ -238,6 +238,18 @@ export class V2Consumer implements OrderedSink {
     this.deliver(ev, rec.time);
   }
 
+  /**
+   * A transition straight from a worker record (see parser/worker/records.ts): `r[o..o+3]` hold
+   * typ, time, g, p; m follows, and the four args start at `o + 5`.
+   */
+  transitionRecord(r: Float64Array, o: number, gen: Generation): void {
+    const ev = this.ev;
+    if (this.dirty) ev.reset();
+    fillTransition(ev, r[o], r[o + 2], r[o + 3], r[o + 4], r, o + 5, gen, this.stacks);
+    this.dirty = false;
+    this.deliver(ev, r[o + 1]);
+  }
+
   cpuSample(sample: CpuSample): void {
     this.dirty = true;
     const ev = this.ev.reset();

@@ -11,6 +11,7 @@
 
 import { OrderedEvent } from '../order/queue.ts';
 import type { OrderedSink } from '../v2/reader.ts';
+import { isTransitionType } from '../v2/event-fill.ts';
 import { Generation, type CpuSample, type GenerationTables } from '../v2/generation.ts';
 
 export const RECORD_STRIDE = 11;
@@ -146,6 +147,12 @@ export class RecordWriter implements OrderedSink {
   }
 }
 
+/** What RecordReader feeds: an OrderedSink that also takes transitions straight from a record. */
+export interface RecordSink extends OrderedSink {
+  /** A transition event: `r[o]` is its typ, then time, g, p, m and the four args (EVENT layout). */
+  transitionRecord(r: Float64Array, o: number, gen: Generation): void;
+}
+
 /** Main side: replays blocks and generation messages into the consumer, in order. */
 export class RecordReader {
   private readonly rec = new OrderedEvent();
@@ -154,7 +161,7 @@ export class RecordReader {
   private pending: Generation | null = null;
   private current: Generation | null = null;
 
-  constructor(private readonly sink: OrderedSink) {}
+  constructor(private readonly sink: RecordSink) {}
 
   generationMessage(message: GenerationMessage): void {
     this.pending = Generation.fromTables(message.tables);
@@ -163,49 +170,64 @@ export class RecordReader {
   block(block: RecordBlock): void {
     const r = block.records;
     const sink = this.sink;
-    const rec = this.rec;
-    const args = rec.args;
-    for (let i = 0, o = 0; i < block.count; i++, o += RECORD_STRIDE) {
-      switch (r[o]) {
-        case EVENT: {
-          rec.typ = r[o + 1];
-          rec.time = r[o + 2];
-          rec.g = r[o + 3];
-          rec.p = r[o + 4];
-          rec.m = r[o + 5];
-          args[0] = r[o + 6];
-          args[1] = r[o + 7];
-          args[2] = r[o + 8];
-          args[3] = r[o + 9];
-          const name = r[o + 10];
-          rec.taskName = name < 0 ? '' : block.names[name];
-          sink.event(rec, this.current!);
-          break;
-        }
-        case CPU_SAMPLE: {
-          const s = this.sample;
-          s.time = r[o + 1];
-          s.m = r[o + 2];
-          s.p = r[o + 3];
-          s.g = r[o + 4];
-          s.stack = r[o + 5];
-          sink.cpuSample(s);
-          break;
-        }
-        case SYNC_GEN:
-          this.current = this.pending;
-          this.pending = null;
-          sink.generation(this.current!, r[o + 1]);
-          break;
-        case END_SYNC:
-          sink.endSync(r[o + 1]);
-          break;
-        case PROGRESS:
-          sink.progress(r[o + 1]);
-          break;
-        default:
-          throw new Error(`decode worker: bad record kind ${r[o]}`);
+    const count = block.count;
+    // Transitions (~99% of events) go to the consumer straight from the record: no copy into `rec`.
+    let current = this.current;
+    for (let i = 0, o = 0; i < count; i++, o += RECORD_STRIDE) {
+      if (r[o] === EVENT && isTransitionType[r[o + 1]] !== 0) {
+        sink.transitionRecord(r, o + 1, current!);
+      } else {
+        this.other(block, o);
+        current = this.current;
       }
+    }
+  }
+
+  /** Any record but a transition (a SYNC_GEN record changes `current`). */
+  private other(block: RecordBlock, o: number): void {
+    const r = block.records;
+    const sink = this.sink;
+    switch (r[o]) {
+      case EVENT: {
+        const rec = this.rec;
+        const args = rec.args;
+        rec.typ = r[o + 1];
+        rec.time = r[o + 2];
+        rec.g = r[o + 3];
+        rec.p = r[o + 4];
+        rec.m = r[o + 5];
+        args[0] = r[o + 6];
+        args[1] = r[o + 7];
+        args[2] = r[o + 8];
+        args[3] = r[o + 9];
+        const name = r[o + 10];
+        rec.taskName = name < 0 ? '' : block.names[name];
+        sink.event(rec, this.current!);
+        break;
+      }
+      case CPU_SAMPLE: {
+        const s = this.sample;
+        s.time = r[o + 1];
+        s.m = r[o + 2];
+        s.p = r[o + 3];
+        s.g = r[o + 4];
+        s.stack = r[o + 5];
+        sink.cpuSample(s);
+        break;
+      }
+      case SYNC_GEN:
+        this.current = this.pending;
+        this.pending = null;
+        sink.generation(this.current!, r[o + 1]);
+        break;
+      case END_SYNC:
+        sink.endSync(r[o + 1]);
+        break;
+      case PROGRESS:
+        sink.progress(r[o + 1]);
+        break;
+      default:
+        throw new Error(`decode worker: bad record kind ${r[o]}`);
     }
   }
 }

@@ -7,7 +7,6 @@
 import {
   EventKind,
   GoState,
-  ResourceKind,
   type GoID,
   type Nanoseconds,
   type StackID,
@@ -15,7 +14,8 @@ import {
 } from '../model/event.ts';
 import type { TraceTables } from '../model/tables.ts';
 import type { Analysis } from './analysis.ts';
-import { CHUNK_SIZE, DenseIdIndex } from './pprof-columns.ts';
+import { CHUNK_SIZE } from './pprof-columns.ts';
+import { GoroutineIndex } from './goroutine-index.ts';
 
 export const BLOCKING_PROFILE_KINDS = ['net', 'sync', 'syscall', 'sched'] as const;
 export type BlockingProfileKind = (typeof BLOCKING_PROFILE_KINDS)[number];
@@ -69,8 +69,12 @@ export function blockingProfileKindIndex(kind: BlockingProfileKind): number {
  * limits what is recorded (each kind is tracked on its own, as Go's computePprof* functions
  * do, so recording fewer kinds changes none of their results): `tstrace -pprof=KIND` needs one.
  */
-export function createBlockingProfiles(tables: TraceTables, kinds: readonly BlockingProfileKind[] = BLOCKING_PROFILE_KINDS): BlockingProfilesRecorder {
-  return new BlockingProfilesRecorder(tables, kinds);
+export function createBlockingProfiles(
+  tables: TraceTables,
+  kinds: readonly BlockingProfileKind[] = BLOCKING_PROFILE_KINDS,
+  sharedIndex?: GoroutineIndex,
+): BlockingProfilesRecorder {
+  return new BlockingProfilesRecorder(tables, kinds, sharedIndex);
 }
 
 /**
@@ -189,8 +193,11 @@ export class BlockingProfilesRecorder implements Analysis<BlockingProfiles> {
   private lastReason = '';
   private lastReasonKinds = 0;
 
-  // The goroutine table: one row per goroutine id, in chunked typed arrays (millions of rows).
-  private readonly rowOf = new DenseIdIndex();
+  // The goroutine table: one row per goroutine id, in chunked typed arrays (millions of rows),
+  // by the row of the goroutine index (shared with the summary when served, else our own).
+  private readonly index: GoroutineIndex;
+  /** Whether this recorder steps the index itself (else whoever shares it steps it first). */
+  private readonly ownsIndex: boolean;
   private readonly rows = new GoroutineRows();
   // ...and a Waiting → Waiting transition that names a second tracked reason: row·4+kind → open.
   private readonly extraOpen = new Map<number, { start: Nanoseconds; stack: StackID }>();
@@ -202,7 +209,13 @@ export class BlockingProfilesRecorder implements Analysis<BlockingProfiles> {
   private logSizesAtLastSync: number[] = BLOCKING_PROFILE_KINDS.map(() => 0);
   private lastSyncTime: Nanoseconds = NaN;
 
-  constructor(private readonly tables: TraceTables, kinds: readonly BlockingProfileKind[] = BLOCKING_PROFILE_KINDS) {
+  /**
+   * With `sharedIndex`, the caller steps it on every event before this recorder sees the event
+   * (see GoroutineIndex.step); without, the recorder keeps and steps its own.
+   */
+  constructor(private readonly tables: TraceTables, kinds: readonly BlockingProfileKind[] = BLOCKING_PROFILE_KINDS, sharedIndex?: GoroutineIndex) {
+    this.index = sharedIndex ?? new GoroutineIndex();
+    this.ownsIndex = sharedIndex === undefined;
     let recorded = 0;
     for (const kind of kinds) recorded |= 1 << blockingProfileKindIndex(kind);
     this.recorded = recorded;
@@ -210,6 +223,7 @@ export class BlockingProfilesRecorder implements Analysis<BlockingProfiles> {
   }
 
   handleEvent(ev: TraceEvent): void {
+    if (this.ownsIndex) this.index.step(ev);
     this.eventsSeen++;
     this.lastEventTime = ev.time;
     if (ev.kind === EventKind.Sync) {
@@ -218,13 +232,11 @@ export class BlockingProfilesRecorder implements Analysis<BlockingProfiles> {
       this.lastSyncTime = ev.time;
       return;
     }
-    if (ev.kind !== EventKind.StateTransition || ev.resourceKind !== ResourceKind.Goroutine) return;
-    const id = ev.resourceId;
-    let row = this.rowOf.get(id);
-    if (row < 0) {
-      row = this.rows.add();
-      this.rowOf.set(id, row);
-    }
+    const row = this.index.row;
+    if (row < 0) return; // Not a goroutine transition.
+    // The index numbers goroutines as they first make a transition, and every transition
+    // comes here: a row not yet in the table is the next one.
+    while (row >= this.rows.size) this.rows.add();
     const state = this.rows.chunk(row);
     const base = (row & ROW_MASK) * ROW_FIELDS;
     const to = ev.newState as GoState;
@@ -333,7 +345,7 @@ export class BlockingProfilesRecorder implements Analysis<BlockingProfiles> {
     return new BlockingProfiles(
       this.tables,
       this.logs.map((log, kind) => ({ log, size: sizes[kind], recorded: (this.recorded & (1 << kind)) !== 0 })),
-      { rowOf: this.rowOf, rows: this.rows },
+      { index: this.index, rows: this.rows },
       traceEnd,
     );
   }
@@ -390,7 +402,7 @@ class GoroutineRows {
 
 /** The goroutine table the recorder built (shared, not copied). */
 interface GoroutineTable {
-  rowOf: DenseIdIndex;
+  index: GoroutineIndex;
   rows: GoroutineRows;
 }
 
@@ -431,7 +443,7 @@ export class BlockingProfiles {
    */
   allGoroutineWindows(): Map<GoID, TimeInterval[]> {
     const out = new Map<GoID, TimeInterval[]>();
-    const { ids, rows } = this.goroutines.rowOf.sortedEntries(this.goroutineCount);
+    const { ids, rows } = this.goroutines.index.sortedEntries();
     for (let i = 0; i < ids.length; i++) out.set(ids[i], [[this.windowStart(rows[i]), this.windowEnd(rows[i])]]);
     return out;
   }
@@ -462,7 +474,7 @@ export class BlockingProfiles {
     if (goroutineIntervals !== null) {
       filtered = new Map();
       for (const [id, intervals] of toIntervalMap(goroutineIntervals)) {
-        const row = this.goroutines.rowOf.get(id);
+        const row = this.goroutines.index.find(id);
         if (row >= 0) filtered.set(row, intervals);
       }
     }

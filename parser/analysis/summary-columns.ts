@@ -133,6 +133,22 @@ export class DurationRows {
     else this.setOther(row * this.width + column, codes, at, value);
   }
 
+  /**
+   * Sets every column of a row that exists from values[0 … width): one chunk lookup for the
+   * row (settling a goroutine writes its whole row at once).
+   */
+  setRow(row: number, values: Float64Array): void {
+    const width = this.width;
+    const codes = this.chunks[row >>> ROW_CHUNK_BITS];
+    const at = (row & ROW_CHUNK_MASK) * width;
+    for (let c = 0; c < width; c++) {
+      const value = values[c];
+      if (codes[at + c] === OVERFLOW_CODE) this.overflow.delete(row * width + c);
+      if (value >>> 0 === value && value < INLINE_LIMIT) codes[at + c] = value;
+      else this.setOther(row * width + c, codes, at + c, value);
+    }
+  }
+
   private setOther(index: number, codes: Uint32Array, at: number, value: number): void {
     if (Number.isNaN(value)) codes[at] = UNSET_CODE;
     else {

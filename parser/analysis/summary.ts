@@ -15,7 +15,7 @@ import type { Analysis } from './analysis.ts';
 import { MutableStats, addTo } from './summary-stats.ts';
 import { DurationRows, KeyNames, KeyedSums } from './summary-columns.ts';
 import { DURATION_COLUMNS, DurationColumnIndex as D, GoroutineTable } from './summary-table.ts';
-import { DenseIdIndex } from './pprof-columns.ts';
+import { GoroutineIndex } from './goroutine-index.ts';
 import type {
   EventRecord, FrameInfo, GoroutineSummary, RegionSummary, Summary, TaskSummary,
 } from './summary-types.ts';
@@ -45,6 +45,10 @@ interface RegionState {
  * The goroutines being summarised, one row each (Go's map of *GoroutineSummary, by column).
  * Go replaces a goroutine's summary when it is re-created; here its row is reset.
  *
+ * Rows are those of the goroutine index (shared with the blocking profiles when served), which
+ * numbers every goroutine that makes a transition; a row is ours once Go would have created
+ * its summary (slotOf ≠ 0).
+ *
  * A goroutine that is alive (created, not yet finalized) also holds a "live slot": its
  * in-progress times (Go's lastStartTime, …) and its running totals as float64s side by side,
  * so that each event touches one small record instead of a dozen columns. finalize() settles
@@ -52,17 +56,19 @@ interface RegionState {
  * only their settled row. A row touched again after that (rare) reloads a slot from its columns.
  */
 class GoroutineRows {
-  private rowOf = new DenseIdIndex();
-  private rows = 0;
+  /** Rows created (Go's newGoroutine), of the index's rows. */
+  private createdRows = 0;
   // Settled columns, by row (the live slot, when there is one, holds newer values of
   // frame, startOffset and the four running totals).
   /** Root frame + 1 of the stack that named the goroutine (0: unnamed). */
   private frame = new Uint32Array(0);
   private creationTime = new Float64Array(0);
-  /** Live slot + 1 of the row (0: none). */
+  /** 0: the row is not created; 1: created, no live slot; else live slot + 2. */
   private slotOf = new Uint32Array(0);
   /** Start/end offsets and totals (DurationColumnIndex), interleaved by row. */
   private readonly durations = new DurationRows(DURATION_COLUMNS);
+  /** A settled row being written (by DurationColumnIndex), so the row is stored in one call. */
+  private readonly settledRow = new Float64Array(DURATION_COLUMNS);
   readonly keys = new KeyNames();
   readonly blockTimeByReason = new KeyedSums();
   readonly rangeTime = new KeyedSums();
@@ -81,25 +87,29 @@ class GoroutineRows {
   private slotCount = 0;
   private readonly freeSlots: number[] = [];
 
-  constructor(private readonly tables: TraceTables) {}
+  constructor(private readonly tables: TraceTables, private readonly index: GoroutineIndex) {}
 
+  /** Rows to look at (some may not be created: see isCreated). */
   get count(): number {
-    return this.rows;
+    return this.index.count;
   }
 
-  /** The row of goroutine `id`, or -1. */
+  isCreated(row: number): boolean {
+    return row < this.slotOf.length && this.slotOf[row] !== 0;
+  }
+
+  /** The row of goroutine `id` if it is created, or -1. */
   find(id: GoID): number {
-    return this.rowOf.get(id);
+    const row = this.index.find(id);
+    return row >= 0 && this.isCreated(row) ? row : -1;
   }
 
-  /** Go's newGoroutine: a fresh summary for `id` (replacing any earlier one). Returns its row; it has a live slot. */
-  create(id: GoID, creationTime: Nanoseconds): number {
-    let row = this.rowOf.get(id);
-    if (row < 0) {
-      row = this.rows++;
-      if (row >= this.frame.length) this.growRows();
-      this.durations.ensureRows(this.rows);
-      this.rowOf.set(id, row);
+  /** Go's newGoroutine: a fresh summary for the index's `row` (replacing any earlier one). It has a live slot. */
+  create(row: number, creationTime: Nanoseconds): void {
+    if (row >= this.frame.length) this.growRows(row + 1);
+    if (this.slotOf[row] === 0) {
+      this.createdRows++;
+      this.durations.ensureRows(row + 1);
     } else {
       this.dropSlot(row);
       this.blockTimeByReason.clear(row);
@@ -128,12 +138,12 @@ class GoroutineRows {
     live[base + REASON] = 0;
     live[base + FRAME] = 0;
     live[base + NAMED] = 0;
-    this.slotOf[row] = s + 1;
-    return row;
+    this.slotOf[row] = s + 2;
   }
 
-  private growRows(): void {
-    const capacity = Math.max(1024, this.frame.length * 2);
+  private growRows(rows: number): void {
+    let capacity = Math.max(1024, this.frame.length * 2);
+    while (capacity < rows) capacity *= 2;
     this.frame = resized(this.frame, capacity);
     this.creationTime = resized(this.creationTime, capacity);
     this.slotOf = resized(this.slotOf, capacity);
@@ -141,10 +151,17 @@ class GoroutineRows {
 
   // ── live slots ──
 
-  /** The row's live slot, loaded from its settled columns if it has none. */
+  /** The live slot of a created row, loaded from its settled columns if it has none. */
   slot(row: number): number {
     const s = this.slotOf[row];
-    return s !== 0 ? s - 1 : this.loadSlot(row);
+    return s > 1 ? s - 2 : this.loadSlot(row);
+  }
+
+  /** The live slot of the row (as slot()), or -1 if the row is not created. */
+  slotIfCreated(row: number): number {
+    const s = row < this.slotOf.length ? this.slotOf[row] : 0;
+    if (s > 1) return s - 2;
+    return s === 1 ? this.loadSlot(row) : -1;
   }
 
   private loadSlot(row: number): number {
@@ -163,7 +180,7 @@ class GoroutineRows {
     this.live[base + REASON] = 0;
     this.live[base + FRAME] = frame;
     this.live[base + NAMED] = frame !== 0 && this.tables.frameFunc[frame - 1] !== '' ? 1 : 0;
-    this.slotOf[row] = s + 1;
+    this.slotOf[row] = s + 2;
     return s;
   }
 
@@ -182,15 +199,16 @@ class GoroutineRows {
   private settleSlot(row: number, s: number): void {
     const base = s * LIVE_FIELDS;
     const live = this.live;
-    const d = this.durations;
     const creation = this.creationTime[row];
-    d.set(row, D.startOffset, live[base + START] - creation);
-    d.set(row, D.endOffset, live[base + END] - creation);
-    d.set(row, D.totalTime, live[base + TOTAL]);
-    d.set(row, D.execTime, live[base + EXEC]);
-    d.set(row, D.schedWaitTime, live[base + SCHED_WAIT]);
-    d.set(row, D.syscallTime, live[base + SYSCALL]);
-    d.set(row, D.syscallBlockTime, live[base + SYSCALL_BLOCK]);
+    const settled = this.settledRow;
+    settled[D.startOffset] = live[base + START] - creation;
+    settled[D.endOffset] = live[base + END] - creation;
+    settled[D.totalTime] = live[base + TOTAL];
+    settled[D.execTime] = live[base + EXEC];
+    settled[D.schedWaitTime] = live[base + SCHED_WAIT];
+    settled[D.syscallTime] = live[base + SYSCALL];
+    settled[D.syscallBlockTime] = live[base + SYSCALL_BLOCK];
+    this.durations.setRow(row, settled);
     this.frame[row] = live[base + FRAME];
     this.dropSlot(row);
   }
@@ -198,9 +216,9 @@ class GoroutineRows {
   /** Frees the row's slot without settling it. */
   private dropSlot(row: number): void {
     const s = this.slotOf[row];
-    if (s === 0) return;
-    this.freeSlots.push(s - 1);
-    this.slotOf[row] = 0;
+    if (s < 2) return;
+    this.freeSlots.push(s - 2);
+    this.slotOf[row] = 1;
   }
 
   time(s: number, field: LiveField): Nanoseconds {
@@ -239,7 +257,7 @@ class GoroutineRows {
 
   name(row: number): string {
     const s = this.slotOf[row];
-    const frame = s !== 0 ? this.live[(s - 1) * LIVE_FIELDS + FRAME] : this.frame[row];
+    const frame = s > 1 ? this.live[(s - 2) * LIVE_FIELDS + FRAME] : this.frame[row];
     return frame === 0 ? '' : this.tables.frameFunc[frame - 1];
   }
 
@@ -258,13 +276,13 @@ class GoroutineRows {
   /** A running total of the row, from its slot if it is live. */
   private total(row: number, field: LiveField, column: number): Nanoseconds {
     const s = this.slotOf[row];
-    return s !== 0 ? this.live[(s - 1) * LIVE_FIELDS + field] : this.durations.get(row, column);
+    return s > 1 ? this.live[(s - 2) * LIVE_FIELDS + field] : this.durations.get(row, column);
   }
 
   /** A pending time of the row (NaN when unset or not live). */
   private pending(row: number, field: LiveField): Nanoseconds {
     const s = this.slotOf[row];
-    return s !== 0 ? this.live[(s - 1) * LIVE_FIELDS + field] : NO_TIME;
+    return s > 1 ? this.live[(s - 2) * LIVE_FIELDS + field] : NO_TIME;
   }
 
   /** Go's snapshotStat as a MutableStats: the stats as if every pending state ended at lastTs. */
@@ -284,7 +302,7 @@ class GoroutineRows {
     const lastRunnable = this.pending(row, LAST_RUNNABLE);
     if (!Number.isNaN(lastRunnable)) ret.schedWaitTime += lastTs - lastRunnable;
     const lastBlock = this.pending(row, LAST_BLOCK);
-    if (!Number.isNaN(lastBlock)) addTo(ret.blockTimeByReason, this.blockReason(this.slotOf[row] - 1), lastTs - lastBlock);
+    if (!Number.isNaN(lastBlock)) addTo(ret.blockTimeByReason, this.blockReason(this.slotOf[row] - 2), lastTs - lastBlock);
     const lastSyscall = this.pending(row, LAST_SYSCALL);
     if (!Number.isNaN(lastSyscall)) ret.syscallTime += lastTs - lastSyscall;
     // As in Go: pending syscall-blocked time counts as scheduler wait here.
@@ -304,12 +322,12 @@ class GoroutineRows {
     const active = this.activeRegions.size > 0 ? this.activeRegions.get(row) : undefined;
     const finalStats = active && active.length > 0 && !isSystemGoroutine(this.name(row)) ? this.snapshot(row, lastTs) : null;
     const slot = this.slotOf[row];
-    if (slot === 0) {
+    if (slot < 2) {
       const d = this.durations;
       if (trigger) d.set(row, D.endOffset, trigger.time - this.creationTime[row]);
       if (d.get(row, D.totalTime) === 0) d.set(row, D.totalTime, lastTs - this.creationTime[row]);
     } else {
-      const s = slot - 1;
+      const s = slot - 2;
       const base = s * LIVE_FIELDS;
       const live = this.live;
       if (trigger) live[base + END] = trigger.time;
@@ -348,8 +366,16 @@ class GoroutineRows {
 
   /** The finished table (call after finalizing every row): rows by goroutine id, through an order index. */
   table(): GoroutineTable {
-    const n = this.rows;
-    const { ids, rows: order } = this.rowOf.sortedEntries(n);
+    const n = this.index.count;
+    if (n > this.frame.length) this.growRows(n);
+    this.durations.ensureRows(n);
+    let { ids, rows: order } = this.index.sortedEntries();
+    if (this.createdRows !== n) {
+      // Goroutines whose first transition Go would have rejected (damaged traces): no summary.
+      const keep = (_: number, i: number) => this.slotOf[order[i]] !== 0;
+      ids = ids.filter(keep);
+      order = order.filter(keep);
+    }
     const regions = new Map<number, number[]>();
     for (const [row, list] of this.regions) {
       // By start time, regions begun before the trace first (Go sorts the same way).
@@ -365,8 +391,7 @@ class GoroutineRows {
     const creationTime = this.creationTime.slice(0, n);
     this.creationTime = new Float64Array(0);
     this.slotOf = new Uint32Array(0);
-    // The pass is over: the id index and the live slots are no longer needed.
-    this.rowOf = new DenseIdIndex();
+    // The pass is over: the live slots are no longer needed.
     this.live = new Float64Array(0);
     this.slotCapacity = 0;
     return new GoroutineTable({
@@ -463,8 +488,11 @@ function recordEvent(ev: TraceEvent): EventRecord {
 }
 
 /** Go's NewSummarizer. `tables` resolves goroutine entry functions and region locations. */
-export function createSummarizer(tables: TraceTables): Analysis<Summary> {
-  const goroutines = new GoroutineRows(tables);
+export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineIndex): Analysis<Summary> {
+  // With a shared index, the caller steps it before this sees each event (GoroutineIndex.step).
+  const index = sharedIndex ?? new GoroutineIndex();
+  const ownsIndex = sharedIndex === undefined;
+  const goroutines = new GoroutineRows(tables, index);
   const tasks = new Map<TaskID, TaskState>();
   // A P and the goroutine in a syscall on it: a P going idle under it means the syscall blocked.
   const syscallingP = new Map<ProcID, GoID>();
@@ -514,7 +542,8 @@ export function createSummarizer(tables: TraceTables): Analysis<Summary> {
     let s: number;
     if (from === GoState.Undetermined) {
       // First seen at a generation start: it has existed since the last sync, in state `to`.
-      row = g.create(id, clock[SYNC_TS]);
+      row = index.row;
+      g.create(row, clock[SYNC_TS]);
       s = g.slot(row);
       const stateTime = now - clock[SYNC_TS];
       switch (to) {
@@ -527,7 +556,8 @@ export function createSummarizer(tables: TraceTables): Analysis<Summary> {
           break;
       }
     } else if (from === GoState.NotExist) {
-      row = g.create(id, now);
+      row = index.row;
+      g.create(row, now);
       s = g.slot(row);
       // A new goroutine inherits its creator's innermost active region's task, as a nameless region.
       if (g.activeRegions.size > 0) {
@@ -539,9 +569,9 @@ export function createSummarizer(tables: TraceTables): Analysis<Summary> {
         }
       }
     } else {
-      row = g.find(id);
-      if (row < 0) return; // Go would crash: a goroutine must first appear Undetermined or NotExist.
-      s = g.slot(row);
+      row = index.row;
+      s = g.slotIfCreated(row);
+      if (s < 0) return; // Go would crash: a goroutine must first appear Undetermined or NotExist.
       switch (from) {
         case GoState.Running: {
           const last = g.time(s, LAST_START);
@@ -655,6 +685,7 @@ export function createSummarizer(tables: TraceTables): Analysis<Summary> {
   }
 
   function handleEvent(ev: TraceEvent): void {
+    if (ownsIndex) index.step(ev);
     if (!seenEvent) {
       seenEvent = true;
       clock[FIRST_TS] = ev.time;
@@ -771,7 +802,9 @@ export function createSummarizer(tables: TraceTables): Analysis<Summary> {
       return frame;
     }
 
-    for (let row = 0; row < goroutines.count; row++) goroutines.finalize(row, clock[LAST_TS], null);
+    for (let row = 0; row < goroutines.count; row++) {
+      if (goroutines.isCreated(row)) goroutines.finalize(row, clock[LAST_TS], null);
+    }
 
     const regionList: RegionSummary[] = regions.map((r) => ({
       goroutine: r.goroutine,

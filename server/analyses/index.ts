@@ -9,6 +9,7 @@ import type { TraceTables } from '../../parser/model/tables.ts';
 import { createSummarizer, type Summary } from '../../parser/analysis/summary.ts';
 import { createBlockingProfiles, type BlockingProfileKind, type BlockingProfiles } from '../../parser/analysis/pprof.ts';
 import { createMmuRecorder, type MmuData } from '../../parser/analysis/mmu.ts';
+import { GoroutineIndex } from '../../parser/analysis/goroutine-index.ts';
 import type { TimelineModel } from '../../parser/model/timeline.ts';
 import { warmTileQueries } from '../../parser/analysis/tiles.ts';
 import { LateResult, type SessionAnalyses, type SessionParseResult } from '../trace-session.ts';
@@ -34,11 +35,18 @@ export interface TraceAnalyses {
 export function createServedAnalyses(tables: TraceTables, options: { noTimeline?: string | null } = {}): SessionAnalyses<TraceAnalyses> {
   const noTimeline = options.noTimeline ?? null;
   const facts = createTraceFacts();
-  const summary = createSummarizer(tables);
-  const profiles = createBlockingProfiles(tables);
+  // The summary and the profiles keep per-goroutine state by the rows of one shared index,
+  // stepped once per event before either sees it.
+  const goroutineIndex = new GoroutineIndex();
+  const summary = createSummarizer(tables, goroutineIndex);
+  const profiles = createBlockingProfiles(tables, undefined, goroutineIndex);
   const mmu = createMmuRecorder();
+  const analysesHandleEvent = fanOutEvents([facts, summary, profiles, mmu]);
   return {
-    handleEvent: fanOutEvents([facts, summary, profiles, mmu]),
+    handleEvent: (event) => {
+      goroutineIndex.step(event);
+      analysesHandleEvent(event);
+    },
     // Without a timeline (it would not fit in memory), its routes say why; the rest is served.
     offThread: noTimeline === null ? ['timeline'] : [],
     finish: (parse: SessionParseResult) => {

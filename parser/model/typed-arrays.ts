@@ -13,6 +13,8 @@ type Resizable = Uint8Array | Uint16Array | Int32Array | Uint32Array | Float64Ar
 
 /** Arrays of at least this many values grow eightfold, smaller ones double. */
 const GROW_STEEP_FROM = 1 << 20;
+/** Past this size arrays double again: slack is address space, and one allocation can be refused. */
+const GROW_STEEP_MAX_BYTES = 2 ** 30;
 
 /** A new array of `array`'s type with room for `capacity` values: the old ones first, then zeros. */
 export function resized<T extends Resizable>(array: T, capacity: number): T {
@@ -21,14 +23,18 @@ export function resized<T extends Resizable>(array: T, capacity: number): T {
   return bigger;
 }
 
-/** The capacity an array of `capacity` values that ran out of room grows to (see the file comment). */
-export function grownCapacity(capacity: number): number {
-  return capacity < GROW_STEEP_FROM ? Math.max(16, capacity * 2) : capacity * 8;
+/**
+ * The capacity an array of `capacity` values of `bytesPerValue` bytes that ran out of room grows
+ * to (see the file comment).
+ */
+export function grownCapacity(capacity: number, bytesPerValue: number): number {
+  const steep = capacity >= GROW_STEEP_FROM && capacity * 8 * bytesPerValue <= GROW_STEEP_MAX_BYTES;
+  return steep ? capacity * 8 : Math.max(16, capacity * 2);
 }
 
 /** `array` grown by grownCapacity(). */
 export function grown<T extends Resizable>(array: T): T {
-  return resized(array, grownCapacity(array.length));
+  return resized(array, grownCapacity(array.length, array.BYTES_PER_ELEMENT));
 }
 
 /**

@@ -592,7 +592,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       kOfRow[row] = k;
     }
     return {
-      goroutineTracks: { ids, startFunction: narrowed(g.records.column(START_FUNCTION, rowOfK)), label: narrowed(g.records.column(LABEL, rowOfK)) },
+      goroutineTracks: { ids, startFunction: g.records.narrowColumn(START_FUNCTION, rowOfK), label: g.records.narrowColumn(LABEL, rowOfK) },
       kOfRow,
       rowOfK,
     };
@@ -624,7 +624,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
         stack: rows.stack,
         rowOffset: rows.rowOffset,
         rowEnd: g.rowEnd.permuted(rowOfK),
-        rowEndStack: narrowed(g.rowEndStack.permuted(rowOfK)),
+        rowEndStack: g.rowEndStack.permutedNarrowUnsigned(rowOfK),
       },
       stateRowOfTrack,
     };

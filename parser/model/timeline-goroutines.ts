@@ -3,7 +3,7 @@
 // goroutine touched half a dozen arrays at scattered places, and the pass was bound by those
 // cache misses on traces with millions of goroutines.
 
-import { grown } from './typed-arrays.ts';
+import { grown, narrowestUnsignedType } from './typed-arrays.ts';
 
 /** Fields of a goroutine record (unsigned 32-bit values). */
 export const START_FUNCTION = 0; // string id + 1 of the entry function once named, else 0
@@ -32,10 +32,16 @@ export class GoroutineRecords {
     return (row << SHIFT) + field;
   }
 
-  /** Field `field` of rows rowOfK[0], rowOfK[1], … */
-  column(field: number, rowOfK: Uint32Array): Uint32Array {
-    const out = new Uint32Array(rowOfK.length);
-    for (let k = 0; k < rowOfK.length; k++) out[k] = this.data[(rowOfK[k] << SHIFT) + field];
+  /**
+   * Field `field` of rows rowOfK[0], rowOfK[1], … (every row, in some order) in the narrowest
+   * unsigned type: the maximum is found in place, so no full-width copy is made to narrow.
+   */
+  narrowColumn(field: number, rowOfK: Uint32Array): Uint8Array | Uint16Array | Uint32Array {
+    const data = this.data;
+    let max = 0;
+    for (let r = 0; r < this.count; r++) if (data[(r << SHIFT) + field] > max) max = data[(r << SHIFT) + field];
+    const out = new (narrowestUnsignedType(max))(rowOfK.length);
+    for (let k = 0; k < rowOfK.length; k++) out[k] = data[(rowOfK[k] << SHIFT) + field];
     return out;
   }
 }

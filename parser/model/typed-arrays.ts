@@ -46,6 +46,14 @@ export function trimmedView<T extends Resizable>(array: T, length: number): T {
   return array.subarray(0, length) as T;
 }
 
+/**
+ * The narrowest unsigned array type holding values up to `max` (a uint32): the type
+ * timeline-columns.ts narrowed() picks for non-negative integers, found without a copy to scan.
+ */
+export function narrowestUnsignedType(max: number): Uint8ArrayConstructor | Uint16ArrayConstructor | Uint32ArrayConstructor {
+  return max <= 0xff ? Uint8Array : max <= 0xffff ? Uint16Array : Uint32Array;
+}
+
 /** One value per row, appended row by row; `data` is replaced as it grows (read it each time). */
 export class RowValues<T extends Resizable> {
   length = 0;
@@ -60,6 +68,16 @@ export class RowValues<T extends Resizable> {
   /** An exact-length copy. */
   trimmed(): T {
     return this.data.slice(0, this.length) as T;
+  }
+
+  /** data[order[i]] at i in the narrowest unsigned type (for Uint32Array values: ids). */
+  permutedNarrowUnsigned(this: RowValues<Uint32Array>, order: Uint32Array): Uint8Array | Uint16Array | Uint32Array {
+    const src = this.data;
+    let max = 0;
+    for (let i = 0; i < this.length; i++) if (src[i] > max) max = src[i];
+    const out = new (narrowestUnsignedType(max))(order.length);
+    for (let i = 0; i < order.length; i++) out[i] = src[order[i]];
+    return out;
   }
 
   /** A new exact-length array holding data[order[i]] at i. */

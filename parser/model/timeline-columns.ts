@@ -2,7 +2,7 @@
 // 30 M-event trace costs a few dozen bytes per span instead of one JS object each; columns grow
 // by doubling while the single event pass appends, and are trimmed or permuted once at finish.
 
-import { resized } from './typed-arrays.ts';
+import { narrowestUnsignedType, resized } from './typed-arrays.ts';
 
 type TypedArray = Float64Array | Int32Array | Uint32Array | Uint8Array | Uint16Array | Int16Array;
 type TypedArrayConstructor<T extends TypedArray> = { new (length: number): T; BYTES_PER_ELEMENT: number };
@@ -84,7 +84,7 @@ function widenByAny(range: ValueRange, data: ArrayLike<number>, length: number):
 
 function typeFor({ min, max, integer }: ValueRange): IntColumnConstructor {
   if (!integer) return Float64Array;
-  if (min >= 0) return max <= 0xff ? Uint8Array : max <= 0xffff ? Uint16Array : max <= 0xffffffff ? Uint32Array : Float64Array;
+  if (min >= 0) return max <= 0xffffffff ? narrowestUnsignedType(max) : Float64Array;
   return min >= -0x8000 && max <= 0x7fff ? Int16Array : min >= -0x80000000 && max <= 0x7fffffff ? Int32Array : Float64Array;
 }
 

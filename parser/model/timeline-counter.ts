@@ -138,12 +138,7 @@ export class DeltaCounterBuilder {
       this.step[i] = 0;
       this.code[i] = 0;
     } else {
-      const dt = time - this.lastTime;
-      if (dt >= 0 && dt < STEP_ESCAPE && Math.floor(dt) === dt) this.step[i] = dt;
-      else {
-        this.step[i] = STEP_ESCAPE;
-        this.stepEscapes.set(i, time);
-      }
+      this.encodeStep(i, time);
       // One loop per point (this runs once per goroutine transition): codes and block maxima.
       let code = 0;
       let escape = false;
@@ -188,12 +183,7 @@ export class DeltaCounterBuilder {
       this.step[i] = 0;
       this.code[i] = 0;
     } else {
-      const dt = time - this.lastTime;
-      if (dt >= 0 && dt < STEP_ESCAPE && Math.floor(dt) === dt) this.step[i] = dt;
-      else {
-        this.step[i] = STEP_ESCAPE;
-        this.stepEscapes.set(i, time);
-      }
+      this.encodeStep(i, time);
       // Only a series stepping up can raise its block maximum.
       for (let k = 0, c = code; c !== 0; k++, c >>>= 2) {
         const d = c & 3;
@@ -206,6 +196,16 @@ export class DeltaCounterBuilder {
     }
     this.lastTime = time;
     this.count++;
+  }
+
+  /** Point i's time as a step from the last point's, or an escape holding it whole. */
+  private encodeStep(i: number, time: number): void {
+    const dt = time - this.lastTime;
+    if (dt >= 0 && dt < STEP_ESCAPE && Math.floor(dt) === dt) this.step[i] = dt;
+    else {
+      this.step[i] = STEP_ESCAPE;
+      this.stepEscapes.set(i, time);
+    }
   }
 
   /** Every block's maxima, the current block's included. */

@@ -160,8 +160,6 @@ export async function readV2TraceInWorker(
           break;
         case 'crash':
           throw new Error(message.message);
-        case 'end':
-          break;
         case 'done': {
           const result = consumer.finish(deserializeOutcome(message.outcome));
           finished = true;

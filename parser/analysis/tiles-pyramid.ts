@@ -4,10 +4,10 @@
 // resolution r re-merges the coarsest level finer than r, so it touches a few entries per pixel
 // instead of every span of a million-span lane.
 
-import { goroutineSpanStateNames, sliceKindNames, type TimelineModel } from '../model/timeline.ts';
-import { lowerBound, narrowed, type IntColumn } from '../model/timeline-columns.ts';
+import { goroutineSpanStateNames, sliceKindNames, type SliceColumns, type StateColumns, type TimelineModel } from '../model/timeline.ts';
+import { buffersOf, lowerBound, narrowed, type IntColumn } from '../model/timeline-columns.ts';
 import { resized } from '../model/typed-arrays.ts';
-import { mergeLane, sliceLaneColumns, stateLaneColumns, type LaneColumns } from './tiles.ts';
+import { mergeLane, sliceLaneColumns, stateRowColumns, type LaneColumns } from './tiles.ts';
 
 /** Lanes with fewer spans are merged straight from their spans (cheap enough). */
 const MIN_SPANS = 4096;
@@ -172,28 +172,57 @@ function laneLevels(spans: LaneColumns, kindNames: readonly string[], scratch: L
 
 /** The pyramids of every lane with at least MIN_SPANS spans. */
 export function buildTilePyramids(model: TimelineModel): TilePyramids {
+  const hasRow = new Uint8Array(model.goroutineTracks.ids.length);
+  for (let k = 0; k < hasRow.length; k++) if (model.stateRowOfTrack[model.goroutineTrackBase + k] >= 0) hasRow[k] = 1;
+  return joinedPyramids(slicePyramidLevels(model.slices, model.trackCount), statePyramidLevels(model.states, hasRow, model.goroutineTracks.ids));
+}
+
+/** Levels of the busy slice lanes, by sliceLaneKey. */
+export function slicePyramidLevels(s: SliceColumns, trackCount: number): Map<number, PyramidLevel[]> {
   const levels = new Map<number, PyramidLevel[]>();
   const scratch = new LevelScratch();
-  const s = model.slices;
-  const { rowOffset } = model.states;
-  // Millions of goroutine tracks, few with busy lanes: read the offsets, not [lo, hi] pairs.
-  for (let track = 0; track < model.trackCount; track++) {
+  for (let track = 0; track < trackCount; track++) {
     for (let lane = 0; lane < s.trackLanes[track]; lane++) {
       const segment = s.trackSegment[track] + lane;
       const lo = s.segmentOffset[segment];
       const hi = s.segmentOffset[segment + 1];
       if (hi - lo < MIN_SPANS) continue;
-      const built = laneLevels(sliceLaneColumns(model, lo, hi), sliceKindNames, scratch);
-      if (built.length > 0) levels.set(sliceLaneKey(model, track, lane), built);
-    }
-    const row = model.stateRowOfTrack[track];
-    if (row >= 0) {
-      const lo = rowOffset[row];
-      const hi = rowOffset[row + 1];
-      if (hi - lo < MIN_SPANS) continue;
-      const built = laneLevels(stateLaneColumns(model, track, lo, hi), goroutineSpanStateNames, scratch);
-      if (built.length > 0) levels.set(stateLaneKey(model, track), built);
+      const built = laneLevels(sliceLaneColumns(s, lo, hi), sliceKindNames, scratch);
+      if (built.length > 0) levels.set(segment, built);
     }
   }
-  return new TilePyramids(levels);
+  return levels;
+}
+
+/**
+ * Levels of the busy state rows, by stateLaneKey: row k is goroutine track k, of goroutine
+ * `goroutineIds[k]`, and only rows with `hasRow[k]` are drawn.
+ */
+export function statePyramidLevels(st: StateColumns, hasRow: Uint8Array, goroutineIds: Float64Array): Map<number, PyramidLevel[]> {
+  const levels = new Map<number, PyramidLevel[]>();
+  const scratch = new LevelScratch();
+  // Millions of goroutines, few with busy rows: read the offsets, not [lo, hi] pairs.
+  for (let k = 0; k < hasRow.length; k++) {
+    if (hasRow[k] === 0) continue;
+    const lo = st.rowOffset[k];
+    const hi = st.rowOffset[k + 1];
+    if (hi - lo < MIN_SPANS) continue;
+    const built = laneLevels(stateRowColumns(st, k, goroutineIds[k], lo, hi), goroutineSpanStateNames, scratch);
+    if (built.length > 0) levels.set(-1 - k, built);
+  }
+  return levels;
+}
+
+/** The pyramids of slice lanes and state rows together (their keys do not collide). */
+export function joinedPyramids(slices: ReadonlyMap<number, PyramidLevel[]>, states: ReadonlyMap<number, PyramidLevel[]>): TilePyramids {
+  return new TilePyramids(new Map([...slices, ...states]));
+}
+
+/** The buffers under some pyramid levels (to transfer them). */
+export function pyramidLevelBuffers(levels: ReadonlyMap<number, readonly PyramidLevel[]>): ArrayBuffer[] {
+  const arrays: ArrayBufferView[] = [];
+  for (const lane of levels.values()) {
+    for (const l of lane) arrays.push(l.start, l.end, l.kind, l.label, l.goroutine, l.startStack, l.endStack, l.cumulative);
+  }
+  return buffersOf(arrays);
 }

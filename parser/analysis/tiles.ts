@@ -8,6 +8,8 @@ import type { TraceTables } from '../model/tables.ts';
 import {
   goroutineSpanStateNames,
   sliceKindNames,
+  type SliceColumns,
+  type StateColumns,
   type TimelineModel,
   type TrackDescriptor,
 } from '../model/timeline.ts';
@@ -289,8 +291,7 @@ function tileSink(model: TimelineModel, kindNames: readonly string[], out: SpanT
 }
 
 /** A slice lane's columns over [lo, hi). */
-export function sliceLaneColumns(model: TimelineModel, lo: number, hi: number): LaneColumns {
-  const s = model.slices;
+export function sliceLaneColumns(s: SliceColumns, lo: number, hi: number): LaneColumns {
   return {
     lo, hi, rowHi: hi, rowEnd: 0, rowEndStack: 0,
     start: s.start, end: s.end, kind: s.kind, label: s.name, goroutine: s.goroutine, fixedGoroutine: -1,
@@ -298,16 +299,18 @@ export function sliceLaneColumns(model: TimelineModel, lo: number, hi: number): 
   };
 }
 
-/** A goroutine track's state row over [lo, hi). */
-export function stateLaneColumns(model: TimelineModel, track: number, lo: number, hi: number): LaneColumns {
-  const [, rowHi] = model.stateRange(track);
-  const row = model.stateRowOfTrack[track];
-  const st = model.states;
+/** State row `row` (of goroutine `goroutine`) over [lo, hi). */
+export function stateRowColumns(st: StateColumns, row: number, goroutine: number, lo: number, hi: number): LaneColumns {
   return {
-    lo, hi, rowHi, rowEnd: st.rowEnd[row], rowEndStack: st.rowEndStack[row],
-    start: st.start, end: null, kind: st.state, label: st.reason, goroutine: null, fixedGoroutine: model.goroutineTracks.ids[track - model.goroutineTrackBase],
+    lo, hi, rowHi: st.rowOffset[row + 1], rowEnd: st.rowEnd[row], rowEndStack: st.rowEndStack[row],
+    start: st.start, end: null, kind: st.state, label: st.reason, goroutine: null, fixedGoroutine: goroutine,
     stack: st.stack, endStack: null, kindNames: goroutineSpanStateNames, cumulative: null,
   };
+}
+
+/** A goroutine track's state row over [lo, hi). */
+function stateLaneColumns(model: TimelineModel, track: number, lo: number, hi: number): LaneColumns {
+  return stateRowColumns(model.states, model.stateRowOfTrack[track], model.goroutineTracks.ids[track - model.goroutineTrackBase], lo, hi);
 }
 
 function sliceLane(model: TimelineModel, track: number, lane: number, t0: number, t1: number, resolution: number, out: SpanTrackTile, depth: number, strings: TileStrings): void {
@@ -318,7 +321,7 @@ function sliceLane(model: TimelineModel, track: number, lane: number, t0: number
     return;
   }
   const [lo, hi] = model.sliceRangeIn(track, lane, t0, t1);
-  mergeLane(sliceLaneColumns(model, lo, hi), resolution, sink);
+  mergeLane(sliceLaneColumns(model.slices, lo, hi), resolution, sink);
 }
 
 function stateLane(model: TimelineModel, track: number, t0: number, t1: number, resolution: number, out: SpanTrackTile, depth: number, strings: TileStrings): void {

@@ -23,7 +23,7 @@ import { BLOCK_REASON, FLAGS, GoroutineRecords, LABEL, PENDING_FLOW, START_FUNCT
 import { buildSliceColumns, SliceStore } from './timeline-slices.ts';
 import { DELTA_MINUS, DELTA_PLUS, DeltaCounterBuilder, PlainCounter, type CounterSeries } from './timeline-counter.ts';
 import { DenseIdIndex } from '../analysis/pprof-columns.ts';
-import { buildTilePyramids } from '../analysis/tiles-pyramid.ts';
+import { joinedPyramids, slicePyramidLevels, type PyramidLevel } from '../analysis/tiles-pyramid.ts';
 import { RowValues } from './typed-arrays.ts';
 import {
   GoroutineSpanState,
@@ -31,11 +31,34 @@ import {
   TimelineModel,
   type GoroutineTrackColumns,
   type SliceColumns,
-  type StateColumns,
   type TrackDescriptor,
   type TrackKind,
 } from './timeline.ts';
 import { NONE, TimelineViews, type SliceSink, type TraceClock } from './timeline-views.ts';
+import { runSplitFinish, type SplitFinishJob, type SplitFinishResult, type SplitFinishRunner } from './timeline-finish-split.ts';
+
+/** State spans + flows below which finishSplit does not hand its half to another thread (~50 ms of work). */
+const SPLIT_FINISH_MIN_SPANS = 1 << 20;
+
+/** The tracks' order, fixed at the start of finish, and the half of the work that may run elsewhere. */
+interface FinishPlan {
+  fixedTracks: TrackDescriptor[];
+  /** Provisional fixed-track id → final id. */
+  finalOf: Int32Array;
+  goroutineTracks: GoroutineTrackColumns;
+  kOfRow: Uint32Array;
+  goroutineBase: number;
+  counterBase: number;
+  trackCount: number;
+  stateRowOfTrack: Int32Array;
+  job: SplitFinishJob;
+}
+
+interface FinishLocalHalf {
+  slices: SliceColumns;
+  slicePyramids: Map<number, PyramidLevel[]>;
+  counters: CounterSeries[];
+}
 
 const MARK_ASSIST_RANGE = 'GC mark assist';
 const STW_PREFIX = 'stop-the-world';
@@ -149,11 +172,16 @@ function metricNumber(v: TraceEvent['value']): number {
   return typeof v === 'string' ? Number.NaN : Number(v);
 }
 
-export function createTimelineModel(tables: TraceTables): Analysis<TimelineModel> {
+/** The timeline analysis; its finish may also be split across two threads (finishSplit). */
+export interface TimelineAnalysis extends Analysis<TimelineModel> {
+  finishSplit(runElsewhere: SplitFinishRunner): Promise<TimelineModel>;
+}
+
+export function createTimelineModel(tables: TraceTables): TimelineAnalysis {
   return new TimelineBuilder(tables);
 }
 
-class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
+class TimelineBuilder implements TimelineAnalysis, SliceSink {
   private readonly strings = new StringTable();
   private readonly clock: TraceClock = { startTime: Number.NaN, endTime: Number.NaN };
   private readonly views: TimelineViews;
@@ -529,6 +557,26 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
   // ── finish ───────────────────────────────────────────────────────────────────────────────
 
   finish(): TimelineModel {
+    const plan = this.beginFinish();
+    const split = runSplitFinish(plan.job);
+    return this.endFinish(plan, this.finishLocalHalf(plan), split);
+  }
+
+  /**
+   * finish(), with the state rows and flows ordered by `runElsewhere` (another thread) while
+   * this one lays out the slices: the two halves cost about the same. Below `minSpans` state
+   * spans and flows, both halves run here (a thread's start would cost more than it saves).
+   */
+  async finishSplit(runElsewhere: SplitFinishRunner, minSpans = SPLIT_FINISH_MIN_SPANS): Promise<TimelineModel> {
+    const plan = this.beginFinish();
+    const { states, flows } = plan.job;
+    const split = states.start.length + flows.fromTime.length >= minSpans ? runElsewhere(plan.job) : Promise.resolve(runSplitFinish(plan.job));
+    const local = this.finishLocalHalf(plan);
+    return this.endFinish(plan, local, await split);
+  }
+
+  /** Closes what is open at the trace's end and orders the tracks; the job hands over the state and flow stores. */
+  private beginFinish(): FinishPlan {
     if (Number.isNaN(this.clock.startTime)) this.clock.startTime = this.clock.endTime = 0;
     const end = this.clock.endTime;
     // gen.go Finish: open proc ranges, then open GC ranges, then executing goroutines.
@@ -544,14 +592,40 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     const { goroutineTracks, kOfRow, rowOfK } = this.orderGoroutines();
     const goroutineBase = fixedTracks.length;
     const counterBase = goroutineBase + goroutineTracks.ids.length;
-    const counters: CounterSeries[] = [this.heap.build(counterBase), this.goroutineCounter.build(counterBase + 1), this.threadCounter.build(counterBase + 2)];
-    const trackCount = counterBase + counters.length;
+    const trackCount = counterBase + 3;
+    const stateRowOfTrack = new Int32Array(trackCount).fill(-1);
+    const hasRow = new Uint8Array(g.count);
+    for (let k = 0; k < g.count; k++) {
+      if (g.has(rowOfK[k], HAS_ROW)) {
+        stateRowOfTrack[goroutineBase + k] = k;
+        hasRow[k] = 1;
+      }
+    }
+    const job: SplitFinishJob = {
+      states: this.states.staged(),
+      flows: this.flows.staged(),
+      rowOfK,
+      kOfRow,
+      rowEnd: g.rowEnd.permuted(rowOfK),
+      rowEndStack: g.rowEndStack.permutedNarrowUnsigned(rowOfK),
+      hasRow,
+      goroutineIds: goroutineTracks.ids,
+    };
+    return { fixedTracks, finalOf, goroutineTracks, kOfRow, goroutineBase, counterBase, trackCount, stateRowOfTrack, job };
+  }
 
+  /** What finish builds besides the split-off half: slices and their pyramids, counters. */
+  private finishLocalHalf(plan: FinishPlan): FinishLocalHalf {
+    const { trackCount, finalOf, goroutineBase, counterBase, kOfRow } = plan;
     const slices = this.buildSlices(trackCount, finalOf, goroutineBase, kOfRow);
-    for (const t of fixedTracks) t.lanes = slices.trackLanes[t.id];
-    const { states, stateRowOfTrack } = this.buildStates(trackCount, goroutineBase, kOfRow, rowOfK);
+    for (const t of plan.fixedTracks) t.lanes = slices.trackLanes[t.id];
+    const counters: CounterSeries[] = [this.heap.build(counterBase), this.goroutineCounter.build(counterBase + 1), this.threadCounter.build(counterBase + 2)];
+    return { slices, slicePyramids: slicePyramidLevels(slices, trackCount), counters };
+  }
 
-    const model = new TimelineModel(this.clock.startTime, end, fixedTracks, goroutineTracks, slices, states, stateRowOfTrack, counters, this.flows.build(), {
+  private endFinish(plan: FinishPlan, local: FinishLocalHalf, split: SplitFinishResult): TimelineModel {
+    const goroutineTracks = { ...plan.goroutineTracks, ids: split.goroutineIds };
+    const model = new TimelineModel(this.clock.startTime, this.clock.endTime, plan.fixedTracks, goroutineTracks, local.slices, split.states, plan.stateRowOfTrack, local.counters, split.flows, {
       time: this.sampleTime.trimmed(),
       g: narrowed(this.sampleG.trimmed()),
       p: narrowed(this.sampleP.trimmed()),
@@ -559,7 +633,7 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
       stack: narrowed(this.sampleStack.trimmed()),
     }, this.strings);
     // Zoomed-out tiles read these instead of every span of a busy lane.
-    model.tilePyramids = buildTilePyramids(model);
+    model.tilePyramids = joinedPyramids(local.slicePyramids, split.statePyramids);
     return model;
   }
 
@@ -608,26 +682,6 @@ class TimelineBuilder implements Analysis<TimelineModel>, SliceSink {
     const goroutineTrack = new Uint32Array(rows.length);
     for (let i = 0; i < rows.length; i++) goroutineTrack[i] = goroutineBase + kOfRow[rows.data[i]];
     return buildSliceColumns({ trackCount, fixed, goroutine: this.goroutineSlices, goroutineTrack, kOfRow });
-  }
-
-  /** State rows in goroutine-track order (row k is goroutine track k). */
-  private buildStates(trackCount: number, goroutineBase: number, kOfRow: Uint32Array, rowOfK: Uint32Array): { states: StateColumns; stateRowOfTrack: Int32Array } {
-    const g = this.g;
-    const stateRowOfTrack = new Int32Array(trackCount).fill(-1);
-    for (let k = 0; k < g.count; k++) if (g.has(rowOfK[k], HAS_ROW)) stateRowOfTrack[goroutineBase + k] = k;
-    const rows = this.states.build(rowOfK, kOfRow);
-    return {
-      states: {
-        start: rows.start,
-        state: rows.state,
-        reason: rows.reason,
-        stack: rows.stack,
-        rowOffset: rows.rowOffset,
-        rowEnd: g.rowEnd.permuted(rowOfK),
-        rowEndStack: g.rowEndStack.permutedNarrowUnsigned(rowOfK),
-      },
-      stateRowOfTrack,
-    };
   }
 }
 

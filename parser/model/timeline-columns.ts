@@ -429,6 +429,26 @@ export class GrowableColumn<T extends TypedArray> {
   }
 }
 
+/** A ChunkedColumn's values as plain data (structured-cloneable; transfer the chunks' buffers). */
+export interface ChunkedParts<T extends TypedArray> {
+  chunks: T[];
+  length: number;
+}
+
+/** A NarrowChunkedColumn's values as plain data; `level` is each chunk's place in WIDENING. */
+export interface NarrowChunkedParts {
+  chunks: IntColumn[];
+  level: number[];
+  length: number;
+}
+
+/** The distinct buffers under some typed arrays: a transfer list (which must not repeat one). */
+export function buffersOf(arrays: Iterable<ArrayBufferView>): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const a of arrays) if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) buffers.add(a.buffer);
+  return [...buffers];
+}
+
 const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
@@ -517,6 +537,19 @@ export class ChunkedColumn<T extends TypedArray> {
     const out = new this.ctor(length);
     moveBlocksInto(out as IntColumn, this.chunks, moves);
     return out;
+  }
+
+  /** The values as plain data, to rebuild the column on another thread (fromParts). */
+  parts(): ChunkedParts<T> {
+    return { chunks: this.chunks, length: this.length };
+  }
+
+  /** A column holding `parts` (from parts(), after they crossed threads), for reading. */
+  static fromParts<T extends TypedArray>(ctor: TypedArrayConstructor<T>, parts: ChunkedParts<T>): ChunkedColumn<T> {
+    const column = new ChunkedColumn(ctor);
+    column.chunks = parts.chunks;
+    column.length = parts.length;
+    return column;
   }
 
   /** Drops the storage (after finish() has copied it out). */
@@ -651,6 +684,20 @@ export class NarrowChunkedColumn {
     const order = new Uint32Array(this.length);
     for (let i = 0; i < order.length; i++) order[i] = i;
     return this.permutedNarrow(order);
+  }
+
+  /** The values as plain data, to rebuild the column on another thread (fromParts). */
+  parts(): NarrowChunkedParts {
+    return { chunks: this.chunks, level: this.level, length: this.length };
+  }
+
+  /** A column holding `parts` (from parts(), after they crossed threads), for reading. */
+  static fromParts(parts: NarrowChunkedParts): NarrowChunkedColumn {
+    const column = new NarrowChunkedColumn();
+    column.chunks = parts.chunks;
+    column.level = parts.level;
+    column.length = parts.length;
+    return column;
   }
 
   release(): void {

@@ -4,7 +4,10 @@
 // cause was replaced), and their targets are appended in that order when the goroutines start
 // (one random write per flow, not one per target column).
 
-import { chunkedF64, chunkedU32, narrowChunked, RecordCursor, type NarrowChunkedColumn } from './timeline-columns.ts';
+import {
+  buffersOf, ChunkedColumn, chunkedF64, chunkedU32, NarrowChunkedColumn, narrowChunked, RecordCursor,
+  type ChunkedParts, type NarrowChunkedParts,
+} from './timeline-columns.ts';
 import { sortIndicesByKeys } from './timeline-sort.ts';
 import type { FlowColumns } from './timeline.ts';
 import { GoState, type TraceEvent } from './event.ts';
@@ -61,34 +64,93 @@ export class FlowStore {
    * columns. Releases the store.
    */
   build(): FlowColumns {
+    return buildFlowColumns(this.staged());
+  }
+
+  /** What the pass recorded, for buildFlowColumns. The store takes no more. */
+  staged(): StagedFlows {
     this.cursor.seal();
     this.toCursor.seal();
-    const slots = this.fromTime.length;
-    const from = this.fromTime.trimmed();
-    this.fromTime.release();
-    const started = this.started.trimmed();
-    this.started.release();
-    const order = new Uint32Array(this.startedCount);
-    let n = 0;
-    for (let i = 0; i < slots; i++) if (started[i] !== 0) order[n++] = i;
-    sortIndicesByKeys(order, from, started);
-    const selected = n < slots;
-    // The targets hold exactly the started flows: every one is selected.
-    const targetOrder = new Uint32Array(n);
-    for (let i = 0; i < n; i++) targetOrder[i] = started[order[i]] - 1;
     return {
-      name: take(this.name, (c) => c.permutedNarrow(order, selected)),
-      fromTime: permute(from, order),
-      toTime: take(this.toTime, (c) => c.permuted(targetOrder)),
-      fromG: take(this.fromG, (c) => c.permutedNarrow(order, selected)),
-      fromP: take(this.fromP, (c) => c.permutedNarrow(order, selected)),
-      fromM: take(this.fromM, (c) => c.permutedNarrow(order, selected)),
-      toG: take(this.toG, (c) => c.permutedNarrow(targetOrder)),
-      toP: take(this.toP, (c) => c.permutedNarrow(targetOrder)),
-      toM: take(this.toM, (c) => c.permutedNarrow(targetOrder)),
-      fromStack: take(this.fromStack, (c) => c.permutedNarrow(order, selected)),
+      name: this.name, fromTime: this.fromTime, fromG: this.fromG, fromP: this.fromP, fromM: this.fromM, fromStack: this.fromStack,
+      started: this.started, startedCount: this.startedCount,
+      toTime: this.toTime, toG: this.toG, toP: this.toP, toM: this.toM,
     };
   }
+}
+
+/** The pass's flows: causes by slot, `started` numbering those whose target started, targets in start order. */
+export interface StagedFlows {
+  name: NarrowChunkedColumn;
+  fromTime: ChunkedColumn<Float64Array>;
+  fromG: NarrowChunkedColumn;
+  fromP: NarrowChunkedColumn;
+  fromM: NarrowChunkedColumn;
+  fromStack: NarrowChunkedColumn;
+  started: ChunkedColumn<Uint32Array>;
+  startedCount: number;
+  toTime: ChunkedColumn<Float64Array>;
+  toG: NarrowChunkedColumn;
+  toP: NarrowChunkedColumn;
+  toM: NarrowChunkedColumn;
+}
+
+/** See FlowStore.build. Releases the staged columns as it goes. */
+export function buildFlowColumns(staged: StagedFlows): FlowColumns {
+  const slots = staged.fromTime.length;
+  const from = staged.fromTime.trimmed();
+  staged.fromTime.release();
+  const started = staged.started.trimmed();
+  staged.started.release();
+  const order = new Uint32Array(staged.startedCount);
+  let n = 0;
+  for (let i = 0; i < slots; i++) if (started[i] !== 0) order[n++] = i;
+  sortIndicesByKeys(order, from, started);
+  const selected = n < slots;
+  // The targets hold exactly the started flows: every one is selected.
+  const targetOrder = new Uint32Array(n);
+  for (let i = 0; i < n; i++) targetOrder[i] = started[order[i]] - 1;
+  return {
+    name: take(staged.name, (c) => c.permutedNarrow(order, selected)),
+    fromTime: permute(from, order),
+    toTime: take(staged.toTime, (c) => c.permuted(targetOrder)),
+    fromG: take(staged.fromG, (c) => c.permutedNarrow(order, selected)),
+    fromP: take(staged.fromP, (c) => c.permutedNarrow(order, selected)),
+    fromM: take(staged.fromM, (c) => c.permutedNarrow(order, selected)),
+    toG: take(staged.toG, (c) => c.permutedNarrow(targetOrder)),
+    toP: take(staged.toP, (c) => c.permutedNarrow(targetOrder)),
+    toM: take(staged.toM, (c) => c.permutedNarrow(targetOrder)),
+    fromStack: take(staged.fromStack, (c) => c.permutedNarrow(order, selected)),
+  };
+}
+
+const NARROW_FLOW_COLUMNS = ['name', 'fromG', 'fromP', 'fromM', 'fromStack', 'toG', 'toP', 'toM'] as const;
+const F64_FLOW_COLUMNS = ['fromTime', 'toTime'] as const;
+
+/** Staged flows as plain data for another thread, and the buffers to transfer (the sender loses them). */
+export function packStagedFlows(staged: StagedFlows): { packed: PackedStagedFlows; transfer: ArrayBuffer[] } {
+  const packed = { startedCount: staged.startedCount, started: staged.started.parts() } as PackedStagedFlows;
+  for (const k of NARROW_FLOW_COLUMNS) packed[k] = staged[k].parts();
+  for (const k of F64_FLOW_COLUMNS) packed[k] = staged[k].parts();
+  const chunks: ArrayBufferView[] = [...packed.started.chunks];
+  for (const k of [...NARROW_FLOW_COLUMNS, ...F64_FLOW_COLUMNS]) chunks.push(...packed[k].chunks);
+  return { packed, transfer: buffersOf(chunks) };
+}
+
+export function unpackStagedFlows(p: PackedStagedFlows): StagedFlows {
+  const staged = { startedCount: p.startedCount, started: ChunkedColumn.fromParts(Uint32Array, p.started) } as StagedFlows;
+  for (const k of NARROW_FLOW_COLUMNS) staged[k] = NarrowChunkedColumn.fromParts(p[k]);
+  for (const k of F64_FLOW_COLUMNS) staged[k] = ChunkedColumn.fromParts(Float64Array, p[k]);
+  return staged;
+}
+
+export type PackedStagedFlows = { startedCount: number; started: ChunkedParts<Uint32Array> }
+  & { [K in (typeof NARROW_FLOW_COLUMNS)[number]]: NarrowChunkedParts }
+  & { [K in (typeof F64_FLOW_COLUMNS)[number]]: ChunkedParts<Float64Array> };
+
+/** The buffers under finished flow columns (to transfer them). */
+export function flowColumnsBuffers(flows: FlowColumns): ArrayBuffer[] {
+  return buffersOf(Object.values(flows) as ArrayBufferView[]);
 }
 
 /** Stores `value` at offset `o` of the column's current chunk, widening it if needed. */

@@ -6,7 +6,10 @@
 // blocks, not spans, and reads each block sequentially.
 
 import { resized } from './typed-arrays.ts';
-import { chunkedF64, chunkedU8, narrowChunked, RecordCursor, u32, u8, type BlockMoves, type IntColumn } from './timeline-columns.ts';
+import {
+  buffersOf, ChunkedColumn, chunkedF64, chunkedU8, NarrowChunkedColumn, narrowChunked, RecordCursor, u32, u8,
+  type BlockMoves, type ChunkedParts, type IntColumn, type NarrowChunkedParts,
+} from './timeline-columns.ts';
 import { GoroutineRecords, STATE_SLOT } from './timeline-goroutines.ts';
 
 /** Spans a live goroutine stages before they move to the columns as one block. */
@@ -119,36 +122,104 @@ export class StateRowsBuilder {
    * each row's spans in the order they were pushed. Releases the builder's storage.
    */
   build(rowOfK: Uint32Array, kOfRow: Uint32Array): StateRows {
+    return buildStateRows(this.staged(), rowOfK, kOfRow);
+  }
+
+  /** Every span moved out of staging, as the blocks buildStateRows orders. The builder takes no more. */
+  staged(): StagedStateRows {
     for (let row = 0; row < this.records.count; row++) if (this.records.data[GoroutineRecords.at(row, STATE_SLOT)] !== 0) this.close(row);
     this.cursor.seal();
-    const rows = rowOfK.length;
-    const rowOffset = new Uint32Array(rows + 1);
-    for (let k = 0; k < rows; k++) {
-      const row = rowOfK[k];
-      rowOffset[k + 1] = rowOffset[k] + (row < this.rowSpans.length ? this.rowSpans.data[row] : 0);
-    }
-    // Each block's place: blocks by k, stably (a row's blocks stay in push order).
-    const blocks = this.blockRow.length;
-    const next = rowOffset.slice(0, rows);
-    const dest = new Uint32Array(blocks);
-    for (let b = 0; b < blocks; b++) {
-      const k = kOfRow[this.blockRow.data[b]];
-      dest[b] = next[k];
-      next[k] += this.blockLength.data[b];
-    }
-    const moves: BlockMoves = { source: this.blockStart.data, length: this.blockLength.data, dest, count: blocks };
-    const spans = this.cursor.length;
-    const take = <C extends { release(): void }, R>(column: C, build: (c: C) => R): R => {
-      const out = build(column);
-      column.release();
-      return out;
-    };
     return {
-      start: take(this.start, (c) => c.movedBlocks(moves, spans)),
-      state: take(this.state, (c) => c.movedBlocks(moves, spans)),
-      reason: take(this.reason, (c) => c.movedBlocksNarrow(moves, spans)),
-      stack: take(this.stack, (c) => c.movedBlocksNarrow(moves, spans)),
-      rowOffset,
+      start: this.start,
+      state: this.state,
+      reason: this.reason,
+      stack: this.stack,
+      blockRow: this.blockRow.data,
+      blockStart: this.blockStart.data,
+      blockLength: this.blockLength.data,
+      blocks: this.blockRow.length,
+      rowSpans: this.rowSpans.data,
     };
   }
+}
+
+/** The pass's state spans: blocks of consecutive spans of one row, in the order they were moved. */
+export interface StagedStateRows {
+  start: ChunkedColumn<Float64Array>;
+  state: ChunkedColumn<Uint8Array>;
+  reason: NarrowChunkedColumn;
+  stack: NarrowChunkedColumn;
+  /** Block b: spans [blockStart[b], blockStart[b] + blockLength[b]) of row blockRow[b], b < blocks. */
+  blockRow: Uint32Array;
+  blockStart: Uint32Array;
+  blockLength: Uint8Array;
+  blocks: number;
+  /** Spans per row (rows past its end have none). */
+  rowSpans: Uint32Array;
+}
+
+/** See StateRowsBuilder.build. Releases the staged columns as it goes. */
+export function buildStateRows(staged: StagedStateRows, rowOfK: Uint32Array, kOfRow: Uint32Array): StateRows {
+  const { blockRow, blockLength, rowSpans, blocks } = staged;
+  const rows = rowOfK.length;
+  const rowOffset = new Uint32Array(rows + 1);
+  for (let k = 0; k < rows; k++) {
+    const row = rowOfK[k];
+    rowOffset[k + 1] = rowOffset[k] + (row < rowSpans.length ? rowSpans[row] : 0);
+  }
+  // Each block's place: blocks by k, stably (a row's blocks stay in push order).
+  const next = rowOffset.slice(0, rows);
+  const dest = new Uint32Array(blocks);
+  for (let b = 0; b < blocks; b++) {
+    const k = kOfRow[blockRow[b]];
+    dest[b] = next[k];
+    next[k] += blockLength[b];
+  }
+  const moves: BlockMoves = { source: staged.blockStart, length: blockLength, dest, count: blocks };
+  const spans = staged.start.length;
+  const take = <C extends { release(): void }, R>(column: C, build: (c: C) => R): R => {
+    const out = build(column);
+    column.release();
+    return out;
+  };
+  return {
+    start: take(staged.start, (c) => c.movedBlocks(moves, spans)),
+    state: take(staged.state, (c) => c.movedBlocks(moves, spans)),
+    reason: take(staged.reason, (c) => c.movedBlocksNarrow(moves, spans)),
+    stack: take(staged.stack, (c) => c.movedBlocksNarrow(moves, spans)),
+    rowOffset,
+  };
+}
+
+/** Staged state rows as plain data for another thread, and the buffers to transfer (the sender loses them). */
+export function packStagedStateRows(staged: StagedStateRows): { packed: PackedStagedStateRows; transfer: ArrayBuffer[] } {
+  const packed: PackedStagedStateRows = {
+    ...staged,
+    start: staged.start.parts(),
+    state: staged.state.parts(),
+    reason: staged.reason.parts(),
+    stack: staged.stack.parts(),
+  };
+  const arrays = [
+    ...packed.start.chunks, ...packed.state.chunks, ...packed.reason.chunks, ...packed.stack.chunks,
+    packed.blockRow, packed.blockStart, packed.blockLength, packed.rowSpans,
+  ];
+  return { packed, transfer: buffersOf(arrays) };
+}
+
+export function unpackStagedStateRows(p: PackedStagedStateRows): StagedStateRows {
+  return {
+    ...p,
+    start: ChunkedColumn.fromParts(Float64Array, p.start),
+    state: ChunkedColumn.fromParts(Uint8Array, p.state),
+    reason: NarrowChunkedColumn.fromParts(p.reason),
+    stack: NarrowChunkedColumn.fromParts(p.stack),
+  };
+}
+
+export interface PackedStagedStateRows extends Omit<StagedStateRows, 'start' | 'state' | 'reason' | 'stack'> {
+  start: ChunkedParts<Float64Array>;
+  state: ChunkedParts<Uint8Array>;
+  reason: NarrowChunkedParts;
+  stack: NarrowChunkedParts;
 }

@@ -90,6 +90,12 @@ function runCompanion(input: CompanionInput): void {
     parent.postMessage({ type: 'failed', message: err instanceof Error ? err.message : String(err) } satisfies CompanionMessage);
     input.port.close();
   };
+  const finishAndPost = async () => {
+    const finishOnWorker = kind.finishOnWorker as ((a: Analysis<unknown>) => Promise<unknown>) | undefined;
+    const result = finishOnWorker ? await finishOnWorker(analysis) : analysis.finish();
+    const { packed, transfer } = (kind.pack as (r: unknown) => { packed: unknown; transfer: ArrayBuffer[] })(result);
+    parent.postMessage({ type: 'result', packed } satisfies CompanionMessage, transfer);
+  };
   input.port.on('message', (message: WorkerMessage) => {
     try {
       switch (message.type) {
@@ -105,9 +111,8 @@ function runCompanion(input: CompanionInput): void {
           // 'end': no more records for this analysis (the decode worker's companionByteLimit);
           // every block sent before is read, so the ring may be reused without waiting for us.
           if (message.type === 'end') releaseReader(counters, input.index);
-          const { packed, transfer } = (kind.pack as (r: unknown) => { packed: unknown; transfer: ArrayBuffer[] })(analysis.finish());
-          parent.postMessage({ type: 'result', packed } satisfies CompanionMessage, transfer);
           input.port.close();
+          void finishAndPost().catch(fail);
           break;
         }
         case 'crash':

@@ -7,7 +7,8 @@
 import type { Analysis } from '../analysis/analysis.ts';
 import type { TraceEvent } from '../model/event.ts';
 import type { TraceTables } from '../model/tables.ts';
-import { createTimelineModel } from '../model/timeline-builder.ts';
+import { createTimelineModel, type TimelineAnalysis } from '../model/timeline-builder.ts';
+import { runSplitFinishOnWorker } from './finish-helper.ts';
 import type { TimelineModel } from '../model/timeline.ts';
 import { packTimelineModel, unpackTimelineModel, type PackedTimelineModel } from '../model/timeline-transfer.ts';
 
@@ -16,12 +17,15 @@ export interface OffThreadAnalysis<Result, Packed> {
   create(tables: TraceTables): Analysis<Result>;
   pack(result: Result): { packed: Packed; transfer: ArrayBuffer[] };
   unpack(packed: Packed): Result;
+  /** A finish that may use another thread, for a worker that has nothing else to do meanwhile. */
+  finishOnWorker?(analysis: Analysis<Result>): Promise<Result>;
 }
 
 const timeline: OffThreadAnalysis<TimelineModel, PackedTimelineModel> = {
   create: createTimelineModel,
   pack: packTimelineModel,
   unpack: unpackTimelineModel,
+  finishOnWorker: (analysis) => (analysis as TimelineAnalysis).finishSplit(runSplitFinishOnWorker),
 };
 
 /** The analyses that can run off the main thread, by name. */

@@ -2,7 +2,6 @@
 // worker and moved to the main thread, the timeline model must be the very model built inline —
 // every column, string, counter point and tile-pyramid level — and it must answer like one.
 
-import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,24 +10,7 @@ import type { TimelineModel } from '../../parser/model/timeline.ts';
 import { createTimelineModel } from '../../parser/model/timeline-builder.ts';
 import { EventKind } from '../../parser/model/event.ts';
 import { fixturesDir, listFixtures, readHeaderVersion } from '../helpers/fixtures.ts';
-
-/** A digest of everything the model holds, typed arrays by value (a narrowed type may differ). */
-function digest(model: TimelineModel): Record<string, string> {
-  const hash = (value: unknown) => createHash('sha256').update(JSON.stringify(value, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v instanceof Map ? [...v] : v))).digest('hex');
-  const pyramids = model.tilePyramids as unknown as { levels: Map<number, unknown> } | null;
-  return {
-    span: hash([model.startTime, model.endTime, model.trackCount, model.goroutineTrackBase, model.counterTrackBase]),
-    tracks: hash(model.tracks),
-    slices: hash(model.slices),
-    states: hash(model.states),
-    stateRowOfTrack: hash(model.stateRowOfTrack),
-    flows: hash(model.flows),
-    samples: hash(model.samples),
-    strings: hash(model.strings.strings),
-    counters: hash(model.counters.map((c) => [c.id, c.name, c.series, c.length, c.time, c.values, c.pixels(model.startTime, model.endTime, 1000)])),
-    pyramids: hash(pyramids?.levels ?? null),
-  };
-}
+import { timelineDigest as digest } from '../helpers/timeline-digest.ts';
 
 async function build(path: string, worker: boolean) {
   const tables = new TraceTables();

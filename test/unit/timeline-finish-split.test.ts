@@ -1,0 +1,51 @@
+// The timeline's finish split across two threads (model/timeline-finish-split.ts,
+// worker/finish-helper.ts): the state rows, flows and state-row pyramids built on a helper
+// worker must make the very model finish() builds on one thread.
+
+import { describe, expect, it } from 'vitest';
+import { parseTraceFile, TraceTables } from '../../parser/index.ts';
+import { createTimelineModel, type TimelineAnalysis } from '../../parser/model/timeline-builder.ts';
+import { runSplitFinishOnWorker } from '../../parser/worker/finish-helper.ts';
+import { listFixtures } from '../helpers/fixtures.ts';
+import { timelineDigest } from '../helpers/timeline-digest.ts';
+
+async function builtTimeline(path: string): Promise<TimelineAnalysis> {
+  const tables = new TraceTables();
+  const timeline = createTimelineModel(tables);
+  await parseTraceFile(path, { worker: false, tables, onEvent: (ev) => timeline.handleEvent(ev) });
+  return timeline;
+}
+
+const cases = [
+  ...listFixtures({ version: '1.27', format: 'v2' }),
+  ...listFixtures({ scenario: ['gc', 'annotations'], version: ['1.21', '1.22', '1.25'] }),
+].filter((f) => !f.tracePath.includes('/cgo'));
+
+describe('timeline finish split across threads', () => {
+  it('has cases, some with busy state rows', () => {
+    expect(cases.length).toBeGreaterThan(10);
+  });
+
+  it.each(cases.map((f) => [f.id, f.tracePath]))('%s: the model equals the one-thread finish', async (_id, path) => {
+    const oneThread = (await builtTimeline(path)).finish();
+    // minSpans 0: every trace's half goes to the helper worker, however small.
+    const split = await (await builtTimeline(path)).finishSplit(runSplitFinishOnWorker, 0);
+    expect(split.states.start.length).toBe(oneThread.states.start.length);
+    expect(timelineDigest(split)).toEqual(timelineDigest(oneThread));
+  }, 60_000);
+
+  it('moves busy state rows\u2019 pyramids back with the rest (go1.25/gc has both kinds)', async () => {
+    const gc = cases.find((f) => f.id === 'go1.25/gc')!;
+    const model = await (await builtTimeline(gc.tracePath)).finishSplit(runSplitFinishOnWorker, 0);
+    const keys = [...(model.tilePyramids as unknown as { levels: Map<number, unknown> }).levels.keys()];
+    // Slice lanes have keys ≥ 0, state rows negative ones; each must still find its levels.
+    expect(keys.filter((k) => k >= 0).length).toBeGreaterThan(0);
+    expect(keys.filter((k) => k < 0).length).toBeGreaterThan(0);
+    for (const key of keys) expect(model.tilePyramids!.level(key, Number.MAX_VALUE)).toBeDefined();
+  });
+
+  it('fails with the helper\u2019s error when the other half fails', async () => {
+    const timeline = await builtTimeline(cases[0].tracePath);
+    await expect(timeline.finishSplit(() => Promise.reject(new Error('timeline finish: helper gone')), 0)).rejects.toThrow('helper gone');
+  });
+});

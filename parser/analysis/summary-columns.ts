@@ -149,6 +149,21 @@ export class DurationRows {
     }
   }
 
+  /**
+   * setRow for a row never set since ensureRows added it (its codes are all 0 and it has no
+   * overflow): stores without reading, so fresh pages fault once, on the write.
+   */
+  setNewRow(row: number, values: Float64Array): void {
+    const width = this.width;
+    const codes = this.chunks[row >>> ROW_CHUNK_BITS];
+    const at = (row & ROW_CHUNK_MASK) * width;
+    for (let c = 0; c < width; c++) {
+      const value = values[c];
+      if (value >>> 0 === value && value < INLINE_LIMIT) codes[at + c] = value;
+      else this.setOther(row * width + c, codes, at + c, value);
+    }
+  }
+
   private setOther(index: number, codes: Uint32Array, at: number, value: number): void {
     if (Number.isNaN(value)) codes[at] = UNSET_CODE;
     else {

@@ -5,7 +5,7 @@
 // Go marks "unset" times with 0 because its timestamps are absolute and never 0; ours may be 0
 // (relative to the trace start), so unset times here are NO_TIME and presence is explicit.
 
-import { resized } from '../model/typed-arrays.ts';
+import { grownCapacity, resized } from '../model/typed-arrays.ts';
 import {
   EventKind, GoState, NoGoroutine, NoProc, NoStack, NoTask, ProcState, ResourceKind,
   type GoID, type Nanoseconds, type ProcID, type StackID, type TaskID, type TraceEvent,
@@ -58,6 +58,12 @@ interface RegionState {
 class GoroutineRows {
   /** Rows created (Go's newGoroutine), of the index's rows. */
   private createdRows = 0;
+  /**
+   * Rows above this have never been created, so their slotOf, frame and duration values are
+   * still the zeros of fresh memory: they are written without being read first (a read of an
+   * untouched page maps the zero page, and the write after it faults a second time).
+   */
+  private highestCreated = -1;
   // Settled columns, by row (the live slot, when there is one, holds newer values of
   // frame, startOffset and the four running totals).
   /** Root frame + 1 of the stack that named the goroutine (0: unnamed). */
@@ -106,10 +112,13 @@ class GoroutineRows {
 
   /** Go's newGoroutine: a fresh summary for the index's `row` (replacing any earlier one). It has a live slot. */
   create(row: number, creationTime: Nanoseconds): void {
-    if (row >= this.frame.length) this.growRows(row + 1);
-    if (this.slotOf[row] === 0) {
+    if (row >= this.slotOf.length) this.growRows(row + 1);
+    // Rows are mostly created in the index's order, each once: then the row is fresh.
+    const fresh = row > this.highestCreated;
+    if (fresh || this.slotOf[row] === 0) {
       this.createdRows++;
       this.durations.ensureRows(row + 1);
+      if (fresh) this.highestCreated = row;
     } else {
       this.dropSlot(row);
       this.blockTimeByReason.clear(row);
@@ -138,11 +147,13 @@ class GoroutineRows {
     live[base + REASON] = 0;
     live[base + FRAME] = 0;
     live[base + NAMED] = 0;
+    live[base + FRESH] = fresh ? 1 : 0;
     this.slotOf[row] = s + 2;
   }
 
   private growRows(rows: number): void {
-    let capacity = Math.max(1024, this.frame.length * 2);
+    // Steep growth for big tables (see grownCapacity): each copy faults in fresh pages.
+    let capacity = Math.max(1024, grownCapacity(this.slotOf.length, Float64Array.BYTES_PER_ELEMENT));
     while (capacity < rows) capacity *= 2;
     this.frame = resized(this.frame, capacity);
     this.creationTime = resized(this.creationTime, capacity);
@@ -180,6 +191,7 @@ class GoroutineRows {
     this.live[base + REASON] = 0;
     this.live[base + FRAME] = frame;
     this.live[base + NAMED] = frame !== 0 && this.tables.frameFunc[frame - 1] !== '' ? 1 : 0;
+    this.live[base + FRESH] = 0;
     this.slotOf[row] = s + 2;
     return s;
   }
@@ -208,7 +220,9 @@ class GoroutineRows {
     settled[D.schedWaitTime] = live[base + SCHED_WAIT];
     settled[D.syscallTime] = live[base + SYSCALL];
     settled[D.syscallBlockTime] = live[base + SYSCALL_BLOCK];
-    this.durations.setRow(row, settled);
+    // A row settled for the first time holds nothing to replace: it is written, not read.
+    if (live[base + FRESH] !== 0) this.durations.setNewRow(row, settled);
+    else this.durations.setRow(row, settled);
     this.frame[row] = live[base + FRAME];
     this.dropSlot(row);
   }
@@ -323,6 +337,7 @@ class GoroutineRows {
     const finalStats = active && active.length > 0 && !isSystemGoroutine(this.name(row)) ? this.snapshot(row, lastTs) : null;
     const slot = this.slotOf[row];
     if (slot < 2) {
+      // Settled earlier (its slot was freed), so never fresh here.
       const d = this.durations;
       if (trigger) d.set(row, D.endOffset, trigger.time - this.creationTime[row]);
       if (d.get(row, D.totalTime) === 0) d.set(row, D.totalTime, lastTs - this.creationTime[row]);
@@ -432,7 +447,9 @@ const REASON = 12;
 const FRAME = 13;
 /** 1 when FRAME names the goroutine (a non-empty function name). */
 const NAMED = 14;
-/** 16, not 15: a slot then spans exactly two cache lines. */
+/** 1 when the row's settled columns have never been written (see highestCreated). */
+const FRESH = 15;
+/** A slot spans exactly two cache lines. */
 const LIVE_FIELDS = 16;
 
 // The summarizer's clock fields.

@@ -174,7 +174,8 @@ function metricNumber(v: TraceEvent['value']): number {
 
 /** The timeline analysis; its finish may also be split across two threads (finishSplit). */
 export interface TimelineAnalysis extends Analysis<TimelineModel> {
-  finishSplit(runElsewhere: SplitFinishRunner): Promise<TimelineModel>;
+  /** finish(), with half of it run by `runElsewhere` once there are `minSpans` state spans and flows (default: ~1 M). */
+  finishSplit(runElsewhere: SplitFinishRunner, minSpans?: number): Promise<TimelineModel>;
 }
 
 export function createTimelineModel(tables: TraceTables): TimelineAnalysis {

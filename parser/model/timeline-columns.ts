@@ -356,14 +356,20 @@ function selectedRange(chunks: Chunks, plan: GatherPlan): ValueRange {
  * chunked[order[i]] at i, in the narrowest array type that holds the chunked columns' values
  * (`selectedOnly`: only the values `order` selects, when it leaves some out).
  */
-function gatherNarrow(chunks: Chunks, length: number, order: Uint32Array, selectedOnly = false): IntColumn {
-  const plan = new GatherPlan(order);
+function gatherNarrow(chunks: Chunks, length: number, by: Uint32Array | GatherPlan, selectedOnly = false): IntColumn {
+  const plan = planOf(by);
+  const order = plan.order;
   let range: ValueRange = { min: 0, max: 0, integer: true };
   if (selectedOnly) range = selectedRange(chunks, plan);
   else for (let c = 0; c < chunks.length; c++) widenRange(range, chunks[c], Math.min(CHUNK, length - c * CHUNK));
   const out = new (typeFor(range))(order.length);
   gatherInto(out, chunks, plan);
   return out;
+}
+
+/** A plan for `by` (made once for the several columns gathered by one order). */
+function planOf(by: Uint32Array | GatherPlan): GatherPlan {
+  return by instanceof GatherPlan ? by : new GatherPlan(by);
 }
 
 function narrowestType(data: ArrayLike<number>, length: number): IntColumnConstructor {
@@ -515,16 +521,17 @@ export class ChunkedColumn<T extends TypedArray> {
     }
   }
 
-  /** A new exact-length array holding value order[i] at i. */
-  permuted(order: Uint32Array): T {
-    const out = new this.ctor(order.length);
-    gatherInto(out as IntColumn, this.chunks, new GatherPlan(order));
+  /** A new exact-length array holding value order[i] at i (`by`: the order, or a plan of it). */
+  permuted(by: Uint32Array | GatherPlan): T {
+    const plan = planOf(by);
+    const out = new this.ctor(plan.order.length);
+    gatherInto(out as IntColumn, this.chunks, plan);
     return out;
   }
 
   /** Like permuted(), in the narrowest array type that holds the values (see narrowed()). */
-  permutedNarrow(order: Uint32Array, selectedOnly = false): IntColumn {
-    return gatherNarrow(this.chunks, this.length, order, selectedOnly);
+  permutedNarrow(by: Uint32Array | GatherPlan, selectedOnly = false): IntColumn {
+    return gatherNarrow(this.chunks, this.length, by, selectedOnly);
   }
 
   /** out[at + i] = value plan.order[i]. */
@@ -651,9 +658,9 @@ export class NarrowChunkedColumn {
     return this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
   }
 
-  /** value order[i] at i, in the narrowest array type that holds the values (see narrowed()). */
-  permutedNarrow(order: Uint32Array, selectedOnly = false): IntColumn {
-    return gatherNarrow(this.chunks, this.length, order, selectedOnly);
+  /** value order[i] at i, in the narrowest array type that holds the values (see narrowed()); `by`: the order, or a plan of it. */
+  permutedNarrow(by: Uint32Array | GatherPlan, selectedOnly = false): IntColumn {
+    return gatherNarrow(this.chunks, this.length, by, selectedOnly);
   }
 
   /** out[at + i] = value plan.order[i] (out chosen by an IntRange this column was added to). */

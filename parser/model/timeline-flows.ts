@@ -5,7 +5,7 @@
 // (one random write per flow, not one per target column).
 
 import {
-  buffersOf, ChunkedColumn, chunkedF64, chunkedU32, NarrowChunkedColumn, narrowChunked, RecordCursor,
+  buffersOf, ChunkedColumn, chunkedF64, chunkedU32, GatherPlan, NarrowChunkedColumn, narrowChunked, RecordCursor,
   type ChunkedParts, type NarrowChunkedParts,
 } from './timeline-columns.ts';
 import { sortIndicesByKeys } from './timeline-sort.ts';
@@ -110,17 +110,20 @@ export function buildFlowColumns(staged: StagedFlows): FlowColumns {
   // The targets hold exactly the started flows: every one is selected.
   const targetOrder = new Uint32Array(n);
   for (let i = 0; i < n; i++) targetOrder[i] = started[order[i]] - 1;
+  // One plan per order for its several columns (finding an order's runs costs as much as a gather).
+  const sources = new GatherPlan(order);
+  const targets = new GatherPlan(targetOrder);
   return {
-    name: take(staged.name, (c) => c.permutedNarrow(order, selected)),
+    name: take(staged.name, (c) => c.permutedNarrow(sources, selected)),
     fromTime: permute(from, order),
-    toTime: take(staged.toTime, (c) => c.permuted(targetOrder)),
-    fromG: take(staged.fromG, (c) => c.permutedNarrow(order, selected)),
-    fromP: take(staged.fromP, (c) => c.permutedNarrow(order, selected)),
-    fromM: take(staged.fromM, (c) => c.permutedNarrow(order, selected)),
-    toG: take(staged.toG, (c) => c.permutedNarrow(targetOrder)),
-    toP: take(staged.toP, (c) => c.permutedNarrow(targetOrder)),
-    toM: take(staged.toM, (c) => c.permutedNarrow(targetOrder)),
-    fromStack: take(staged.fromStack, (c) => c.permutedNarrow(order, selected)),
+    toTime: take(staged.toTime, (c) => c.permuted(targets)),
+    fromG: take(staged.fromG, (c) => c.permutedNarrow(sources, selected)),
+    fromP: take(staged.fromP, (c) => c.permutedNarrow(sources, selected)),
+    fromM: take(staged.fromM, (c) => c.permutedNarrow(sources, selected)),
+    toG: take(staged.toG, (c) => c.permutedNarrow(targets)),
+    toP: take(staged.toP, (c) => c.permutedNarrow(targets)),
+    toM: take(staged.toM, (c) => c.permutedNarrow(targets)),
+    fromStack: take(staged.fromStack, (c) => c.permutedNarrow(sources, selected)),
   };
 }
 

@@ -28,6 +28,8 @@ interface CompanionInput {
   consumed: SharedArrayBuffer;
   index: number;
   port: MessagePort;
+  /** Whether the analysis may use one more thread to finish (OffThreadAnalysis.finishOnWorker). */
+  splitFinish: boolean;
 }
 
 type CompanionMessage = { type: 'result'; packed: unknown } | { type: 'failed'; message: string };
@@ -41,10 +43,13 @@ export interface CompanionHandle {
   stop(): void;
 }
 
-/** Starts the companion for analysis `name`, reading the ring as reader `index`. */
-export function startCompanion(name: OffThreadName, header: TraceHeader, ring: SharedArrayBuffer, consumed: SharedArrayBuffer, index: number): CompanionHandle {
+/**
+ * Starts the companion for analysis `name`, reading the ring as reader `index`; `splitFinish`:
+ * whether its finish may use one more thread (when the other threads are done by then).
+ */
+export function startCompanion(name: OffThreadName, header: TraceHeader, ring: SharedArrayBuffer, consumed: SharedArrayBuffer, index: number, splitFinish: boolean): CompanionHandle {
   const { port1, port2 } = new MessageChannel();
-  const input: CompanionInput = { mark: COMPANION_MARK, name, header, ring, consumed, index, port: port2 };
+  const input: CompanionInput = { mark: COMPANION_MARK, name, header, ring, consumed, index, port: port2, splitFinish };
   const worker = startModuleWorker(import.meta.url, input, [port2]);
   const counters = new Int32Array(consumed);
   // If the companion dies, the decode worker must not wait for it.
@@ -91,7 +96,7 @@ function runCompanion(input: CompanionInput): void {
     input.port.close();
   };
   const finishAndPost = async () => {
-    const finishOnWorker = kind.finishOnWorker as ((a: Analysis<unknown>) => Promise<unknown>) | undefined;
+    const finishOnWorker = input.splitFinish ? (kind.finishOnWorker as ((a: Analysis<unknown>) => Promise<unknown>) | undefined) : undefined;
     const result = finishOnWorker ? await finishOnWorker(analysis) : analysis.finish();
     const { packed, transfer } = (kind.pack as (r: unknown) => { packed: unknown; transfer: ArrayBuffer[] })(result);
     parent.postMessage({ type: 'result', packed } satisfies CompanionMessage, transfer);

@@ -103,7 +103,10 @@ export async function readV2TraceInWorker(
   const counter = new Int32Array(consumed);
   const ring = createRing(RING_SLOTS);
   const slots = ringSlots(ring);
-  const companions: CompanionHandle[] = offThreadNames.map((name, i) => startCompanion(name, header, ring, consumed, 1 + i));
+  // A companion cut off at a byte limit finishes while this thread and the decoder still work: no
+  // core is idle for a second finishing thread then, and a limit means memory is short anyway.
+  const splitFinish = offThreadByteLimit === Infinity;
+  const companions: CompanionHandle[] = offThreadNames.map((name, i) => startCompanion(name, header, ring, consumed, 1 + i, splitFinish));
   const companionPorts = companions.map((c) => c.decoderPort);
   const input: WorkerInput = { mark: WORKER_MARK, path, header, chunkSize, consumed, ring, companionPorts, companionByteLimit: offThreadByteLimit };
   const worker = startModuleWorker(import.meta.url, input, companionPorts);

@@ -1,6 +1,6 @@
 // How much of the served trace gets a timeline. Building it takes about 20 bytes of memory per
 // byte of trace at its peak (183 MB → 3.6 GB, 534 MB → 10.1 GB, measured with the other
-// analyses), far more than every other page together (~7 bytes per byte: 183 MB → 1.2 GB,
+// analyses; 23 with its finish split across two threads), far more than every other page together (~7 bytes per byte: 183 MB → 1.2 GB,
 // 1.3 GB → 8.3 GB). A trace whose whole timeline would not fit in the machine's memory gets the
 // timeline of its first part — whole generations, as many as fit, go tool trace's way of
 // splitting a big trace — while every other page still covers all of it.
@@ -9,6 +9,11 @@ import type { TimelineMode } from './args.ts';
 
 /** Peak bytes of memory per byte of trace while the timeline is built (measured, rounded up). */
 export const TIMELINE_BYTES_PER_TRACE_BYTE = 20;
+/**
+ * More at the peak when a whole timeline's finish is split across two threads (both halves'
+ * temporaries at once: 183 MB → +0.6 GB). A first part finishes on one thread (the parser's rule).
+ */
+export const SPLIT_FINISH_BYTES_PER_TRACE_BYTE = 3;
 /** Peak bytes per byte of trace of the pages other than the timeline (measured, rounded up). */
 export const PAGES_BYTES_PER_TRACE_BYTE = 7;
 /** Share of the machine's memory the server may plan to use. */
@@ -32,7 +37,7 @@ export function planTimeline(mode: TimelineMode, traceBytes: number, machineByte
   if (mode === 'on') return { build: 'whole' };
   if (mode === 'off') return { build: 'none', why: 'tstrace was run with -timeline=off' };
   const budget = machineBytes * MEMORY_SHARE;
-  const needed = traceBytes * TIMELINE_BYTES_PER_TRACE_BYTE;
+  const needed = traceBytes * (TIMELINE_BYTES_PER_TRACE_BYTE + SPLIT_FINISH_BYTES_PER_TRACE_BYTE);
   if (needed <= budget) return { build: 'whole' };
   const tooBig = `for this ${gib(traceBytes)} trace the whole timeline would need about ${gib(needed)} of this machine's ${gib(machineBytes)} of memory`;
   const room = budget - traceBytes * PAGES_BYTES_PER_TRACE_BYTE;

@@ -13,20 +13,52 @@ const FINISH_HELPER_MARK = 'tstrace-timeline-finish-helper';
 
 type HelperReply = { type: 'result'; result: SplitFinishResult } | { type: 'failed'; message: string };
 
-/** Runs `job` on a new worker thread; its staged columns move there (the caller loses them). */
-export function runSplitFinishOnWorker(job: SplitFinishJob): Promise<SplitFinishResult> {
-  const { packed, transfer } = packSplitFinishJob(job);
+export interface FinishHelper {
+  /** Runs `job` on the helper; its staged columns move there (the caller loses them). Once. */
+  run(job: SplitFinishJob): Promise<SplitFinishResult>;
+  /** Ends the helper (whether or not it ran a job). */
+  stop(): void;
+}
+
+/**
+ * Starts a helper worker now, so that it has loaded by the time its job is ready (the module
+ * takes a few hundred ms to load on a busy machine; the builder needs as long to prepare the job).
+ */
+export function startFinishHelper(): FinishHelper {
   const worker = startModuleWorker(import.meta.url, { mark: FINISH_HELPER_MARK });
-  return new Promise<SplitFinishResult>((resolve, reject) => {
+  let settled = false;
+  const result = new Promise<SplitFinishResult>((resolve, reject) => {
     worker.on('message', (reply: HelperReply) => {
+      settled = true;
       if (reply.type === 'result') resolve(reply.result);
       else reject(new Error(`timeline finish: ${reply.message}`));
       void worker.terminate();
     });
     worker.on('error', (err) => reject(new Error(`timeline finish: ${err.message}`)));
     worker.on('exit', (code) => reject(new Error(`timeline finish worker exited (code ${code}) before its result`)));
-    worker.postMessage(packed, transfer);
   });
+  // A helper stopped before it ran a job rejects unobserved.
+  result.catch(() => {});
+  return {
+    run(job) {
+      const { packed, transfer } = packSplitFinishJob(job);
+      worker.postMessage(packed, transfer);
+      return result;
+    },
+    stop() {
+      if (!settled) void worker.terminate();
+    },
+  };
+}
+
+/** Runs `job` on a new helper worker (see startFinishHelper). */
+export async function runSplitFinishOnWorker(job: SplitFinishJob): Promise<SplitFinishResult> {
+  const helper = startFinishHelper();
+  try {
+    return await helper.run(job);
+  } finally {
+    helper.stop();
+  }
 }
 
 function runHelper(): void {

@@ -8,7 +8,7 @@ import type { Analysis } from '../analysis/analysis.ts';
 import type { TraceEvent } from '../model/event.ts';
 import type { TraceTables } from '../model/tables.ts';
 import { createTimelineModel, type TimelineAnalysis } from '../model/timeline-builder.ts';
-import { runSplitFinishOnWorker } from './finish-helper.ts';
+import { startFinishHelper } from './finish-helper.ts';
 import type { TimelineModel } from '../model/timeline.ts';
 import { packTimelineModel, unpackTimelineModel, type PackedTimelineModel } from '../model/timeline-transfer.ts';
 
@@ -25,7 +25,15 @@ const timeline: OffThreadAnalysis<TimelineModel, PackedTimelineModel> = {
   create: createTimelineModel,
   pack: packTimelineModel,
   unpack: unpackTimelineModel,
-  finishOnWorker: (analysis) => (analysis as TimelineAnalysis).finishSplit(runSplitFinishOnWorker),
+  finishOnWorker: async (analysis) => {
+    // Started before the builder prepares the job, so that both are ready together.
+    const helper = startFinishHelper();
+    try {
+      return await (analysis as TimelineAnalysis).finishSplit(helper.run);
+    } finally {
+      helper.stop();
+    }
+  },
 };
 
 /** The analyses that can run off the main thread, by name. */

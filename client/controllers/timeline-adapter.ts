@@ -3,7 +3,7 @@
 // (api/timeline-types.ts). The only client module that knows the wire form.
 
 import type { Flow, SpanTile, CounterTile, TrackInfo, TrackTile, TrackGroup } from '../api/timeline-types.ts';
-import type { CounterTrackTile as CounterTrackJson, SpanTrackTile as SpanTrackJson, Tile } from '../../parser/analysis/tiles.ts';
+import type { CounterTrackWire, SpanTrackWire, TileWire } from '../../parser/analysis/tiles.ts';
 
 /** GET /api/timeline/tracks */
 export interface TracksResponse {
@@ -33,8 +33,8 @@ export interface TimelineFirstPart {
   traceEndTime: number;
 }
 
-/** GET /api/timeline/tile: the server's wire form, shared as a type with the tile query. */
-export type TileResponse = Tile;
+/** GET /api/timeline/tile: the server's wire form (times as deltas), shared as a type with the server. */
+export type TileResponse = TileWire;
 
 /** GET /api/timeline/flows: parallel arrays. */
 export interface FlowsResponse {
@@ -71,12 +71,31 @@ export function normalizeTracks(body: TracksResponse): { tracks: TrackInfo[]; st
   return { tracks, start: body.startTime, end: body.endTime };
 }
 
-function spanTile(raw: SpanTrackJson, strings: string[]): SpanTile {
+/**
+ * Absolute start/end from the wire's deltas: each lane (run of equal depth) starts from
+ * `origin`, entry i begins gap[i] after the previous end and lasts duration[i]. Integer sums,
+ * so exact.
+ */
+function spanTimes(raw: SpanTrackWire, origin: number): { start: Float64Array; end: Float64Array } {
+  const n = raw.gap.length;
+  const start = new Float64Array(n);
+  const end = new Float64Array(n);
+  let previousEnd = origin;
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && raw.depth[i] !== raw.depth[i - 1]) previousEnd = origin;
+    start[i] = previousEnd + raw.gap[i];
+    end[i] = previousEnd = start[i] + raw.duration[i];
+  }
+  return { start, end };
+}
+
+function spanTile(raw: SpanTrackWire, strings: string[], origin: number): SpanTile {
+  const { start, end } = spanTimes(raw, origin);
   return {
     shape: 'spans',
-    count: raw.start.length,
-    start: Float64Array.from(raw.start),
-    end: Float64Array.from(raw.end),
+    count: raw.gap.length,
+    start,
+    end,
     depth: Uint8Array.from(raw.depth),
     kind: Int32Array.from(raw.kind),
     label: Int32Array.from(raw.label),
@@ -88,11 +107,14 @@ function spanTile(raw: SpanTrackJson, strings: string[]): SpanTile {
   };
 }
 
-function counterTile(raw: CounterTrackJson): CounterTile {
+function counterTile(raw: CounterTrackWire, origin: number): CounterTile {
+  const time = new Float64Array(raw.gap.length);
+  let previous = origin;
+  for (let i = 0; i < time.length; i++) time[i] = previous += raw.gap[i];
   return {
     shape: 'counter',
-    count: raw.time.length,
-    time: Float64Array.from(raw.time),
+    count: time.length,
+    time,
     series: raw.series.map((s) => ({ name: s.name, values: Float64Array.from(s.values) })),
   };
 }
@@ -100,8 +122,10 @@ function counterTile(raw: CounterTrackJson): CounterTile {
 /** A tile response → one TrackTile per track id. */
 export function normalizeTile(body: TileResponse): Map<string, TrackTile> {
   const out = new Map<string, TrackTile>();
+  // The server's origin (tiles.ts tileTimeOrigin): ⌊start⌋.
+  const origin = Math.floor(body.start);
   for (const track of body.tracks) {
-    out.set(String(track.id), track.shape === 'counter' ? counterTile(track) : spanTile(track, body.strings));
+    out.set(String(track.id), track.shape === 'counter' ? counterTile(track, origin) : spanTile(track, body.strings, origin));
   }
   return out;
 }

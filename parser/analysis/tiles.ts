@@ -68,6 +68,83 @@ export interface Tile {
   tracks: TrackTile[];
 }
 
+/**
+ * A span track as /api/timeline/tile sends it: SpanTrackTile with its times as integer-ns
+ * deltas. Absolute times are 12-digit numbers (half a zoomed-out tile's bytes, and slow to
+ * stringify as doubles); deltas are mostly small integers. Entry i of a lane (a run of equal
+ * `depth`) starts `gap[i]` after the previous entry's end — the lane's first after ⌊tile start⌋
+ * (negative when it began earlier) — and lasts `duration[i]`. Model times are integer ns, so
+ * the sums give them back exactly.
+ */
+export interface SpanTrackWire {
+  id: number;
+  shape: 'spans';
+  gap: number[];
+  duration: number[];
+  depth: number[];
+  kind: number[];
+  label: number[];
+  goroutine: number[];
+  merged: number[];
+  startStack: number[];
+  endStack: number[];
+}
+
+/** A counter track as sent: point i is at the previous point's time + gap[i] (the first: ⌊tile start⌋ + gap[0]). */
+export interface CounterTrackWire {
+  id: number;
+  shape: 'counter';
+  gap: number[];
+  series: { name: string; values: number[] }[];
+  merged: number[];
+}
+
+export type TrackWire = SpanTrackWire | CounterTrackWire;
+
+/** The body of /api/timeline/tile. */
+export interface TileWire {
+  start: number;
+  end: number;
+  resolution: number;
+  strings: string[];
+  tracks: TrackWire[];
+}
+
+/** Where a tile's time deltas start: ⌊tile start⌋ (an integer, so the deltas stay exact). */
+export function tileTimeOrigin(tileStart: number): number {
+  return Math.floor(tileStart);
+}
+
+/** A tile in its wire form (times as deltas; the other columns are shared, not copied). */
+export function tileWire(tile: Tile): TileWire {
+  const origin = tileTimeOrigin(tile.start);
+  const tracks = tile.tracks.map((t): TrackWire => {
+    if (t.shape === 'counter') {
+      // Pushed, not preallocated: packed arrays stringify on V8's fast path.
+      const gap: number[] = [];
+      let previous = origin;
+      for (let i = 0; i < t.time.length; i++) {
+        gap.push(t.time[i] - previous);
+        previous = t.time[i];
+      }
+      return { id: t.id, shape: 'counter', gap, series: t.series, merged: t.merged };
+    }
+    const n = t.start.length;
+    const gap: number[] = [];
+    const duration: number[] = [];
+    let previousEnd = origin;
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && t.depth[i] !== t.depth[i - 1]) previousEnd = origin;
+      gap.push(t.start[i] - previousEnd);
+      duration.push(t.end[i] - t.start[i]);
+      previousEnd = t.end[i];
+    }
+    const { start: _start, end: _end, ...columns } = t;
+    return { ...columns, gap, duration };
+  });
+  return { start: tile.start, end: tile.end, resolution: tile.resolution, strings: tile.strings, tracks };
+}
+
 /** Dominant-state estimation looks at no more than this many spans per merged entry. */
 const MAX_SCAN_PER_ENTRY = 16;
 

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { TraceTables } from '../../parser/model/tables.ts';
 import type { TimelineModel } from '../../parser/model/timeline.ts';
-import { listTracks, queryFlows, queryTile, stackFrames } from '../../parser/analysis/tiles.ts';
+import { listTracks, queryFlows, queryTile, stackFrames, tileWire } from '../../parser/analysis/tiles.ts';
 import { BadRequestError, errorBody, NotFoundError } from '../http/errors.ts';
 import { chromeTraceJson, type ChromeView } from '../encode/chrome.ts';
 import { perfettoTrace } from '../encode/perfetto.ts';
@@ -85,12 +85,14 @@ const tileResponse = {
       items: {
         type: 'object',
         required: ['id', 'shape'],
-        // One object type for both shapes: spans fill the span columns, counters time/series.
+        // One object type for both shapes: spans fill the span columns, counters gap/series.
+        // Times are integer-ns deltas (tiles.ts SpanTrackWire): gap from the previous entry's
+        // end in the lane (the first from ⌊start⌋), then duration.
         properties: {
           id: { type: 'integer' },
           shape: { type: 'string' },
-          start: numbers,
-          end: numbers,
+          gap: numbers,
+          duration: numbers,
           depth: numbers,
           kind: numbers,
           label: numbers,
@@ -98,7 +100,6 @@ const tileResponse = {
           merged: numbers,
           startStack: numbers,
           endStack: numbers,
-          time: numbers,
           series: { type: 'array', items: { type: 'object', required: ['name', 'values'], properties: { name: { type: 'string' }, values: numbers } } },
         },
       },
@@ -226,7 +227,7 @@ export function registerTimelineRoutes(app: FastifyInstance, getModel: () => Tim
       // A tile is at most ~100k pixels wide; coarser requests would only waste work.
       if ((end - start) / resolution > 100_000) throw new BadRequestError('resolution: too fine for this range (over 100000 pixels)');
       const tile = queryTile(model, { tracks: parseTrackIds(request.query.tracks, model.trackCount), start, end, resolution });
-      return reply.type('application/json; charset=utf-8').send(JSON.stringify(tile));
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(tileWire(tile)));
     },
   );
 

@@ -60,6 +60,6 @@ describe('timeline of the first part of a trace', () => {
     const to = Math.floor(body.firstPart.traceEndTime);
     const res = await cut.inject(`/api/timeline/tile?tracks=${ids}&start=${from}&end=${to}&resolution=${Math.max(1, (to - from) / 1000)}`);
     expect(res.statusCode).toBe(200);
-    for (const track of res.json().tracks) if (track.shape === 'spans') expect(track.start).toEqual([]);
+    for (const track of res.json().tracks) if (track.shape === 'spans') expect(track.gap).toEqual([]);
   });
 });

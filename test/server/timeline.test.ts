@@ -8,6 +8,9 @@ import { createTimelineModel } from '../../parser/model/timeline-builder.ts';
 import { registerErrorHandling } from '../../server/http/errors.ts';
 import { registerTimelineRoutes, type TimelineSource } from '../../server/routes/timeline.ts';
 import { getFixture } from '../helpers/fixtures.ts';
+import { queryTile } from '../../parser/analysis/tiles.ts';
+import { normalizeTile } from '../../client/controllers/timeline-adapter.ts';
+import type { CounterTile, SpanTile } from '../../client/api/timeline-types.ts';
 
 async function loadSource(id: string): Promise<TimelineSource> {
   const tables = new TraceTables();
@@ -58,6 +61,21 @@ describe('timeline routes', () => {
     // Every slice and state span of the trace is counted exactly once.
     expect(merged).toBe(model.slices.start.length + model.states.start.length);
     for (const t of spans) for (const k of t.kind) expect(typeof tile.strings[k]).toBe('string');
+    // Times travel as deltas; the client's decoding gives back the query's absolute times exactly.
+    const expected = queryTile(model, { tracks: model.tracks.map((t) => t.id), start: model.startTime, end: model.endTime, resolution: Math.ceil((model.endTime - model.startTime) / 1000) });
+    const decoded = normalizeTile(tile);
+    for (const want of expected.tracks) {
+      const got = decoded.get(String(want.id))!;
+      if (want.shape === 'counter') {
+        expect(got.shape).toBe('counter');
+        expect(Array.from((got as CounterTile).time)).toEqual(want.time);
+        continue;
+      }
+      const spanTile = got as SpanTile;
+      expect(Array.from(spanTile.start)).toEqual(want.start);
+      expect(Array.from(spanTile.end)).toEqual(want.end);
+      expect(Array.from(spanTile.depth)).toEqual(want.depth);
+    }
     const counters = tile.tracks.filter((t: { shape: string }) => t.shape === 'counter');
     expect(counters.map((c: { series: { name: string }[] }) => c.series[0].name)).toEqual(['allocated', 'running', 'running']);
   });

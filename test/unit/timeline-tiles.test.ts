@@ -7,7 +7,9 @@ import { EventKind, GoState, ProcState, ResourceKind, TraceEvent } from '../../p
 import { TraceTables } from '../../parser/model/tables.ts';
 import { createTimelineModel } from '../../parser/model/timeline-builder.ts';
 import { SliceKind, type TimelineModel } from '../../parser/model/timeline.ts';
-import { listTracks, queryFlows, queryTile, stackFrames, type CounterTrackTile, type SpanTrackTile } from '../../parser/analysis/tiles.ts';
+import { listTracks, queryFlows, queryTile, stackFrames, tileWire, type CounterTrackTile, type SpanTrackTile, type TileWire } from '../../parser/analysis/tiles.ts';
+import { normalizeTile } from '../../client/controllers/timeline-adapter.ts';
+import type { CounterTile, SpanTile } from '../../client/api/timeline-types.ts';
 
 /** A tiny deterministic PRNG so failures reproduce. */
 function rng(seed: number) {
@@ -275,6 +277,34 @@ describe('timeline invariants on a simulated schedule', () => {
       });
       // The coarse tiles did come from the pyramids (they group some entries differently).
       if (pixels === 40) expect(pyramidLanes).toBeGreaterThan(0);
+    }
+  });
+
+  it('sends tiles with times as deltas that the client decodes back exactly', () => {
+    const big = simulate(7, 20000, 4, 1000);
+    const ids = big.tracks.map((t) => t.id);
+    const span = big.endTime - big.startTime;
+    // A fractional start (the origin is its floor), a whole-trace tile and a zoomed-in one.
+    for (const [start, end, resolution] of [[big.startTime + 0.37, big.endTime, span / 1600], [big.startTime + span / 3, big.startTime + span / 2, 1]]) {
+      const tile = queryTile(big, { tracks: ids, start, end, resolution });
+      const wire = JSON.parse(JSON.stringify(tileWire(tile))) as TileWire;
+      const decoded = normalizeTile(wire);
+      let entries = 0;
+      for (const want of tile.tracks) {
+        const got = decoded.get(String(want.id))!;
+        if (want.shape === 'counter') {
+          expect(Array.from((got as CounterTile).time)).toEqual(want.time);
+          expect((got as CounterTile).series.map((x) => Array.from(x.values))).toEqual(want.series.map((x) => x.values));
+          continue;
+        }
+        const spans = got as SpanTile;
+        entries += want.start.length;
+        expect(Array.from(spans.start)).toEqual(want.start);
+        expect(Array.from(spans.end)).toEqual(want.end);
+        for (const column of ['depth', 'kind', 'label', 'goroutine', 'merged', 'startStack', 'endStack'] as const) expect(Array.from(spans[column])).toEqual(want[column]);
+        expect(spans.strings).toEqual(tile.strings);
+      }
+      expect(entries).toBeGreaterThan(100);
     }
   });
 

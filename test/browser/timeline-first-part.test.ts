@@ -1,0 +1,63 @@
+// The timeline page of a trace too big for a whole timeline (server/cli/timeline-budget.ts): the
+// server builds its first generations only, and the page says how much of the trace it shows
+// and how to get the whole. A real cut (a byte limit on a small two-generation fixture, read
+// with the decode worker as a big trace is), served in-process and drawn in chromium.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../server/app.ts';
+import { TraceSession, type ParseFunction } from '../../server/trace-session.ts';
+import { createServedAnalyses } from '../../server/analyses/index.ts';
+import { parseTraceFile } from '../../parser/index.ts';
+import { getFixture } from '../helpers/fixtures.ts';
+import { browserSkipReason, buildClient, deepText, launchBrowser, watchErrors, type Browser } from './harness.ts';
+
+const fixture = getFixture('go1.27/longlived').tracePath;
+const skipReason = browserSkipReason(fixture);
+const parseWithWorker: ParseFunction = (path, options) => parseTraceFile(path, { ...options, worker: true });
+
+describe.skipIf(skipReason !== null)('timeline of a first part, in chromium', () => {
+  let app: FastifyInstance;
+  let url: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    buildClient();
+    // A limit of one byte: the timeline gets the first generation only (always at least that).
+    const session = new TraceSession(fixture, { analyses: createServedAnalyses, parse: parseWithWorker, offThreadByteLimit: 1 });
+    await session.start();
+    await session.results().analyses.timeline.done;
+    app = await buildApp(session);
+    url = await app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('says which part of the trace the timeline covers, and draws that part', async () => {
+    const tracks = (await (await fetch(`${url}/api/timeline/tracks`)).json()) as { firstPart?: { bytes: number; totalBytes: number } };
+    expect(tracks.firstPart).toBeDefined();
+    const page = await browser.context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${url}/timeline?view=proc`);
+    await page.locator('tt-timeline-canvas canvas').waitFor();
+    const notice = page.locator('tt-timeline-page .first-part');
+    await notice.waitFor();
+    const text = (await notice.textContent())!.replace(/\s+/g, ' ');
+    expect(text).toContain("This timeline covers the trace's first");
+    const gb = (n: number) => (n / 1e9).toFixed(2);
+    expect(text).toContain(`its first ${gb(tracks.firstPart!.bytes)} of ${gb(tracks.firstPart!.totalBytes)} GB`);
+    expect(text).toContain('tstrace -timeline=on');
+    // The rest of the page is the usual timeline: it fetches and draws tiles of that part.
+    await page.waitForFunction(() => {
+      const status = document.querySelector('tt-app')?.shadowRoot?.querySelector('tt-timeline-page')?.shadowRoot?.querySelector('.status');
+      return /[1-9]\d* tiles/.test(status?.textContent ?? '') && !(status?.textContent ?? '').includes('loading');
+    }, undefined, { timeout: 20_000 });
+    expect(await deepText(page)).not.toContain('Building the timeline');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+});

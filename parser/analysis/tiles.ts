@@ -206,19 +206,41 @@ export function queryTile(model: TimelineModel, q: TileQuery): Tile {
 }
 
 /**
- * Runs a few whole-trace tiles (procs, threads, a few goroutines, the counters) and discards
- * them. The first tile a freshly built model answers is 3–4× slower than the next ones (code not
- * yet optimised, pyramid pages not yet touched): ~100 ms on a 180 MB trace, right when the user
- * opens the timeline's overview. Warming costs about that once, before the model is offered.
+ * A warm-up tile asks for the first this many tracks (GC, STW, procs, threads, then the first
+ * goroutines: what the timeline shows first), a few goroutines spread over the rest and the counters.
+ */
+const WARM_TRACKS = 64;
+/** Warm-up tiles: this many pixels wide, over the whole trace and windows 8, 64, 512… times narrower. */
+const WARM_PIXELS = 1600;
+const WARM_ZOOMS = [1, 8, 64, 512, 4096];
+
+/**
+ * Runs tiles like a session's first ones, through the wire form and JSON.stringify, and
+ * discards them. On a fresh model the first tiles were 3–6× slower than the next ones: mergeLane
+ * and the sinks had not yet met each kind of input (pyramid levels of each resolution, raw
+ * slices, state rows, narrow columns), so the first overview and the first zooms ran in
+ * unoptimised or deoptimised code (~60 ms instead of ~11 ms for a 180 MB trace's overview).
+ * Warming meets each of them once, before the model is offered.
  */
 export function warmTileQueries(model: TimelineModel): void {
   const tracks: number[] = [];
-  for (let id = 0; id < Math.min(model.goroutineTrackBase, 16); id++) tracks.push(id);
+  const first = Math.min(model.counterTrackBase, WARM_TRACKS);
+  for (let id = 0; id < first; id++) tracks.push(id);
   const goroutines = model.counterTrackBase - model.goroutineTrackBase;
-  for (let k = 0; k < Math.min(goroutines, 8); k++) tracks.push(model.goroutineTrackBase + Math.floor((k * goroutines) / 8));
+  for (let k = 1; k < Math.min(goroutines, 8); k++) {
+    const id = model.goroutineTrackBase + Math.floor((k * goroutines) / 8);
+    if (id >= first) tracks.push(id);
+  }
   for (let id = model.counterTrackBase; id < model.trackCount; id++) tracks.push(id);
   const span = Math.max(1, model.endTime - model.startTime);
-  for (const width of [800, 1600, 3200]) queryTile(model, { tracks, start: model.startTime, end: model.endTime, resolution: span / width });
+  const middle = model.startTime + span / 2;
+  for (const zoom of WARM_ZOOMS) {
+    const width = span / zoom;
+    const start = Math.round(middle - width / 2);
+    const end = Math.round(middle + width / 2);
+    if (end <= start) break;
+    JSON.stringify(tileWire(queryTile(model, { tracks, start, end, resolution: Math.max(1, width / WARM_PIXELS) })));
+  }
 }
 
 /**

@@ -239,6 +239,11 @@ export class KeyedSums {
     }
   }
 
+  /** add() for a row known to have no entries: its head is written, not read. */
+  addFirst(row: number, key: number, delta: number): void {
+    this.setHead(row, this.append(key, delta));
+  }
+
   private append(key: number, delta: number): number {
     const e = this.entries++;
     const i = e & CHUNK_MASK;

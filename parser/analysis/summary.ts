@@ -146,8 +146,9 @@ class GoroutineRows {
     live[base + TOTAL] = 0;
     live[base + REASON] = 0;
     live[base + FRAME] = 0;
-    live[base + NAMED] = 0;
-    live[base + FRESH] = fresh ? 1 : 0;
+    // A re-created row's block-time entries were cleared above, but its heads may be read.
+    live[base + FLAGS] = fresh ? FRESH_ROW : HAS_BLOCK_TIMES;
+    live[base + SYSCALL_P] = NoProc;
     this.slotOf[row] = s + 2;
   }
 
@@ -190,8 +191,9 @@ class GoroutineRows {
     const frame = this.frame[row];
     this.live[base + REASON] = 0;
     this.live[base + FRAME] = frame;
-    this.live[base + NAMED] = frame !== 0 && this.tables.frameFunc[frame - 1] !== '' ? 1 : 0;
-    this.live[base + FRESH] = 0;
+    const named = frame !== 0 && this.tables.frameFunc[frame - 1] !== '';
+    this.live[base + FLAGS] = (named ? NAMED : 0) | HAS_BLOCK_TIMES;
+    this.live[base + SYSCALL_P] = NoProc;
     this.slotOf[row] = s + 2;
     return s;
   }
@@ -221,7 +223,7 @@ class GoroutineRows {
     settled[D.syscallTime] = live[base + SYSCALL];
     settled[D.syscallBlockTime] = live[base + SYSCALL_BLOCK];
     // A row settled for the first time holds nothing to replace: it is written, not read.
-    if (live[base + FRESH] !== 0) this.durations.setNewRow(row, settled);
+    if ((live[base + FLAGS] & FRESH_ROW) !== 0) this.durations.setNewRow(row, settled);
     else this.durations.setRow(row, settled);
     this.frame[row] = live[base + FRAME];
     this.dropSlot(row);
@@ -257,14 +259,15 @@ class GoroutineRows {
 
   /** Whether the goroutine has its name (Go's g.Name != ""). */
   named(s: number): boolean {
-    return this.live[s * LIVE_FIELDS + NAMED] !== 0;
+    return (this.live[s * LIVE_FIELDS + FLAGS] & NAMED) !== 0;
   }
 
   /** Names the goroutine by a root frame (Go sets PC and Name from it, Name possibly ""). */
   setFrame(s: number, frame: number): void {
     const base = s * LIVE_FIELDS;
     this.live[base + FRAME] = frame + 1;
-    this.live[base + NAMED] = this.tables.frameFunc[frame] !== '' ? 1 : 0;
+    const flags = this.live[base + FLAGS] & ~NAMED;
+    this.live[base + FLAGS] = this.tables.frameFunc[frame] !== '' ? flags | NAMED : flags;
   }
 
   // ── by row ──
@@ -279,8 +282,26 @@ class GoroutineRows {
     return this.creationTime[row];
   }
 
-  addBlockTime(row: number, reason: string, dt: Nanoseconds): void {
-    this.blockTimeByReason.add(row, this.keys.id(reason), dt);
+  /** Adds block time to the row of live slot `s`. */
+  addBlockTime(row: number, s: number, reason: string, dt: Nanoseconds): void {
+    const base = s * LIVE_FIELDS;
+    const flags = this.live[base + FLAGS];
+    if ((flags & HAS_BLOCK_TIMES) !== 0) {
+      this.blockTimeByReason.add(row, this.keys.id(reason), dt);
+    } else {
+      // A fresh row's first: nothing to look up (its list head is untouched memory).
+      this.blockTimeByReason.addFirst(row, this.keys.id(reason), dt);
+      this.live[base + FLAGS] = flags | HAS_BLOCK_TIMES;
+    }
+  }
+
+  /** The P the goroutine of live slot `s` entered its syscall on (set with LAST_SYSCALL). */
+  syscallP(s: number): ProcID {
+    return this.live[s * LIVE_FIELDS + SYSCALL_P];
+  }
+
+  setSyscallP(s: number, p: ProcID): void {
+    this.live[s * LIVE_FIELDS + SYSCALL_P] = p;
   }
 
   addRangeTime(row: number, name: string, dt: Nanoseconds): void {
@@ -352,7 +373,7 @@ class GoroutineRows {
       const lastRunnable = live[base + LAST_RUNNABLE];
       if (!Number.isNaN(lastRunnable)) live[base + SCHED_WAIT] += lastTs - lastRunnable;
       const lastBlock = live[base + LAST_BLOCK];
-      if (!Number.isNaN(lastBlock)) this.addBlockTime(row, this.blockReason(s), lastTs - lastBlock);
+      if (!Number.isNaN(lastBlock)) this.addBlockTime(row, s, this.blockReason(s), lastTs - lastBlock);
       const lastSyscall = live[base + LAST_SYSCALL];
       if (!Number.isNaN(lastSyscall)) live[base + SYSCALL] += lastTs - lastSyscall;
       const lastSyscallBlock = live[base + LAST_SYSCALL_BLOCK];
@@ -445,10 +466,16 @@ const TOTAL = 11;
 const REASON = 12;
 /** The naming root frame + 1 (0: none), as in the `frame` column. */
 const FRAME = 13;
-/** 1 when FRAME names the goroutine (a non-empty function name). */
-const NAMED = 14;
-/** 1 when the row's settled columns have never been written (see highestCreated). */
-const FRESH = 15;
+/** Bits: NAMED, FRESH_ROW, HAS_BLOCK_TIMES. */
+const FLAGS = 14;
+/** The P of the syscall the goroutine is in (Go's syscallingG), valid while LAST_SYSCALL is set. */
+const SYSCALL_P = 15;
+/** FRAME names the goroutine (a non-empty function name). */
+const NAMED = 1;
+/** The row's settled columns have never been written (see highestCreated). */
+const FRESH_ROW = 2;
+/** The row may have block-time entries (a fresh row has none until its first). */
+const HAS_BLOCK_TIMES = 4;
 /** A slot spans exactly two cache lines. */
 const LIVE_FIELDS = 16;
 
@@ -513,7 +540,7 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
   const tasks = new Map<TaskID, TaskState>();
   // A P and the goroutine in a syscall on it: a P going idle under it means the syscall blocked.
   const syscallingP = new Map<ProcID, GoID>();
-  const syscallingG = new Map<GoID, ProcID>();
+  // (Go's syscallingG, the other way round, is in each goroutine's live slot: see SYSCALL_P.)
   // Best-effort owner of a P-scoped range (key: proc id + name): the goroutine it began on.
   const rangesP = new Map<string, GoID>();
   const regions: RegionState[] = [];
@@ -565,7 +592,7 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
       const stateTime = now - clock[SYNC_TS];
       switch (to) {
         case GoState.Running: g.addTime(s, EXEC, stateTime); break;
-        case GoState.Waiting: g.addBlockTime(row, ev.reason, stateTime); break;
+        case GoState.Waiting: g.addBlockTime(row, s, ev.reason, stateTime); break;
         case GoState.Runnable: g.addTime(s, SCHED_WAIT, stateTime); break;
         case GoState.Syscall:
           // With a P it has had that P since the start (syscall time); without, it was blocked.
@@ -599,7 +626,7 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
         case GoState.Waiting: {
           const last = g.time(s, LAST_BLOCK);
           if (!Number.isNaN(last)) {
-            g.addBlockTime(row, g.blockReason(s), now - last);
+            g.addBlockTime(row, s, g.blockReason(s), now - last);
             g.setTime(s, LAST_BLOCK, NO_TIME);
           }
           break;
@@ -624,9 +651,7 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
             }
             g.setTime(s, LAST_SYSCALL, NO_TIME);
             g.setTime(s, LAST_SYSCALL_BLOCK, NO_TIME);
-            const p = syscallingG.get(id);
-            if (p !== undefined) syscallingP.delete(p);
-            syscallingG.delete(id);
+            syscallingP.delete(g.syscallP(s));
           }
           break;
         }
@@ -662,7 +687,7 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
         break;
       case GoState.Syscall:
         syscallingP.set(ev.p, id);
-        syscallingG.set(id, ev.p);
+        g.setSyscallP(s, ev.p);
         g.setTime(s, LAST_SYSCALL, now);
         break;
     }

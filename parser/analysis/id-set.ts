@@ -16,10 +16,14 @@ export class IdSet {
   }
 
   has(id: number): boolean {
-    const word = id >>> 5;
     // (id | 0) === id: a whole number below 2^31, so `word` and the bit are exact.
-    if ((id | 0) === id && id >= 0 && word < this.bits.length) return (this.bits[word] & (1 << (id & 31))) !== 0;
-    if (id >= 0 && id < IdSet.DENSE_LIMIT && Number.isInteger(id)) return false;
+    if ((id | 0) === id && id >= 0) {
+      const word = id >>> 5;
+      if (word < this.bits.length) return (this.bits[word] & (1 << (id & 31))) !== 0;
+      // Past the bitmap: in the set only if it is beyond the dense range (then in `sparse`).
+      if (id < IdSet.DENSE_LIMIT) return false;
+    }
+    // Sets are mostly small: an empty sparse part answers without hashing.
     return this.sparse.size > 0 && this.sparse.has(id);
   }
 

@@ -143,14 +143,27 @@ export class DenseIdIndex {
   }
 
   set(id: number, row: number): void {
-    if (id >= 0 && id < DenseIdIndex.DENSE_LIMIT && Number.isInteger(id)) {
+    // Ids below 2^31 (whole numbers): shifts and masks, as in get (`%` on a double calls fmod).
+    if ((id | 0) === id && id >= 0) {
+      const p = id >> DenseIdIndex.PAGE_BITS;
+      const pages = this.pages;
+      let page = p < pages.length ? pages[p] : undefined;
+      if (page === undefined) page = this.newPage(p);
+      page[id & (DenseIdIndex.PAGE - 1)] = row;
+    } else if (id >= 0 && id < DenseIdIndex.DENSE_LIMIT && Number.isInteger(id)) {
       const p = Math.floor(id / DenseIdIndex.PAGE);
-      while (this.pages.length <= p) this.pages.push(undefined);
-      const page = (this.pages[p] ??= new Int32Array(DenseIdIndex.PAGE).fill(-1));
+      const page = this.pages[p] ?? this.newPage(p);
       page[id % DenseIdIndex.PAGE] = row;
     } else {
       this.sparse.set(id, row);
     }
+  }
+
+  private newPage(p: number): Int32Array {
+    while (this.pages.length <= p) this.pages.push(undefined);
+    const page = new Int32Array(DenseIdIndex.PAGE).fill(-1);
+    this.pages[p] = page;
+    return page;
   }
 
   /**

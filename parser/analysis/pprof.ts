@@ -102,6 +102,11 @@ export class IntervalLog {
   private fill = 0;
   private capacity = 0;
   private base = 0;
+  // The last chunk's arrays, so an append does not look them up in the chunk lists.
+  private lastEnds = EMPTY_U32;
+  private lastDurations = EMPTY_U32;
+  private lastStacks = EMPTY_U32;
+  private lastGoroutines = EMPTY_U32;
 
   get size(): number {
     return this.count;
@@ -117,16 +122,15 @@ export class IntervalLog {
       fits = offset >>> 0 === offset && Number.isInteger(start);
     }
     const index = this.count++;
-    const c = this.endOffsets.length - 1;
     const i = this.fill++;
     const duration = end - start;
     const durationFits = duration >>> 0 === duration;
     if (!durationFits) this.longDurations.set(index, duration);
     if (!fits) this.exactStarts.set(index, start);
-    this.endOffsets[c][i] = fits ? offset : EXACT_END;
-    this.durations[c][i] = durationFits ? duration : 0;
-    this.stacks[c][i] = stack;
-    this.goroutines[c][i] = goroutine;
+    this.lastEnds[i] = fits ? offset : EXACT_END;
+    this.lastDurations[i] = durationFits ? duration : 0;
+    this.lastStacks[i] = stack;
+    this.lastGoroutines[i] = goroutine;
   }
 
   /** Closes the last chunk (trimmed to what it holds) and opens one counting from `base`. */
@@ -138,10 +142,10 @@ export class IntervalLog {
       this.stacks[last] = this.stacks[last].slice(0, this.fill);
       this.goroutines[last] = this.goroutines[last].slice(0, this.fill);
     }
-    this.endOffsets.push(new Uint32Array(CHUNK_SIZE));
-    this.durations.push(new Uint32Array(CHUNK_SIZE));
-    this.stacks.push(new Uint32Array(CHUNK_SIZE));
-    this.goroutines.push(new Uint32Array(CHUNK_SIZE));
+    this.endOffsets.push((this.lastEnds = new Uint32Array(CHUNK_SIZE)));
+    this.durations.push((this.lastDurations = new Uint32Array(CHUNK_SIZE)));
+    this.stacks.push((this.lastStacks = new Uint32Array(CHUNK_SIZE)));
+    this.goroutines.push((this.lastGoroutines = new Uint32Array(CHUNK_SIZE)));
     this.bases.push(base);
     this.firsts.push(this.count);
     this.base = base;
@@ -175,6 +179,7 @@ export class IntervalLog {
 
 /** End offset code: the interval's start is in exactStarts. */
 const EXACT_END = 0xffffffff;
+const EMPTY_U32 = new Uint32Array(0);
 
 /** Which of the Waiting kinds (net, sync) track a transition reason. */
 function waitingReasonKinds(reason: string): number {
@@ -301,9 +306,9 @@ export class BlockingProfilesRecorder implements Analysis<BlockingProfiles> {
     }
     if (this.extraOpen.size > 0) trackedBefore |= this.trackExtra(row, to, ev.time);
     const opening = this.kindsOpenedBy(to, ev.reason) & ~trackedBefore;
-    if (opening === 0) return;
-    for (let kind = 0; kind < KIND_COUNT; kind++) {
-      if ((opening & (1 << kind)) === 0) continue;
+    // Each kind opening, lowest first (mostly exactly one).
+    for (let bits = opening; bits !== 0; bits &= bits - 1) {
+      const kind = 31 - Math.clz32(bits & -bits);
       if (state[base + OPEN] === NOT_OPEN) {
         state[base + OPEN_START] = ev.time;
         state[base + OPEN] = ev.stack * KIND_COUNT + kind;

@@ -115,36 +115,6 @@ export function tileTimeOrigin(tileStart: number): number {
   return Math.floor(tileStart);
 }
 
-/** A tile in its wire form (times as deltas; the other columns are shared, not copied). */
-export function tileWire(tile: Tile): TileWire {
-  const origin = tileTimeOrigin(tile.start);
-  const tracks = tile.tracks.map((t): TrackWire => {
-    if (t.shape === 'counter') {
-      // Pushed, not preallocated: packed arrays stringify on V8's fast path.
-      const gap: number[] = [];
-      let previous = origin;
-      for (let i = 0; i < t.time.length; i++) {
-        gap.push(t.time[i] - previous);
-        previous = t.time[i];
-      }
-      return { id: t.id, shape: 'counter', gap, series: t.series, merged: t.merged };
-    }
-    const n = t.start.length;
-    const gap: number[] = [];
-    const duration: number[] = [];
-    let previousEnd = origin;
-    for (let i = 0; i < n; i++) {
-      if (i > 0 && t.depth[i] !== t.depth[i - 1]) previousEnd = origin;
-      gap.push(t.start[i] - previousEnd);
-      duration.push(t.end[i] - t.start[i]);
-      previousEnd = t.end[i];
-    }
-    const { start: _start, end: _end, ...columns } = t;
-    return { ...columns, gap, duration };
-  });
-  return { start: tile.start, end: tile.end, resolution: tile.resolution, strings: tile.strings, tracks };
-}
-
 /** Dominant-state estimation looks at no more than this many spans per merged entry. */
 const MAX_SCAN_PER_ENTRY = 16;
 
@@ -154,7 +124,6 @@ class TileStrings {
   private readonly index = new Map<string, number>();
   // Model string id → tile id, so a label is resolved (and a goroutine name built) once per tile.
   private readonly ofModel = new Map<number, number>();
-  private readonly ofKind = new Map<readonly string[], number[]>();
 
   /** The tile id of the model's string `id`. */
   modelString(model: TimelineModel, id: number): number {
@@ -164,13 +133,6 @@ class TileStrings {
       this.ofModel.set(id, i);
     }
     return i;
-  }
-
-  /** The tile id of kindNames[k]. */
-  kindName(kindNames: readonly string[], k: number): number {
-    let ids = this.ofKind.get(kindNames);
-    if (!ids) this.ofKind.set(kindNames, (ids = []));
-    return (ids[k] ??= this.id(kindNames[k]));
   }
 
   id(s: string): number {
@@ -184,25 +146,80 @@ class TileStrings {
   }
 }
 
+/** The tile's tracks that exist, in request order. */
+function existingTracks(model: TimelineModel, ids: readonly number[]): number[] {
+  return ids.filter((id) => id >= 0 && id < model.trackCount);
+}
+
+/** A tile with absolute times (tests, tools); /api/timeline/tile sends queryTileWire's form. */
 export function queryTile(model: TimelineModel, q: TileQuery): Tile {
   const resolution = Math.max(1, q.resolution);
   const strings = new TileStrings();
   const tracks: TrackTile[] = [];
-  for (const id of q.tracks) {
-    if (!(id >= 0 && id < model.trackCount)) continue;
-    const kind = model.trackKind(id);
-    if (kind === 'counter') {
+  for (const id of existingTracks(model, q.tracks)) {
+    if (model.trackKind(id) === 'counter') {
       tracks.push(counterTile(model, id, q.start, q.end, resolution));
       continue;
     }
     const out: SpanTrackTile = { id, shape: 'spans', start: [], end: [], depth: [], kind: [], label: [], goroutine: [], merged: [], startStack: [], endStack: [] };
-    let depth = 0;
-    if (kind === 'goroutine' && model.stateRowOfTrack[id] >= 0) stateLane(model, id, q.start, q.end, resolution, out, depth++, strings);
-    const lanes = model.slices.trackLanes[id];
-    for (let lane = 0; lane < lanes; lane++) sliceLane(model, id, lane, q.start, q.end, resolution, out, depth++, strings);
+    spanLanes(model, id, q.start, q.end, resolution, (depth, kindNames) =>
+      laneSink(model, kindNames, out, depth, strings, (s, e) => {
+        out.start.push(s);
+        out.end.push(e);
+      }));
     tracks.push(out);
   }
   return { start: q.start, end: q.end, resolution, strings: strings.list, tracks };
+}
+
+/**
+ * The same tile in the wire form of /api/timeline/tile (times as deltas, SpanTrackWire),
+ * written as the lanes merge: no absolute columns to build and convert.
+ */
+export function queryTileWire(model: TimelineModel, q: TileQuery): TileWire {
+  const resolution = Math.max(1, q.resolution);
+  const origin = tileTimeOrigin(q.start);
+  const strings = new TileStrings();
+  const tracks: TrackWire[] = [];
+  for (const id of existingTracks(model, q.tracks)) {
+    if (model.trackKind(id) === 'counter') {
+      tracks.push(counterWire(counterTile(model, id, q.start, q.end, resolution), origin));
+      continue;
+    }
+    const out: SpanTrackWire = { id, shape: 'spans', gap: [], duration: [], depth: [], kind: [], label: [], goroutine: [], merged: [], startStack: [], endStack: [] };
+    spanLanes(model, id, q.start, q.end, resolution, (depth, kindNames) => {
+      let previousEnd = origin;
+      return laneSink(model, kindNames, out, depth, strings, (s, e) => {
+        out.gap.push(s - previousEnd);
+        out.duration.push(e - s);
+        previousEnd = e;
+      });
+    });
+    tracks.push(out);
+  }
+  return { start: q.start, end: q.end, resolution, strings: strings.list, tracks };
+}
+
+/** A counter track with its times as gaps from the previous point (the first from `origin`). */
+function counterWire(t: CounterTrackTile, origin: number): CounterTrackWire {
+  const gap: number[] = [];
+  let previous = origin;
+  for (const time of t.time) {
+    gap.push(time - previous);
+    previous = time;
+  }
+  return { id: t.id, shape: 'counter', gap, series: t.series, merged: t.merged };
+}
+
+/**
+ * Merges each lane of a span track in drawing order — a goroutine's state row first, then
+ * its slice lanes — into the sink `sinkFor` gives for the lane's depth.
+ */
+function spanLanes(model: TimelineModel, id: number, t0: number, t1: number, resolution: number, sinkFor: (depth: number, kindNames: readonly string[]) => EntrySink): void {
+  let depth = 0;
+  if (model.trackKind(id) === 'goroutine' && model.stateRowOfTrack[id] >= 0) stateLane(model, id, t0, t1, resolution, sinkFor(depth++, goroutineSpanStateNames));
+  const lanes = model.slices.trackLanes[id];
+  for (let lane = 0; lane < lanes; lane++) sliceLane(model, id, lane, t0, t1, resolution, sinkFor(depth++, sliceKindNames));
 }
 
 /**
@@ -239,7 +256,7 @@ export function warmTileQueries(model: TimelineModel): void {
     const start = Math.round(middle - width / 2);
     const end = Math.round(middle + width / 2);
     if (end <= start) break;
-    JSON.stringify(tileWire(queryTile(model, { tracks, start, end, resolution: Math.max(1, width / WARM_PIXELS) })));
+    JSON.stringify(queryTileWire(model, { tracks, start, end, resolution: Math.max(1, width / WARM_PIXELS) }));
   }
 }
 
@@ -374,13 +391,25 @@ export function mergeLane(c: LaneColumns, resolution: number, emit: EntrySink): 
   }
 }
 
-/** Emits merged entries into a tile, turning lane ids into the tile's strings. */
-function tileSink(model: TimelineModel, kindNames: readonly string[], out: SpanTrackTile, depth: number, strings: TileStrings): EntrySink {
+/** The columns a tile's span track has whatever form its times take. */
+interface SpanEntryColumns {
+  depth: number[];
+  kind: number[];
+  label: number[];
+  goroutine: number[];
+  merged: number[];
+  startStack: number[];
+  endStack: number[];
+}
+
+/** Emits a lane's merged entries into a track: times through `time`, lane ids as the tile's strings. */
+function laneSink(model: TimelineModel, kindNames: readonly string[], out: SpanEntryColumns, depth: number, strings: TileStrings, time: (start: number, end: number) => void): EntrySink {
+  // Lane kind id → tile string id, filled as kinds appear (a tile lists only the kinds it uses).
+  const kindIds: number[] = [];
   return (s, e, k, l, g, merged, st, est) => {
-    out.start.push(s);
-    out.end.push(e);
+    time(s, e);
     out.depth.push(depth);
-    out.kind.push(strings.kindName(kindNames, k));
+    out.kind.push(kindIds[k] ??= strings.id(kindNames[k]));
     out.label.push(strings.modelString(model, l));
     out.goroutine.push(g);
     out.merged.push(merged);
@@ -412,8 +441,7 @@ function stateLaneColumns(model: TimelineModel, track: number, lo: number, hi: n
   return stateRowColumns(model.states, model.stateRowOfTrack[track], model.goroutineTracks.ids[track - model.goroutineTrackBase], lo, hi);
 }
 
-function sliceLane(model: TimelineModel, track: number, lane: number, t0: number, t1: number, resolution: number, out: SpanTrackTile, depth: number, strings: TileStrings): void {
-  const sink = tileSink(model, sliceKindNames, out, depth, strings);
+function sliceLane(model: TimelineModel, track: number, lane: number, t0: number, t1: number, resolution: number, sink: EntrySink): void {
   const level = model.tilePyramids?.level(sliceLaneKey(model, track, lane), resolution);
   if (level) {
     mergeLane(levelColumns(level, sliceKindNames, t0, t1), resolution, sink);
@@ -423,8 +451,7 @@ function sliceLane(model: TimelineModel, track: number, lane: number, t0: number
   mergeLane(sliceLaneColumns(model.slices, lo, hi), resolution, sink);
 }
 
-function stateLane(model: TimelineModel, track: number, t0: number, t1: number, resolution: number, out: SpanTrackTile, depth: number, strings: TileStrings): void {
-  const sink = tileSink(model, goroutineSpanStateNames, out, depth, strings);
+function stateLane(model: TimelineModel, track: number, t0: number, t1: number, resolution: number, sink: EntrySink): void {
   const level = model.tilePyramids?.level(stateLaneKey(model, track), resolution);
   if (level) {
     mergeLane(levelColumns(level, goroutineSpanStateNames, t0, t1), resolution, sink);

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { TraceTables } from '../../parser/model/tables.ts';
 import type { TimelineModel } from '../../parser/model/timeline.ts';
-import { listTracks, queryFlows, queryTile, stackFrames, tileWire } from '../../parser/analysis/tiles.ts';
+import { listTracks, queryFlows, queryTileWire, stackFrames } from '../../parser/analysis/tiles.ts';
 import { BadRequestError, errorBody, NotFoundError } from '../http/errors.ts';
 import { chromeTraceJson, type ChromeView } from '../encode/chrome.ts';
 import { perfettoTrace } from '../encode/perfetto.ts';
@@ -226,8 +226,8 @@ export function registerTimelineRoutes(app: FastifyInstance, getModel: () => Tim
       checkRange(start, end);
       // A tile is at most ~100k pixels wide; coarser requests would only waste work.
       if ((end - start) / resolution > 100_000) throw new BadRequestError('resolution: too fine for this range (over 100000 pixels)');
-      const tile = queryTile(model, { tracks: parseTrackIds(request.query.tracks, model.trackCount), start, end, resolution });
-      return reply.type('application/json; charset=utf-8').send(JSON.stringify(tileWire(tile)));
+      const tile = queryTileWire(model, { tracks: parseTrackIds(request.query.tracks, model.trackCount), start, end, resolution });
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(tile));
     },
   );
 

@@ -7,7 +7,7 @@ import { EventKind, GoState, ProcState, ResourceKind, TraceEvent } from '../../p
 import { TraceTables } from '../../parser/model/tables.ts';
 import { createTimelineModel } from '../../parser/model/timeline-builder.ts';
 import { SliceKind, type TimelineModel } from '../../parser/model/timeline.ts';
-import { listTracks, queryFlows, queryTile, stackFrames, tileWire, type CounterTrackTile, type SpanTrackTile, type TileWire } from '../../parser/analysis/tiles.ts';
+import { listTracks, queryFlows, queryTile, queryTileWire, stackFrames, type CounterTrackTile, type SpanTrackTile, type TileWire } from '../../parser/analysis/tiles.ts';
 import { normalizeTile } from '../../client/controllers/timeline-adapter.ts';
 import type { CounterTile, SpanTile } from '../../client/api/timeline-types.ts';
 
@@ -287,7 +287,7 @@ describe('timeline invariants on a simulated schedule', () => {
     // A fractional start (the origin is its floor), a whole-trace tile and a zoomed-in one.
     for (const [start, end, resolution] of [[big.startTime + 0.37, big.endTime, span / 1600], [big.startTime + span / 3, big.startTime + span / 2, 1]]) {
       const tile = queryTile(big, { tracks: ids, start, end, resolution });
-      const wire = JSON.parse(JSON.stringify(tileWire(tile))) as TileWire;
+      const wire = JSON.parse(JSON.stringify(queryTileWire(big, { tracks: ids, start, end, resolution }))) as TileWire;
       const decoded = normalizeTile(wire);
       let entries = 0;
       for (const want of tile.tracks) {

@@ -244,7 +244,7 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
 
   constructor(private readonly tables: TraceTables) {
     this.views = new TimelineViews(this, this.clock, this.g.records);
-    this.states = new StateRowsBuilder(this.g.records);
+    this.states = new StateRowsBuilder(this.g.records, this.clock);
     this.track('gc', -1);
     this.track('stw', -1);
   }
@@ -470,7 +470,7 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
     const flags = data[at + FLAGS];
     const markAssist = (flags & MARK_ASSIST) !== 0;
     if ((flags & HAS_ROW) !== 0 || to !== GoState.NotExist) data[at + FLAGS] = this.stateSpan(row, flags, markAssist, ev);
-    this.countGoroutines(markAssist, from, to, t);
+    this.countGoroutines(markAssist, from, to, ev);
   }
 
   /**
@@ -511,9 +511,9 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
       this.states.close(row);
       return flags & ~ROW_OPEN;
     }
-    const start = ev.oldState === GoState.Undetermined && !open ? this.clock.startTime : ev.time;
     const reason = to === GoState.Waiting ? this.reasonId(ev.reason) : 0;
-    this.states.push(row, start, spanState(to, markAssist), reason, ev.stack);
+    // Backdated to the trace's start if the goroutine's state was undetermined until now.
+    this.states.pushTransition(row, ev, ev.oldState === GoState.Undetermined && !open, spanState(to, markAssist), reason);
     return flags | ROW_OPEN;
   }
 
@@ -522,14 +522,14 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
    * point it writes is the last one stepped by ±1 (the emitter writes a point whenever any state
    * count, Dead included, changes: the counts then always differ from the last point's).
    */
-  private countGoroutines(markAssist: boolean, from: number, to: number, t: number): void {
+  private countGoroutines(markAssist: boolean, from: number, to: number, ev: TraceEvent): void {
     const vf = viewerState(from, markAssist);
     const vt = viewerState(to, markAssist);
     let code = 0;
     if (vf !== vt) code = STEP_DOWN[vf] | STEP_UP[vt];
     if (from === GoState.Syscall) code |= DELTA_MINUS << (2 * SYSCALL_SERIES);
     if (to === GoState.Syscall) code |= DELTA_PLUS << (2 * SYSCALL_SERIES);
-    if (code !== 0) this.goroutineCounter.pushSteps(t, code);
+    if (code !== 0) this.goroutineCounter.pushSteps(ev, code);
   }
 
   /** Makes sure thread `m` has a track (consecutive events mostly share their M). */

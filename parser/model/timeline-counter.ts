@@ -163,7 +163,10 @@ export class DeltaCounterBuilder {
    * DELTA_PLUS / DELTA_MINUS per series (series k at bits 2k). For a writer that knows which
    * counts a transition moves, this skips comparing every series. Times must not decrease.
    */
-  pushSteps(time: number, code: number): void {
+  pushSteps(at: { readonly time: number }, code: number): void {
+    // The time comes in a field, not as an argument: a double passed to a call that is not
+    // inlined is boxed, and this runs at nearly every goroutine transition.
+    const time = at.time;
     const i = this.count;
     if (i === this.step.length) this.grow();
     const last = this.last;

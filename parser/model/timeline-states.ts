@@ -11,6 +11,7 @@ import {
   type BlockMoves, type ChunkedParts, type IntColumn, type NarrowChunkedParts,
 } from './timeline-columns.ts';
 import { GoroutineRecords, STATE_SLOT } from './timeline-goroutines.ts';
+import type { TraceEvent } from './event.ts';
 
 /** Spans a live goroutine stages before they move to the columns as one block. */
 const STAGE = 8;
@@ -46,10 +47,29 @@ export class StateRowsBuilder {
   /** Spans per row. */
   private readonly rowSpans = u32();
 
-  /** `records`: the builder's goroutine records, whose STATE_SLOT field is the row's slot + 1. */
-  constructor(private readonly records: GoroutineRecords) {}
+  /**
+   * `records`: the builder's goroutine records, whose STATE_SLOT field is the row's slot + 1;
+   * `clock`: the trace's start, where backdated spans begin.
+   */
+  constructor(private readonly records: GoroutineRecords, private readonly clock: { readonly startTime: number }) {}
+
+  /**
+   * push() of the span transition `ev` begins, at its time or (`backdated`) the trace's start.
+   * The times are read here, not passed: a double passed to a call that is not inlined is
+   * boxed, and this runs at most goroutine transitions.
+   */
+  pushTransition(row: number, ev: TraceEvent, backdated: boolean, state: number, reason: number): void {
+    const i = this.stage(row, state, reason, ev.stack);
+    this.stageStart[i] = backdated ? this.clock.startTime : ev.time;
+  }
 
   push(row: number, start: number, state: number, reason: number, stack: number): void {
+    const i = this.stage(row, state, reason, stack);
+    this.stageStart[i] = start;
+  }
+
+  /** Stages a span of the row but for its start, and returns its index in the stage arrays (which it may replace). */
+  private stage(row: number, state: number, reason: number, stack: number): number {
     let slot = this.records.data[GoroutineRecords.at(row, STATE_SLOT)] - 1;
     if (slot < 0) slot = this.stageFor(row);
     let fill = this.stageFill[slot];
@@ -58,11 +78,11 @@ export class StateRowsBuilder {
       fill = 0;
     }
     const i = slot * STAGE + fill;
-    this.stageStart[i] = start;
     this.stageState[i] = state;
     this.stageReason[i] = reason;
     this.stageStack[i] = stack;
     this.stageFill[slot] = fill + 1;
+    return i;
   }
 
   /** The row will have no spans for a while (its goroutine exited): move its staged spans out. */

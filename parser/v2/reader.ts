@@ -247,7 +247,10 @@ export class V2Consumer implements OrderedSink {
     if (this.dirty) ev.reset();
     fillTransition(ev, r[o], r[o + 2], r[o + 3], r[o + 4], r, o + 5, gen, this.stacks);
     this.dirty = false;
-    this.deliver(ev, r[o + 1]);
+    // The time goes through the event's field, not an argument: a double passed to a call that
+    // is not inlined is boxed (an allocation per event, tens of millions of them).
+    ev.time = r[o + 1];
+    this.deliverEvent(ev);
   }
 
   cpuSample(sample: CpuSample): void {
@@ -306,6 +309,13 @@ export class V2Consumer implements OrderedSink {
 
   /** Go's ReadEvent epilogue: times strictly increase, then the event goes to the sink. */
   private deliver(ev: TraceEvent, time: number): void {
+    ev.time = time;
+    this.deliverEvent(ev);
+  }
+
+  /** deliver() of an event whose `time` is set. */
+  private deliverEvent(ev: TraceEvent): void {
+    let time = ev.time;
     if (time <= this.lastTs) time = this.lastTs + 1;
     this.lastTs = time;
     ev.time = time;

@@ -88,7 +88,7 @@ describe('delta-coded counters', () => {
         else if (r < 0.35 && v[k] > 0) { v[k]--; code |= DELTA_MINUS << (2 * k); }
       }
       byPoints.push(t, v);
-      bySteps.pushSteps(t, code);
+      bySteps.pushSteps({ time: t }, code);
     }
     const a = byPoints.build(4);
     const b = bySteps.build(4);
@@ -294,7 +294,7 @@ describe('timeline finishing', () => {
 
   it('groups state spans by row in push order, however rows interleave, close and come back', () => {
     const records = new GoroutineRecords();
-    const states = new StateRowsBuilder(records);
+    const states = new StateRowsBuilder(records, { startTime: 0 });
     const rows = 300;
     for (let r = 0; r < rows; r++) records.add();
     const want: number[][] = Array.from({ length: rows }, () => []);

@@ -657,15 +657,9 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
   private orderGoroutines(): { goroutineTracks: GoroutineTrackColumns; kOfRow: Uint32Array; rowOfK: Uint32Array } {
     const g = this.g;
     const n = g.count;
-    // Ids are unique: sort them natively, then find each one's row.
-    const ids = sortedIds(g.id.trimmed());
-    const rowOfK = new Uint32Array(n);
+    const { ids, rowOfK } = rowsByAscendingId(g.id.data, n, (id) => g.rowOf.get(id));
     const kOfRow = new Uint32Array(n);
-    for (let k = 0; k < n; k++) {
-      const row = g.rowOf.get(ids[k]);
-      rowOfK[k] = row;
-      kOfRow[row] = k;
-    }
+    for (let k = 0; k < n; k++) kOfRow[rowOfK[k]] = k;
     return {
       goroutineTracks: { ids, startFunction: g.records.narrowColumn(START_FUNCTION, rowOfK), label: g.records.narrowColumn(LABEL, rowOfK) },
       kOfRow,
@@ -698,23 +692,35 @@ function trackName(kind: TrackKind, resource: number): string {
 }
 
 /**
- * Goroutine ids ascending. Ids are unique and, in practice, dense small integers: then marking
- * them in a bitmap and reading it back is a fraction of a sort of millions of doubles.
+ * The rows' ids ascending, and the row of each (`idOfRow[row]` for rows below `n`; ids are
+ * unique). Ids are, in practice, dense small integers: then placing each row at its id in an
+ * array and reading it back is a fraction of a sort of millions of doubles and a lookup per id.
  */
-function sortedIds(ids: Float64Array): Float64Array {
+function rowsByAscendingId(idOfRow: Float64Array, n: number, rowOf: (id: number) => number): { ids: Float64Array; rowOfK: Uint32Array } {
   let max = 0;
   let dense = true;
-  for (let i = 0; i < ids.length && dense; i++) {
-    const id = ids[i];
+  for (let row = 0; row < n && dense; row++) {
+    const id = idOfRow[row];
     if (!(id >= 0 && Number.isInteger(id))) dense = false;
     else if (id > max) max = id;
   }
-  if (!dense || max > 4 * ids.length + 1024) return ids.sort();
-  const seen = new Uint8Array(max + 1);
-  for (let i = 0; i < ids.length; i++) seen[ids[i]] = 1;
+  const ids = idOfRow.slice(0, n);
+  const rowOfK = new Uint32Array(n);
+  if (!dense || max > 4 * n + 1024) {
+    ids.sort();
+    for (let k = 0; k < n; k++) rowOfK[k] = rowOf(ids[k]);
+    return { ids, rowOfK };
+  }
+  const rowPlusOneOfId = new Uint32Array(max + 1);
+  for (let row = 0; row < n; row++) rowPlusOneOfId[idOfRow[row]] = row + 1;
   let k = 0;
-  for (let id = 0; id <= max; id++) if (seen[id] !== 0) ids[k++] = id;
-  return ids;
+  for (let id = 0; id <= max; id++) {
+    const rowPlusOne = rowPlusOneOfId[id];
+    if (rowPlusOne === 0) continue;
+    ids[k] = id;
+    rowOfK[k++] = rowPlusOne - 1;
+  }
+  return { ids, rowOfK };
 }
 
 /** A step series: points are appended when values change; back-dated points are re-sorted. */

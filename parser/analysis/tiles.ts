@@ -70,8 +70,8 @@ export interface Tile {
 
 /**
  * A span track as /api/timeline/tile sends it: SpanTrackTile with its times as integer-ns
- * deltas. Absolute times are 12-digit numbers (half a zoomed-out tile's bytes, and slow to
- * stringify as doubles); deltas are mostly small integers. Entry i of a lane (a run of equal
+ * deltas. Absolute times are 12-digit numbers (over half of a zoomed-out tile's bytes, and slow
+ * to stringify as doubles); deltas are mostly small integers. Entry i of a lane (a run of equal
  * `depth`) starts `gap[i]` after the previous entry's end — the lane's first after ⌊tile start⌋
  * (negative when it began earlier) — and lasts `duration[i]`. Model times are integer ns, so
  * the sums give them back exactly.

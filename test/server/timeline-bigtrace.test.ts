@@ -11,6 +11,7 @@ import { parseTraceFile, TraceTables } from '../../parser/index.ts';
 import { createTimelineModel } from '../../parser/model/timeline-builder.ts';
 import { registerErrorHandling } from '../../server/http/errors.ts';
 import { registerTimelineRoutes } from '../../server/routes/timeline.ts';
+import { warmTileQueries } from '../../parser/analysis/tiles.ts';
 
 const bigTrace = process.env.TSTRACE_BIG_TRACE;
 
@@ -24,6 +25,8 @@ describe.runIf(Boolean(bigTrace))('timeline on a big trace', () => {
     const model = analysis.finish();
     const parseSeconds = (performance.now() - t0) / 1000;
     const mem = model.memory();
+    // The server warms the tile code on the finished model before offering it (server/analyses).
+    warmTileQueries(model);
 
     const app = Fastify();
     registerErrorHandling(app);

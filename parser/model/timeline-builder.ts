@@ -35,12 +35,12 @@ import {
   type TrackKind,
 } from './timeline.ts';
 import { NONE, TimelineViews, type SliceSink, type TraceClock } from './timeline-views.ts';
-import { runSplitFinish, type SplitFinishJob, type SplitFinishResult, type SplitFinishRunner } from './timeline-finish-split.ts';
+import { inPlaceSplitFinish, runSplitFinish, type SplitFinishRest, type SplitFinishResult, type SplitFinishRunner } from './timeline-finish-split.ts';
 
 /** State spans + flows below which finishSplit does not hand its half to another thread (~50 ms of work). */
 const SPLIT_FINISH_MIN_SPANS = 1 << 20;
 
-/** The tracks' order, fixed at the start of finish, and the half of the work that may run elsewhere. */
+/** The tracks' order, fixed at the start of finish, and the state rows' part of the half that may run elsewhere. */
 interface FinishPlan {
   fixedTracks: TrackDescriptor[];
   /** Provisional fixed-track id → final id. */
@@ -51,7 +51,8 @@ interface FinishPlan {
   counterBase: number;
   trackCount: number;
   stateRowOfTrack: Int32Array;
-  job: SplitFinishJob;
+  /** The state rows' part of the half that may run elsewhere. */
+  rest: SplitFinishRest;
 }
 
 interface FinishLocalHalf {
@@ -558,25 +559,28 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
   // ── finish ───────────────────────────────────────────────────────────────────────────────
 
   finish(): TimelineModel {
+    const flows = this.flows.staged();
     const plan = this.beginFinish();
-    const split = runSplitFinish(plan.job);
+    const split = runSplitFinish(flows, plan.rest);
     return this.endFinish(plan, this.finishLocalHalf(plan), split);
   }
 
   /**
-   * finish(), with the state rows and flows ordered by `runElsewhere` (another thread) while
-   * this one lays out the slices: the two halves cost about the same. Below `minSpans` state
-   * spans and flows, both halves run here (a thread's start would cost more than it saves).
+   * finish(), with the flows and state rows ordered by `runElsewhere` (another thread) while
+   * this one lays out the slices: the two halves cost about the same. The flows need nothing
+   * else and go at once; the state rows once the goroutine tracks are ordered. Below `minSpans`
+   * flows and state spans, both halves run here (a thread's start would cost more than it saves).
    */
   async finishSplit(runElsewhere: SplitFinishRunner, minSpans = SPLIT_FINISH_MIN_SPANS): Promise<TimelineModel> {
+    const runner = this.flows.length + this.states.movedSpans >= minSpans ? runElsewhere : inPlaceSplitFinish();
+    runner.flows(this.flows.staged());
     const plan = this.beginFinish();
-    const { states, flows } = plan.job;
-    const split = states.start.length + flows.fromTime.length >= minSpans ? runElsewhere(plan.job) : Promise.resolve(runSplitFinish(plan.job));
+    const split = runner.rest(plan.rest);
     const local = this.finishLocalHalf(plan);
     return this.endFinish(plan, local, await split);
   }
 
-  /** Closes what is open at the trace's end and orders the tracks; the job hands over the state and flow stores. */
+  /** Closes what is open at the trace's end and orders the tracks; `rest` hands over the state rows. */
   private beginFinish(): FinishPlan {
     if (Number.isNaN(this.clock.startTime)) this.clock.startTime = this.clock.endTime = 0;
     const end = this.clock.endTime;
@@ -602,9 +606,8 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
         hasRow[k] = 1;
       }
     }
-    const job: SplitFinishJob = {
+    const rest: SplitFinishRest = {
       states: this.states.staged(),
-      flows: this.flows.staged(),
       rowOfK,
       kOfRow,
       rowEnd: g.rowEnd.permuted(rowOfK),
@@ -612,7 +615,7 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
       hasRow,
       goroutineIds: goroutineTracks.ids,
     };
-    return { fixedTracks, finalOf, goroutineTracks, kOfRow, goroutineBase, counterBase, trackCount, stateRowOfTrack, job };
+    return { fixedTracks, finalOf, goroutineTracks, kOfRow, goroutineBase, counterBase, trackCount, stateRowOfTrack, rest };
   }
 
   /** What finish builds besides the split-off half: slices and their pyramids, counters. */

@@ -1,18 +1,19 @@
-// The half of the timeline's finish that needs none of the slices: ordering the state rows and
-// the flows, and the state rows' tile pyramids. On a big trace finish() runs for seconds after
+// The half of the timeline's finish that needs none of the slices: ordering the flows and the
+// state rows, and the state rows' tile pyramids. On a big trace finish() runs for seconds after
 // the event pass, when the main thread is done and one core would sit idle; so the builder hands
 // this half to another thread (parser/worker/finish-helper.ts) while it lays out the slices and
-// their pyramids. Inline, it runs in place.
+// their pyramids. The flows need nothing from the rest of finish and go first, as it begins.
+// Inline, it all runs in place.
 
 import { pyramidLevelBuffers, statePyramidLevels, type PyramidLevel } from '../analysis/tiles-pyramid.ts';
 import { buffersOf } from './timeline-columns.ts';
-import { buildFlowColumns, flowColumnsBuffers, packStagedFlows, unpackStagedFlows, type PackedStagedFlows, type StagedFlows } from './timeline-flows.ts';
+import { buildFlowColumns, flowColumnsBuffers, type StagedFlows } from './timeline-flows.ts';
 import { buildStateRows, packStagedStateRows, unpackStagedStateRows, type PackedStagedStateRows, type StagedStateRows } from './timeline-states.ts';
 import type { FlowColumns, StateColumns } from './timeline.ts';
 
-export interface SplitFinishJob {
+/** The state rows' part of the job, ready once finish has ordered the goroutine tracks. */
+export interface SplitFinishRest {
   states: StagedStateRows;
-  flows: StagedFlows;
   /** Goroutine track k ↔ builder row (the state rows' order). */
   rowOfK: Uint32Array;
   kOfRow: Uint32Array;
@@ -32,32 +33,46 @@ export interface SplitFinishResult {
   goroutineIds: Float64Array;
 }
 
-/** Which of the two halves runs where: given the job, its result (now or later). */
-export type SplitFinishRunner = (job: SplitFinishJob) => Promise<SplitFinishResult>;
+/** Runs the half somewhere: given the flows first, then the rest; resolves with the whole half. */
+export interface SplitFinishRunner {
+  flows(staged: StagedFlows): void;
+  rest(job: SplitFinishRest): Promise<SplitFinishResult>;
+}
 
-export function runSplitFinish(job: SplitFinishJob): SplitFinishResult {
+export function buildStateHalf(job: SplitFinishRest): Omit<SplitFinishResult, 'flows'> {
   const rows = buildStateRows(job.states, job.rowOfK, job.kOfRow);
   const states: StateColumns = { ...rows, rowEnd: job.rowEnd, rowEndStack: job.rowEndStack };
-  const flows = buildFlowColumns(job.flows);
-  return { states, flows, statePyramids: statePyramidLevels(states, job.hasRow, job.goroutineIds), goroutineIds: job.goroutineIds };
+  return { states, statePyramids: statePyramidLevels(states, job.hasRow, job.goroutineIds), goroutineIds: job.goroutineIds };
 }
 
-/** A job as plain data. */
-export interface PackedSplitFinishJob extends Omit<SplitFinishJob, 'states' | 'flows'> {
+/** A runner that does the half on this thread, when it is given the rest. */
+export function inPlaceSplitFinish(): SplitFinishRunner {
+  let flows: StagedFlows | null = null;
+  return {
+    flows: (staged) => (flows = staged),
+    rest: (job) => Promise.resolve(runSplitFinish(flows!, job)),
+  };
+}
+
+export function runSplitFinish(flows: StagedFlows, job: SplitFinishRest): SplitFinishResult {
+  return { flows: buildFlowColumns(flows), ...buildStateHalf(job) };
+}
+
+
+/** The rest as plain data. */
+export interface PackedSplitFinishRest extends Omit<SplitFinishRest, 'states'> {
   states: PackedStagedStateRows;
-  flows: PackedStagedFlows;
 }
 
-/** The job as plain data, and the buffers to transfer (the sender loses them; the orders are copied). */
-export function packSplitFinishJob(job: SplitFinishJob): { packed: PackedSplitFinishJob; transfer: ArrayBuffer[] } {
+/** The rest as plain data, and the buffers to transfer (the sender loses them; the orders are copied). */
+export function packSplitFinishRest(job: SplitFinishRest): { packed: PackedSplitFinishRest; transfer: ArrayBuffer[] } {
   const states = packStagedStateRows(job.states);
-  const flows = packStagedFlows(job.flows);
   const moved = buffersOf([job.rowEnd, job.rowEndStack, job.goroutineIds]);
-  return { packed: { ...job, states: states.packed, flows: flows.packed }, transfer: [...states.transfer, ...flows.transfer, ...moved] };
+  return { packed: { ...job, states: states.packed }, transfer: [...states.transfer, ...moved] };
 }
 
-export function unpackSplitFinishJob(p: PackedSplitFinishJob): SplitFinishJob {
-  return { ...p, states: unpackStagedStateRows(p.states), flows: unpackStagedFlows(p.flows) };
+export function unpackSplitFinishRest(p: PackedSplitFinishRest): SplitFinishRest {
+  return { ...p, states: unpackStagedStateRows(p.states) };
 }
 
 /** The result's buffers, to transfer back (it is plain data already). */

@@ -59,6 +59,11 @@ export class FlowStore {
     put(this.toM, o, ev.m);
   }
 
+  /** Causes recorded so far. */
+  get length(): number {
+    return this.cursor.length;
+  }
+
   /**
    * The started flows by source time, ties in the order their targets started, as model
    * columns. Releases the store.

@@ -137,6 +137,11 @@ export class StateRowsBuilder {
     this.stageFill[slot] = 0;
   }
 
+  /** Spans moved out of staging so far (those still staged are not counted). */
+  get movedSpans(): number {
+    return this.cursor.length;
+  }
+
   /**
    * The spans row by row, rows in the order rowOfK (rows missing from it must have no spans);
    * each row's spans in the order they were pushed. Releases the builder's storage.

@@ -4,25 +4,27 @@
 
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import {
-  packSplitFinishJob, runSplitFinish, splitFinishResultBuffers, unpackSplitFinishJob,
-  type PackedSplitFinishJob, type SplitFinishJob, type SplitFinishResult,
+  buildStateHalf, packSplitFinishRest, splitFinishResultBuffers, unpackSplitFinishRest,
+  type PackedSplitFinishRest, type SplitFinishResult, type SplitFinishRunner,
 } from '../model/timeline-finish-split.ts';
+import { buildFlowColumns, packStagedFlows, unpackStagedFlows, type PackedStagedFlows } from '../model/timeline-flows.ts';
+import type { FlowColumns } from '../model/timeline.ts';
 import { startModuleWorker } from './start-worker.ts';
 
 const FINISH_HELPER_MARK = 'tstrace-timeline-finish-helper';
 
+type HelperJob = { type: 'flows'; flows: PackedStagedFlows } | { type: 'rest'; rest: PackedSplitFinishRest };
 type HelperReply = { type: 'result'; result: SplitFinishResult } | { type: 'failed'; message: string };
 
-export interface FinishHelper {
-  /** Runs `job` on the helper; its staged columns move there (the caller loses them). Once. */
-  run(job: SplitFinishJob): Promise<SplitFinishResult>;
+export interface FinishHelper extends SplitFinishRunner {
   /** Ends the helper (whether or not it ran a job). */
   stop(): void;
 }
 
 /**
  * Starts a helper worker now, so that it has loaded by the time its job is ready (the module
- * takes a few hundred ms to load on a busy machine; the builder needs as long to prepare the job).
+ * takes a few hundred ms to load on a busy machine). Give it the flows, then the rest, once
+ * each; the staged columns move there (the caller loses them).
  */
 export function startFinishHelper(): FinishHelper {
   const worker = startModuleWorker(import.meta.url, { mark: FINISH_HELPER_MARK });
@@ -39,10 +41,15 @@ export function startFinishHelper(): FinishHelper {
   });
   // A helper stopped before it ran a job rejects unobserved.
   result.catch(() => {});
+  const post = (job: HelperJob, transfer: ArrayBuffer[]) => worker.postMessage(job, transfer);
   return {
-    run(job) {
-      const { packed, transfer } = packSplitFinishJob(job);
-      worker.postMessage(packed, transfer);
+    flows(staged) {
+      const { packed, transfer } = packStagedFlows(staged);
+      post({ type: 'flows', flows: packed }, transfer);
+    },
+    rest(job) {
+      const { packed, transfer } = packSplitFinishRest(job);
+      post({ type: 'rest', rest: packed }, transfer);
       return result;
     },
     stop() {
@@ -51,30 +58,27 @@ export function startFinishHelper(): FinishHelper {
   };
 }
 
-/** Runs `job` on a new helper worker (see startFinishHelper). */
-export async function runSplitFinishOnWorker(job: SplitFinishJob): Promise<SplitFinishResult> {
-  const helper = startFinishHelper();
-  try {
-    return await helper.run(job);
-  } finally {
-    helper.stop();
-  }
-}
-
 function runHelper(): void {
   const parent = parentPort!;
-  parent.once('message', (packed: PackedSplitFinishJob) => {
-    let reply: HelperReply;
-    let transfer: ArrayBuffer[] = [];
-    try {
-      const result = runSplitFinish(unpackSplitFinishJob(packed));
-      reply = { type: 'result', result };
-      transfer = splitFinishResultBuffers(result);
-    } catch (err) {
-      reply = { type: 'failed', message: err instanceof Error ? err.message : String(err) };
-    }
-    parent.postMessage(reply, transfer);
+  let flows: FlowColumns | null = null;
+  const fail = (err: unknown) => {
+    parent.postMessage({ type: 'failed', message: err instanceof Error ? err.message : String(err) } satisfies HelperReply);
     parent.close();
+  };
+  parent.on('message', (job: HelperJob) => {
+    try {
+      // The flows come first and are ordered while the builder prepares the rest.
+      if (job.type === 'flows') {
+        flows = buildFlowColumns(unpackStagedFlows(job.flows));
+        return;
+      }
+      if (flows === null) throw new Error('the state rows came before the flows');
+      const result: SplitFinishResult = { flows, ...buildStateHalf(unpackSplitFinishRest(job.rest)) };
+      parent.postMessage({ type: 'result', result } satisfies HelperReply, splitFinishResultBuffers(result));
+      parent.close();
+    } catch (err) {
+      fail(err);
+    }
   });
 }
 

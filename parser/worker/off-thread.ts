@@ -29,7 +29,7 @@ const timeline: OffThreadAnalysis<TimelineModel, PackedTimelineModel> = {
     // Started before the builder prepares the job, so that both are ready together.
     const helper = startFinishHelper();
     try {
-      return await (analysis as TimelineAnalysis).finishSplit(helper.run);
+      return await (analysis as TimelineAnalysis).finishSplit(helper);
     } finally {
       helper.stop();
     }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseTraceFile, TraceTables } from '../../parser/index.ts';
 import { createTimelineModel, type TimelineAnalysis } from '../../parser/model/timeline-builder.ts';
-import { runSplitFinishOnWorker } from '../../parser/worker/finish-helper.ts';
+import { startFinishHelper } from '../../parser/worker/finish-helper.ts';
 import { listFixtures } from '../helpers/fixtures.ts';
 import { timelineDigest } from '../helpers/timeline-digest.ts';
 
@@ -14,6 +14,16 @@ async function builtTimeline(path: string): Promise<TimelineAnalysis> {
   const timeline = createTimelineModel(tables);
   await parseTraceFile(path, { worker: false, tables, onEvent: (ev) => timeline.handleEvent(ev) });
   return timeline;
+}
+
+/** finishSplit with a helper worker, however small the trace (minSpans 0). */
+async function finishOnHelper(timeline: TimelineAnalysis) {
+  const helper = startFinishHelper();
+  try {
+    return await timeline.finishSplit(helper, 0);
+  } finally {
+    helper.stop();
+  }
 }
 
 const cases = [
@@ -28,15 +38,14 @@ describe('timeline finish split across threads', () => {
 
   it.each(cases.map((f) => [f.id, f.tracePath]))('%s: the model equals the one-thread finish', async (_id, path) => {
     const oneThread = (await builtTimeline(path)).finish();
-    // minSpans 0: every trace's half goes to the helper worker, however small.
-    const split = await (await builtTimeline(path)).finishSplit(runSplitFinishOnWorker, 0);
+    const split = await finishOnHelper(await builtTimeline(path));
     expect(split.states.start.length).toBe(oneThread.states.start.length);
     expect(timelineDigest(split)).toEqual(timelineDigest(oneThread));
   }, 60_000);
 
   it('moves busy state rows\u2019 pyramids back with the rest (go1.25/gc has both kinds)', async () => {
     const gc = cases.find((f) => f.id === 'go1.25/gc')!;
-    const model = await (await builtTimeline(gc.tracePath)).finishSplit(runSplitFinishOnWorker, 0);
+    const model = await finishOnHelper(await builtTimeline(gc.tracePath));
     const keys = [...(model.tilePyramids as unknown as { levels: Map<number, unknown> }).levels.keys()];
     // Slice lanes have keys ≥ 0, state rows negative ones; each must still find its levels.
     expect(keys.filter((k) => k >= 0).length).toBeGreaterThan(0);
@@ -46,6 +55,7 @@ describe('timeline finish split across threads', () => {
 
   it('fails with the helper\u2019s error when the other half fails', async () => {
     const timeline = await builtTimeline(cases[0].tracePath);
-    await expect(timeline.finishSplit(() => Promise.reject(new Error('timeline finish: helper gone')), 0)).rejects.toThrow('helper gone');
+    const gone = { flows: () => {}, rest: () => Promise.reject(new Error('timeline finish: helper gone')) };
+    await expect(timeline.finishSplit(gone, 0)).rejects.toThrow('helper gone');
   });
 });

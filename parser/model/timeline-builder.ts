@@ -35,9 +35,9 @@ import {
   type TrackKind,
 } from './timeline.ts';
 import { NONE, TimelineViews, type SliceSink, type TraceClock } from './timeline-views.ts';
-import { inPlaceSplitFinish, runSplitFinish, type SplitFinishRest, type SplitFinishResult, type SplitFinishRunner } from './timeline-finish-split.ts';
+import { runSplitFinish, type SplitFinishRest, type SplitFinishResult, type SplitFinishRunner } from './timeline-finish-split.ts';
 
-/** State spans + flows below which finishSplit does not hand its half to another thread (~50 ms of work). */
+/** Flows + state spans below which a split finish saves nothing (its half is ~50 ms of work; a thread's start costs about that). */
 const SPLIT_FINISH_MIN_SPANS = 1 << 20;
 
 /** The tracks' order, fixed at the start of finish, and the state rows' part of the half that may run elsewhere. */
@@ -175,8 +175,10 @@ function metricNumber(v: TraceEvent['value']): number {
 
 /** The timeline analysis; its finish may also be split across two threads (finishSplit). */
 export interface TimelineAnalysis extends Analysis<TimelineModel> {
-  /** finish(), with half of it run by `runElsewhere` once there are `minSpans` state spans and flows (default: ~1 M). */
-  finishSplit(runElsewhere: SplitFinishRunner, minSpans?: number): Promise<TimelineModel>;
+  /** Whether finishSplit would save anything: enough flows and state spans (~1 M) to outweigh a thread's start. */
+  readonly splitWorthwhile: boolean;
+  /** finish(), with half of it run by `runElsewhere`. */
+  finishSplit(runElsewhere: SplitFinishRunner): Promise<TimelineModel>;
 }
 
 export function createTimelineModel(tables: TraceTables): TimelineAnalysis {
@@ -567,14 +569,16 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
     return this.endFinish(plan, local, runSplitFinish(flows, plan.rest));
   }
 
+  get splitWorthwhile(): boolean {
+    return this.flows.length + this.states.movedSpans >= SPLIT_FINISH_MIN_SPANS;
+  }
+
   /**
    * finish(), with the flows and state rows ordered by `runElsewhere` (another thread) while
    * this one lays out the slices: the two halves cost about the same. The flows need nothing
-   * else and go at once; the state rows once the goroutine tracks are ordered. Below `minSpans`
-   * flows and state spans, both halves run here (a thread's start would cost more than it saves).
+   * else and go at once; the state rows once the goroutine tracks are ordered.
    */
-  async finishSplit(runElsewhere: SplitFinishRunner, minSpans = SPLIT_FINISH_MIN_SPANS): Promise<TimelineModel> {
-    const runner = this.flows.length + this.states.movedSpans >= minSpans ? runElsewhere : inPlaceSplitFinish();
+  async finishSplit(runner: SplitFinishRunner): Promise<TimelineModel> {
     runner.flows(this.flows.staged());
     const plan = this.beginFinish();
     const split = runner.rest(plan.rest);

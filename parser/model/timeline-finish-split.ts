@@ -45,15 +45,6 @@ export function buildStateHalf(job: SplitFinishRest): Omit<SplitFinishResult, 'f
   return { states, statePyramids: statePyramidLevels(states, job.hasRow, job.goroutineIds), goroutineIds: job.goroutineIds };
 }
 
-/** A runner that does the half on this thread, when it is given the rest. */
-export function inPlaceSplitFinish(): SplitFinishRunner {
-  let flows: StagedFlows | null = null;
-  return {
-    flows: (staged) => (flows = staged),
-    rest: (job) => Promise.resolve(runSplitFinish(flows!, job)),
-  };
-}
-
 export function runSplitFinish(flows: StagedFlows, job: SplitFinishRest): SplitFinishResult {
   return { flows: buildFlowColumns(flows), ...buildStateHalf(job) };
 }

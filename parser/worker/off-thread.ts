@@ -26,10 +26,12 @@ const timeline: OffThreadAnalysis<TimelineModel, PackedTimelineModel> = {
   pack: packTimelineModel,
   unpack: unpackTimelineModel,
   finishOnWorker: async (analysis) => {
+    const timeline = analysis as TimelineAnalysis;
+    if (!timeline.splitWorthwhile) return timeline.finish();
     // Started before the builder prepares the job, so that both are ready together.
     const helper = startFinishHelper();
     try {
-      return await (analysis as TimelineAnalysis).finishSplit(helper);
+      return await timeline.finishSplit(helper);
     } finally {
       helper.stop();
     }

@@ -177,8 +177,8 @@ function metricNumber(v: TraceEvent['value']): number {
 export interface TimelineAnalysis extends Analysis<TimelineModel> {
   /** Whether finishSplit would save anything: enough flows and state spans (~1 M) to outweigh a thread's start. */
   readonly splitWorthwhile: boolean;
-  /** finish(), with half of it run by `runElsewhere`. */
-  finishSplit(runElsewhere: SplitFinishRunner): Promise<TimelineModel>;
+  /** finish(), with half of it run by `runner` (see TimelineBuilder.finishSplit). */
+  finishSplit(runner: SplitFinishRunner): Promise<TimelineModel>;
 }
 
 export function createTimelineModel(tables: TraceTables): TimelineAnalysis {
@@ -574,9 +574,9 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
   }
 
   /**
-   * finish(), with the flows and state rows ordered by `runElsewhere` (another thread) while
-   * this one lays out the slices: the two halves cost about the same. The flows need nothing
-   * else and go at once; the state rows once the goroutine tracks are ordered.
+   * finish(), with the flows and state rows ordered by `runner` (on another thread) while this
+   * one lays out the slices: the two halves cost about the same. The flows need nothing else and
+   * go at once; the state rows once the goroutine tracks are ordered.
    */
   async finishSplit(runner: SplitFinishRunner): Promise<TimelineModel> {
     runner.flows(this.flows.staged());

@@ -5,7 +5,7 @@
 // instead of every span of a million-span lane.
 
 import { goroutineSpanStateNames, sliceKindNames, type SliceColumns, type StateColumns, type TimelineModel } from '../model/timeline.ts';
-import { buffersOf, lowerBound, narrowed, type IntColumn } from '../model/timeline-columns.ts';
+import { lowerBound, narrowed, type IntColumn } from '../model/timeline-columns.ts';
 import { resized } from '../model/typed-arrays.ts';
 import { mergeLane, sliceLaneColumns, stateRowColumns, type LaneColumns } from './tiles.ts';
 
@@ -216,13 +216,4 @@ export function statePyramidLevels(st: StateColumns, hasRow: Uint8Array, gorouti
 /** The pyramids of slice lanes and state rows together (their keys do not collide). */
 export function joinedPyramids(slices: ReadonlyMap<number, PyramidLevel[]>, states: ReadonlyMap<number, PyramidLevel[]>): TilePyramids {
   return new TilePyramids(new Map([...slices, ...states]));
-}
-
-/** The buffers under some pyramid levels (to transfer them). */
-export function pyramidLevelBuffers(levels: ReadonlyMap<number, readonly PyramidLevel[]>): ArrayBuffer[] {
-  const arrays: ArrayBufferView[] = [];
-  for (const lane of levels.values()) {
-    for (const l of lane) arrays.push(l.start, l.end, l.kind, l.label, l.goroutine, l.startStack, l.endStack, l.cumulative);
-  }
-  return buffersOf(arrays);
 }

@@ -76,39 +76,15 @@ export interface Tile {
  * (negative when it began earlier) — and lasts `duration[i]`. Model times are integer ns, so
  * the sums give them back exactly.
  */
-export interface SpanTrackWire {
-  id: number;
-  shape: 'spans';
-  gap: number[];
-  duration: number[];
-  depth: number[];
-  kind: number[];
-  label: number[];
-  goroutine: number[];
-  merged: number[];
-  startStack: number[];
-  endStack: number[];
-}
+export type SpanTrackWire = Omit<SpanTrackTile, 'start' | 'end'> & { gap: number[]; duration: number[] };
 
 /** A counter track as sent: point i is at the previous point's time + gap[i] (the first: ⌊tile start⌋ + gap[0]). */
-export interface CounterTrackWire {
-  id: number;
-  shape: 'counter';
-  gap: number[];
-  series: { name: string; values: number[] }[];
-  merged: number[];
-}
+export type CounterTrackWire = Omit<CounterTrackTile, 'time'> & { gap: number[] };
 
 export type TrackWire = SpanTrackWire | CounterTrackWire;
 
 /** The body of /api/timeline/tile. */
-export interface TileWire {
-  start: number;
-  end: number;
-  resolution: number;
-  strings: string[];
-  tracks: TrackWire[];
-}
+export type TileWire = Omit<Tile, 'tracks'> & { tracks: TrackWire[] };
 
 /** Where a tile's time deltas start: ⌊tile start⌋ (an integer, so the deltas stay exact). */
 export function tileTimeOrigin(tileStart: number): number {

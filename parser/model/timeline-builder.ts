@@ -434,7 +434,6 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
     const from = ev.oldState;
     const to = ev.newState;
     if (from === to) return;
-    const t = ev.time;
     const fromExecuting = executing(from);
     const toExecuting = executing(to);
 

@@ -448,13 +448,6 @@ export interface NarrowChunkedParts {
   length: number;
 }
 
-/** The distinct buffers under some typed arrays: a transfer list (which must not repeat one). */
-export function buffersOf(arrays: Iterable<ArrayBufferView>): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
-  for (const a of arrays) if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) buffers.add(a.buffer);
-  return [...buffers];
-}
-
 const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;

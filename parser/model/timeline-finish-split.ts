@@ -5,9 +5,9 @@
 // their pyramids. The flows need nothing from the rest of finish and go first, as it begins.
 // Inline, it all runs in place.
 
-import { pyramidLevelBuffers, statePyramidLevels, type PyramidLevel } from '../analysis/tiles-pyramid.ts';
-import { buffersOf } from './timeline-columns.ts';
-import { buildFlowColumns, flowColumnsBuffers, type StagedFlows } from './timeline-flows.ts';
+import { statePyramidLevels, type PyramidLevel } from '../analysis/tiles-pyramid.ts';
+import { buildFlowColumns, type StagedFlows } from './timeline-flows.ts';
+import { transferableBuffers } from './timeline-transfer.ts';
 import { buildStateRows, packStagedStateRows, unpackStagedStateRows, type PackedStagedStateRows, type StagedStateRows } from './timeline-states.ts';
 import type { FlowColumns, StateColumns } from './timeline.ts';
 
@@ -49,29 +49,18 @@ export function runSplitFinish(flows: StagedFlows, job: SplitFinishRest): SplitF
   return { flows: buildFlowColumns(flows), ...buildStateHalf(job) };
 }
 
-
 /** The rest as plain data. */
 export interface PackedSplitFinishRest extends Omit<SplitFinishRest, 'states'> {
   states: PackedStagedStateRows;
 }
 
-/** The rest as plain data, and the buffers to transfer (the sender loses them; the orders are copied). */
+/** The rest as plain data, and the buffers to transfer (the sender loses them; the orders and hasRow are copied). */
 export function packSplitFinishRest(job: SplitFinishRest): { packed: PackedSplitFinishRest; transfer: ArrayBuffer[] } {
   const states = packStagedStateRows(job.states);
-  const moved = buffersOf([job.rowEnd, job.rowEndStack, job.goroutineIds]);
-  return { packed: { ...job, states: states.packed }, transfer: [...states.transfer, ...moved] };
+  const transfer = transferableBuffers([states, job.rowEnd, job.rowEndStack, job.goroutineIds]);
+  return { packed: { ...job, states }, transfer };
 }
 
 export function unpackSplitFinishRest(p: PackedSplitFinishRest): SplitFinishRest {
   return { ...p, states: unpackStagedStateRows(p.states) };
-}
-
-/** The result's buffers, to transfer back (it is plain data already). */
-export function splitFinishResultBuffers(result: SplitFinishResult): ArrayBuffer[] {
-  const s = result.states;
-  return [
-    ...buffersOf([s.start, s.state, s.reason, s.stack, s.rowOffset, s.rowEnd, s.rowEndStack, result.goroutineIds]),
-    ...flowColumnsBuffers(result.flows),
-    ...pyramidLevelBuffers(result.statePyramids),
-  ];
 }

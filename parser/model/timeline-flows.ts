@@ -5,7 +5,7 @@
 // (one random write per flow, not one per target column).
 
 import {
-  buffersOf, ChunkedColumn, chunkedF64, chunkedU32, GatherPlan, NarrowChunkedColumn, narrowChunked, RecordCursor,
+  ChunkedColumn, chunkedF64, chunkedU32, GatherPlan, NarrowChunkedColumn, narrowChunked, RecordCursor,
   type ChunkedParts, type NarrowChunkedParts,
 } from './timeline-columns.ts';
 import { sortIndicesByKeys } from './timeline-sort.ts';
@@ -135,14 +135,12 @@ export function buildFlowColumns(staged: StagedFlows): FlowColumns {
 const NARROW_FLOW_COLUMNS = ['name', 'fromG', 'fromP', 'fromM', 'fromStack', 'toG', 'toP', 'toM'] as const;
 const F64_FLOW_COLUMNS = ['fromTime', 'toTime'] as const;
 
-/** Staged flows as plain data for another thread, and the buffers to transfer (the sender loses them). */
-export function packStagedFlows(staged: StagedFlows): { packed: PackedStagedFlows; transfer: ArrayBuffer[] } {
+/** Staged flows as plain data for another thread (transfer its buffers: transferableBuffers). */
+export function packStagedFlows(staged: StagedFlows): PackedStagedFlows {
   const packed = { startedCount: staged.startedCount, started: staged.started.parts() } as PackedStagedFlows;
   for (const k of NARROW_FLOW_COLUMNS) packed[k] = staged[k].parts();
   for (const k of F64_FLOW_COLUMNS) packed[k] = staged[k].parts();
-  const chunks: ArrayBufferView[] = [...packed.started.chunks];
-  for (const k of [...NARROW_FLOW_COLUMNS, ...F64_FLOW_COLUMNS]) chunks.push(...packed[k].chunks);
-  return { packed, transfer: buffersOf(chunks) };
+  return packed;
 }
 
 export function unpackStagedFlows(p: PackedStagedFlows): StagedFlows {
@@ -155,11 +153,6 @@ export function unpackStagedFlows(p: PackedStagedFlows): StagedFlows {
 export type PackedStagedFlows = { startedCount: number; started: ChunkedParts<Uint32Array> }
   & { [K in (typeof NARROW_FLOW_COLUMNS)[number]]: NarrowChunkedParts }
   & { [K in (typeof F64_FLOW_COLUMNS)[number]]: ChunkedParts<Float64Array> };
-
-/** The buffers under finished flow columns (to transfer them). */
-export function flowColumnsBuffers(flows: FlowColumns): ArrayBuffer[] {
-  return buffersOf(Object.values(flows) as ArrayBufferView[]);
-}
 
 /** Stores `value` at offset `o` of the column's current chunk, widening it if needed. */
 function put(column: NarrowChunkedColumn, o: number, value: number): void {

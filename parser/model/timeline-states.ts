@@ -7,7 +7,7 @@
 
 import { resized } from './typed-arrays.ts';
 import {
-  buffersOf, ChunkedColumn, chunkedF64, chunkedU8, NarrowChunkedColumn, narrowChunked, RecordCursor, u32, u8,
+  ChunkedColumn, chunkedF64, chunkedU8, NarrowChunkedColumn, narrowChunked, RecordCursor, u32, u8,
   type BlockMoves, type ChunkedParts, type IntColumn, type NarrowChunkedParts,
 } from './timeline-columns.ts';
 import { GoroutineRecords, STATE_SLOT } from './timeline-goroutines.ts';
@@ -216,20 +216,15 @@ export function buildStateRows(staged: StagedStateRows, rowOfK: Uint32Array, kOf
   };
 }
 
-/** Staged state rows as plain data for another thread, and the buffers to transfer (the sender loses them). */
-export function packStagedStateRows(staged: StagedStateRows): { packed: PackedStagedStateRows; transfer: ArrayBuffer[] } {
-  const packed: PackedStagedStateRows = {
+/** Staged state rows as plain data for another thread (transfer its buffers: transferableBuffers). */
+export function packStagedStateRows(staged: StagedStateRows): PackedStagedStateRows {
+  return {
     ...staged,
     start: staged.start.parts(),
     state: staged.state.parts(),
     reason: staged.reason.parts(),
     stack: staged.stack.parts(),
   };
-  const arrays = [
-    ...packed.start.chunks, ...packed.state.chunks, ...packed.reason.chunks, ...packed.stack.chunks,
-    packed.blockRow, packed.blockStart, packed.blockLength, packed.rowSpans,
-  ];
-  return { packed, transfer: buffersOf(arrays) };
 }
 
 export function unpackStagedStateRows(p: PackedStagedStateRows): StagedStateRows {

@@ -68,8 +68,11 @@ function withClass<T>(prototype: T, fields: Record<string, unknown>): T {
   return Object.assign(Object.create(prototype as object) as object, fields) as T;
 }
 
-/** Every distinct ArrayBuffer under `root` (typed arrays in objects, arrays and Maps). */
-function transferableBuffers(root: unknown): ArrayBuffer[] {
+/**
+ * Every distinct ArrayBuffer under `root` (typed arrays in objects, arrays and Maps): the
+ * transfer list of plain data sent to another thread (the sender loses them).
+ */
+export function transferableBuffers(root: unknown): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
   const seen = new Set<object>();
   const visit = (value: unknown): void => {

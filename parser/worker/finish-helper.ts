@@ -4,10 +4,11 @@
 
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import {
-  buildStateHalf, packSplitFinishRest, splitFinishResultBuffers, unpackSplitFinishRest,
+  buildStateHalf, packSplitFinishRest, unpackSplitFinishRest,
   type PackedSplitFinishRest, type SplitFinishResult, type SplitFinishRunner,
 } from '../model/timeline-finish-split.ts';
 import { buildFlowColumns, packStagedFlows, unpackStagedFlows, type PackedStagedFlows } from '../model/timeline-flows.ts';
+import { transferableBuffers } from '../model/timeline-transfer.ts';
 import type { FlowColumns } from '../model/timeline.ts';
 import { startModuleWorker } from './start-worker.ts';
 
@@ -44,8 +45,8 @@ export function startFinishHelper(): FinishHelper {
   const post = (job: HelperJob, transfer: ArrayBuffer[]) => worker.postMessage(job, transfer);
   return {
     flows(staged) {
-      const { packed, transfer } = packStagedFlows(staged);
-      post({ type: 'flows', flows: packed }, transfer);
+      const packed = packStagedFlows(staged);
+      post({ type: 'flows', flows: packed }, transferableBuffers(packed));
     },
     rest(job) {
       const { packed, transfer } = packSplitFinishRest(job);
@@ -74,7 +75,7 @@ function runHelper(): void {
       }
       if (flows === null) throw new Error('the state rows came before the flows');
       const result: SplitFinishResult = { flows, ...buildStateHalf(unpackSplitFinishRest(job.rest)) };
-      parent.postMessage({ type: 'result', result } satisfies HelperReply, splitFinishResultBuffers(result));
+      parent.postMessage({ type: 'result', result } satisfies HelperReply, transferableBuffers(result));
       parent.close();
     } catch (err) {
       fail(err);

@@ -260,15 +260,19 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
 
   /**
    * The goroutine's name now, as go tool trace names a slice when it ends. Without a label it
-   * is a derived id (no string per goroutine): its row, and whether it was named yet.
+   * is a derived id (no string per goroutine): its id, and whether it was named yet.
    */
   goroutineName(row: number): number {
     const label = this.g.get(row, LABEL);
     const fn = this.g.get(row, START_FUNCTION);
-    if (label === 0) return TimelineModel.goroutineNameId(row, fn > 0);
-    let name = `G${this.g.id.data[row]}`;
+    const id = this.g.id.data[row];
+    if (label === 0) {
+      const derived = TimelineModel.goroutineNameId(id, fn > 0);
+      if (derived >= 0) return derived;
+    }
+    let name = `G${id}`;
     if (fn > 0) name += ` ${this.strings.get(fn - 1)}`;
-    return this.strings.intern(`${name} (${this.strings.get(label)})`);
+    return this.strings.intern(label === 0 ? name : `${name} (${this.strings.get(label)})`);
   }
 
   slice(kind: TrackKind, resource: number, start: number, end: number, sliceKind: SliceKind, goroutine: number, name: number, startStack: number, endStack: number): void {
@@ -684,7 +688,7 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
     const rows = this.goroutineSliceRow;
     const goroutineTrack = new Uint32Array(rows.length);
     for (let i = 0; i < rows.length; i++) goroutineTrack[i] = goroutineBase + kOfRow[rows.data[i]];
-    return buildSliceColumns({ trackCount, fixed, goroutine: this.goroutineSlices, goroutineTrack, kOfRow });
+    return buildSliceColumns({ trackCount, fixed, goroutine: this.goroutineSlices, goroutineTrack });
   }
 }
 

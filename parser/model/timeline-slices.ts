@@ -6,7 +6,7 @@
 
 import { ChunkedColumn, GatherPlan, IntRange, NarrowChunkedColumn, RecordCursor, sortSegment } from './timeline-columns.ts';
 import { resized } from './typed-arrays.ts';
-import { TimelineModel, type SliceColumns } from './timeline.ts';
+import type { SliceColumns } from './timeline.ts';
 
 /** Stores start small (a trace may have thousands of threads) and grow to full chunks. */
 const FIRST_CHUNK = 1024;
@@ -16,7 +16,7 @@ export class SliceStore {
   readonly end = new ChunkedColumn(Float64Array, FIRST_CHUNK);
   readonly kind = new ChunkedColumn(Uint8Array, FIRST_CHUNK);
   readonly goroutine = new NarrowChunkedColumn(FIRST_CHUNK);
-  /** String ids; goroutine names are derived ids by builder row (renamed by track at finish). */
+  /** String ids; goroutine names are derived ids (TimelineModel.goroutineNameId). */
   readonly name = new ChunkedColumn(Uint32Array, FIRST_CHUNK);
   readonly startStack = new NarrowChunkedColumn(FIRST_CHUNK);
   readonly endStack = new NarrowChunkedColumn(FIRST_CHUNK);
@@ -69,8 +69,6 @@ export interface SliceStores {
   /** Slices of goroutine tracks, and the final track of each (ascending within none: any order). */
   goroutine: SliceStore;
   goroutineTrack: Uint32Array;
-  /** Builder row → goroutine track number k, for renaming derived goroutine names. */
-  kOfRow: Uint32Array;
 }
 
 /**
@@ -199,7 +197,7 @@ export function buildSliceColumns(stores: SliceStores): SliceColumns {
   }
   segmentOffset[segments] = n;
 
-  return { ...out, name: renameGoroutines(out.name, stores.kOfRow), segmentOffset, trackSegment, trackLanes };
+  return { ...out, segmentOffset, trackSegment, trackLanes };
 }
 
 /** Buffers reused by every track's layout (sized for the largest). */
@@ -253,16 +251,4 @@ function layOutLanes(order: Uint32Array, lo: number, hi: number, start: Float64A
     order.set(regrouped.subarray(0, hi - lo), lo);
   }
   return sizes;
-}
-
-/** Derived name ids, as TimelineModel.goroutineNameId makes them (the builder's are by row). */
-const DERIVED_NAME_BASE = TimelineModel.goroutineNameId(0, false);
-
-/** Derived goroutine names were made with builder rows; the model names goroutine tracks by k. */
-function renameGoroutines(names: Uint32Array, kOfRow: Uint32Array): Uint32Array {
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i];
-    if (name >= DERIVED_NAME_BASE) names[i] = TimelineModel.goroutineNameId(kOfRow[(name - DERIVED_NAME_BASE) >>> 1], (name & 1) === 1);
-  }
-  return names;
 }

@@ -149,6 +149,8 @@ export interface TimelineMemory {
 }
 
 const FLOW_BLOCK = 256;
+/** Derived goroutine-name ids (two per goroutine id) must fit the Uint32 name column. */
+const MAX_DERIVED_GOROUTINE_ID = 2 ** 30 - 1;
 
 export class TimelineModel {
   /** Track id of goroutine track 0; goroutine tracks follow the GC, STW, proc and thread tracks. */
@@ -188,19 +190,22 @@ export class TimelineModel {
   }
 
   /**
-   * The string id that stands for goroutine track k's name "G<id> <entry function>" (or "G<id>"
-   * when `named` is false), without interning one string per goroutine.
+   * The string id that stands for goroutine `id`'s name "G<id> <entry function>" (or "G<id>"
+   * when `named` is false), without interning one string per goroutine; -1 for an id too large
+   * or not a whole number (the caller interns the string). Keyed by goroutine id, not track, so
+   * the pass can name slices before the tracks are ordered and finishing renames nothing.
    */
-  static goroutineNameId(k: number, named: boolean): number {
-    return DERIVED_STRING_BASE + 2 * k + (named ? 1 : 0);
+  static goroutineNameId(id: number, named: boolean): number {
+    if (!(id >= 0 && id <= MAX_DERIVED_GOROUTINE_ID && Number.isInteger(id))) return -1;
+    return DERIVED_STRING_BASE + 2 * id + (named ? 1 : 0);
   }
 
-  private derivedName(id: number): string {
-    const offset = id - DERIVED_STRING_BASE;
-    const k = Math.floor(offset / 2);
-    if (k >= this.goroutineTracks.ids.length) return '';
-    const fn = this.goroutineTracks.startFunction[k];
-    return offset % 2 === 1 && fn > 0 ? `G${this.goroutineTracks.ids[k]} ${this.strings.get(fn - 1)}` : `G${this.goroutineTracks.ids[k]}`;
+  private derivedName(nameId: number): string {
+    const offset = nameId - DERIVED_STRING_BASE;
+    const id = Math.floor(offset / 2);
+    const k = this.goroutineIndex(id);
+    const fn = k < 0 ? 0 : this.goroutineTracks.startFunction[k];
+    return offset % 2 === 1 && fn > 0 ? `G${id} ${this.strings.get(fn - 1)}` : `G${id}`;
   }
 
   /** go tool trace's gState.name() for goroutine track k: "G12 main.worker (label)". */

@@ -341,7 +341,7 @@ describe('timeline finishing', () => {
       if (track >= 3) goroutineTrack.push(track);
       store.push(s.start, s.end, s.kind, s.goroutine, s.name, s.startStack, s.endStack);
     }
-    const built = buildSliceColumns({ trackCount, fixed, goroutine, goroutineTrack: Uint32Array.from(goroutineTrack), kOfRow: new Uint32Array(0) });
+    const built = buildSliceColumns({ trackCount, fixed, goroutine, goroutineTrack: Uint32Array.from(goroutineTrack) });
 
     const want: Slice[] = [];
     const segments: number[] = [];

@@ -120,6 +120,19 @@ describe('timeline model: one block/unblock/syscall story', () => {
     expect(g2).toMatchObject({ name: 'G2 main.worker', startFunction: 'main.worker', system: false });
   });
 
+  it('names execution slices after their goroutine, small ids and ids beyond the derived range alike', () => {
+    const huge = 2 ** 40 + 7;
+    const named = build([
+      { kind: EventKind.Sync, time: 5 },
+      proc(6, 0, ProcState.Undetermined, ProcState.Running, { m: 100, p: 0 }),
+      go(10, 3, GoState.Undetermined, GoState.Running, { g: 3, p: 0, m: 100, transitionStack: workerStart }),
+      go(20, 3, GoState.Running, GoState.Runnable, { g: 3, p: 0, m: 100, stack: workerStart }),
+      go(30, huge, GoState.Undetermined, GoState.Running, { g: huge, p: 0, m: 100, transitionStack: workerStart }),
+      go(40, huge, GoState.Running, GoState.Runnable, { g: huge, p: 0, m: 100, stack: workerStart }),
+    ], tables);
+    expect(slicesOf(named, 'proc', 0).map((s) => s.name).sort()).toEqual([`G${huge} main.worker`, 'G3 main.worker']);
+  });
+
   it('records go and unblock flows when the target starts running', () => {
     const f = model.flows;
     const flows = Array.from(f.name, (n, i) => [model.strings.get(n), f.fromTime[i], f.toTime[i], f.fromG[i], f.toG[i], f.fromP[i], f.toP[i]]);

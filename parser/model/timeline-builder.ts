@@ -669,7 +669,8 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
   private orderGoroutines(): { goroutineTracks: GoroutineTrackColumns; kOfRow: Uint32Array; rowOfK: Uint32Array } {
     const g = this.g;
     const n = g.count;
-    const { ids, rowOfK } = rowsByAscendingId(g.id.data, n, (id) => g.rowOf.get(id));
+    // The id index already holds every id in order (by page): no sort, no second id table.
+    const { ids, rows: rowOfK } = g.rowOf.sortedEntries(n);
     const kOfRow = new Uint32Array(n);
     for (let k = 0; k < n; k++) kOfRow[rowOfK[k]] = k;
     return {
@@ -701,38 +702,6 @@ function trackName(kind: TrackKind, resource: number): string {
     case 'goroutine': return `G${resource}`;
     case 'counter': return `Counter ${resource}`;
   }
-}
-
-/**
- * The rows' ids ascending, and the row of each (`idOfRow[row]` for rows below `n`; ids are
- * unique). Ids are, in practice, dense small integers: then placing each row at its id in an
- * array and reading it back is a fraction of a sort of millions of doubles and a lookup per id.
- */
-function rowsByAscendingId(idOfRow: Float64Array, n: number, rowOf: (id: number) => number): { ids: Float64Array; rowOfK: Uint32Array } {
-  let max = 0;
-  let dense = true;
-  for (let row = 0; row < n && dense; row++) {
-    const id = idOfRow[row];
-    if (!(id >= 0 && Number.isInteger(id))) dense = false;
-    else if (id > max) max = id;
-  }
-  const ids = idOfRow.slice(0, n);
-  const rowOfK = new Uint32Array(n);
-  if (!dense || max > 4 * n + 1024) {
-    ids.sort();
-    for (let k = 0; k < n; k++) rowOfK[k] = rowOf(ids[k]);
-    return { ids, rowOfK };
-  }
-  const rowPlusOneOfId = new Uint32Array(max + 1);
-  for (let row = 0; row < n; row++) rowPlusOneOfId[idOfRow[row]] = row + 1;
-  let k = 0;
-  for (let id = 0; id <= max; id++) {
-    const rowPlusOne = rowPlusOneOfId[id];
-    if (rowPlusOne === 0) continue;
-    ids[k] = id;
-    rowOfK[k++] = rowPlusOne - 1;
-  }
-  return { ids, rowOfK };
 }
 
 /** A step series: points are appended when values change; back-dated points are re-sorted. */

@@ -21,6 +21,7 @@ process.on('unhandledRejection', (err) => process.exit(reportFailure(err, io)));
 
 const outcome = await runCli(process.argv.slice(2), io);
 if ('exitCode' in outcome) {
+  if (outcome.abandon) process.exit(outcome.exitCode);
   process.exitCode = outcome.exitCode;
 } else {
   const { serving } = outcome;

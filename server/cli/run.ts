@@ -11,7 +11,8 @@ import type { CliIo } from './io.ts';
 // The commands are loaded on demand: --help and argument errors should not wait for Fastify
 // and the parser to load.
 
-export type CliOutcome = { exitCode: number } | { serving: RunningServer };
+/** `abandon`: work is still running that must not hold the process (leave with process.exit). */
+export type CliOutcome = { exitCode: number; abandon?: boolean } | { serving: RunningServer };
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOutcome> {
   try {
@@ -41,7 +42,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOut
         command.traceFile = await resolveTraceSource(command.traceFile, command.seconds, io);
         const file = checkTraceFile(command.traceFile);
         const { startServer } = await import('./serve.ts');
-        return { serving: await startServer({ ...command, traceBytes: file.size, traceFormat: file.header.format }, io) };
+        try {
+          return { serving: await startServer({ ...command, traceBytes: file.size, traceFormat: file.header.format }, io) };
+        } catch (err) {
+          // The parse began before the server failed to start (the port was taken): do not wait for it.
+          return { exitCode: reportFailure(err, io), abandon: true };
+        }
       }
     }
   } catch (err) {

@@ -4,6 +4,7 @@
 
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -270,5 +271,24 @@ describe('serving', () => {
     const { status, stderr } = run(['--no-browser', '-http=nonsense', demo]);
     expect(status).toBe(1);
     expect(stderr.trim()).toBe('tstrace: malformed -http value "nonsense": missing port in address');
+  });
+
+  it('exits 1 with one line when the port is taken, though parsing had begun', async () => {
+    const taken = createServer();
+    await new Promise<void>((ready) => taken.listen(0, '127.0.0.1', ready));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const child = spawn(process.execPath, [cli, '--no-browser', `-http=127.0.0.1:${port}`, demo], { cwd: root });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      const code = await new Promise<number | null>((exited) => child.once('exit', exited));
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr.trim()).toMatch(new RegExp(`^tstrace: failed to create server socket: listen tcp 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
+    } finally {
+      taken.close();
+    }
   });
 });

@@ -22,6 +22,7 @@ import { EventLoopYielder } from '../event-loop.ts';
 import { countBlockRead, createRing, RecordReader, RecordWriter, ringSlots, type GenerationMessage } from './records.ts';
 import type { Generation } from '../v2/generation.ts';
 import { startModuleWorker } from './start-worker.ts';
+import { lowerThisThreadPriority, YIELDING_NICENESS } from './thread-priority.ts';
 import { startCompanion, type CompanionHandle } from './companion-worker.ts';
 import type { OffThreadName, OffThreadResults } from './off-thread.ts';
 
@@ -208,6 +209,9 @@ function deserializeOutcome(outcome: SerializedOutcome): ProducerOutcome {
 
 /** The worker's side: produce, post blocks (waiting while too many are unconsumed), report. */
 async function runWorker(input: WorkerInput): Promise<void> {
+  // With a companion (the timeline's thread, the pass's critical path) reading too, the decoder
+  // yields the core to it and the main thread: ~4% less wall for the same CPU on two cores.
+  if (input.companionPorts.length > 0) lowerThisThreadPriority(YIELDING_NICENESS);
   const port = parentPort!;
   const consumed = new Int32Array(input.consumed);
   const slots = ringSlots(input.ring);

@@ -619,8 +619,9 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
       states: this.states.staged(),
       rowOfK,
       kOfRow,
-      rowEnd: g.rowEnd.permuted(rowOfK),
-      rowEndStack: g.rowEndStack.permutedNarrowUnsigned(rowOfK),
+      // Handed over as they are (a helper thread puts them in track order): the builder is done with them.
+      rowEndByRow: g.rowEnd.data,
+      rowEndStackByRow: g.rowEndStack.data,
       hasRow,
       goroutineIds: goroutineTracks.ids,
     };

@@ -10,6 +10,7 @@ import { buildFlowColumns, type StagedFlows } from './timeline-flows.ts';
 import { transferableBuffers } from './timeline-transfer.ts';
 import { buildStateRows, packStagedStateRows, unpackStagedStateRows, type PackedStagedStateRows, type StagedStateRows } from './timeline-states.ts';
 import type { FlowColumns, StateColumns } from './timeline.ts';
+import { RowValues } from './typed-arrays.ts';
 
 /** The state rows' part of the job, ready once finish has ordered the goroutine tracks. */
 export interface SplitFinishRest {
@@ -17,9 +18,13 @@ export interface SplitFinishRest {
   /** Goroutine track k ↔ builder row (the state rows' order). */
   rowOfK: Uint32Array;
   kOfRow: Uint32Array;
-  /** By goroutine track k: when its state row ends (and the stack there), whether it has one, its goroutine. */
-  rowEnd: Float64Array;
-  rowEndStack: StateColumns['rowEndStack'];
+  /**
+   * By builder row (the first rowOfK.length values): when its state row ends and the stack
+   * there; put in track order where the rows are built (only the state rows read them).
+   */
+  rowEndByRow: Float64Array;
+  rowEndStackByRow: Uint32Array;
+  /** By goroutine track k: whether it has a state row, its goroutine. */
   hasRow: Uint8Array;
   goroutineIds: Float64Array;
 }
@@ -41,7 +46,12 @@ export interface SplitFinishRunner {
 
 export function buildStateHalf(job: SplitFinishRest): Omit<SplitFinishResult, 'flows'> {
   const rows = buildStateRows(job.states, job.rowOfK, job.kOfRow);
-  const states: StateColumns = { ...rows, rowEnd: job.rowEnd, rowEndStack: job.rowEndStack };
+  const byRow = <T extends Float64Array | Uint32Array>(values: T) => Object.assign(new RowValues(values), { length: job.rowOfK.length });
+  const states: StateColumns = {
+    ...rows,
+    rowEnd: byRow(job.rowEndByRow).permuted(job.rowOfK),
+    rowEndStack: byRow(job.rowEndStackByRow).permutedNarrowUnsigned(job.rowOfK),
+  };
   return { states, statePyramids: statePyramidLevels(states, job.hasRow, job.goroutineIds), goroutineIds: job.goroutineIds };
 }
 
@@ -57,7 +67,7 @@ export interface PackedSplitFinishRest extends Omit<SplitFinishRest, 'states'> {
 /** The rest as plain data, and the buffers to transfer (the sender loses them; the orders and hasRow are copied). */
 export function packSplitFinishRest(job: SplitFinishRest): { packed: PackedSplitFinishRest; transfer: ArrayBuffer[] } {
   const states = packStagedStateRows(job.states);
-  const transfer = transferableBuffers([states, job.rowEnd, job.rowEndStack, job.goroutineIds]);
+  const transfer = transferableBuffers([states, job.rowEndByRow, job.rowEndStackByRow, job.goroutineIds]);
   return { packed: { ...job, states }, transfer };
 }
 

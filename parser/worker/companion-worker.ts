@@ -14,6 +14,7 @@ import { countBlockRead, RecordReader, releaseReader, ringSlots } from './record
 import type { WorkerMessage } from './decode-worker.ts';
 import { offThreadAnalyses, type OffThreadName } from './off-thread.ts';
 import { startModuleWorker } from './start-worker.ts';
+import { startFinishHelper, type FinishHelper } from './finish-helper.ts';
 import type { Analysis } from '../analysis/analysis.ts';
 
 const COMPANION_MARK = 'tstrace-v2-companion-worker';
@@ -90,14 +91,18 @@ function runCompanion(input: CompanionInput): void {
   const tables = new TraceTables();
   const analysis = kind.create(tables) as Analysis<unknown>;
   const reader = new RecordReader(new V2Consumer(input.header, { tables, onEvent: (ev) => analysis.handleEvent(ev) }));
+  // The finish's helper thread, started during the pass once the analysis wants one (whole-trace companions only).
+  const wantsFinishHelper = input.splitFinish ? (kind.wantsFinishHelper as ((a: Analysis<unknown>) => boolean) | undefined) : undefined;
+  let helper: FinishHelper | null = null;
   const fail = (err: unknown) => {
+    helper?.stop();
     releaseReader(counters, input.index);
     parent.postMessage({ type: 'failed', message: err instanceof Error ? err.message : String(err) } satisfies CompanionMessage);
     input.port.close();
   };
   const finishAndPost = async () => {
-    const finishOnWorker = input.splitFinish ? (kind.finishOnWorker as ((a: Analysis<unknown>) => Promise<unknown>) | undefined) : undefined;
-    const result = finishOnWorker ? await finishOnWorker(analysis) : analysis.finish();
+    const finishOnWorker = input.splitFinish ? (kind.finishOnWorker as ((a: Analysis<unknown>, h: FinishHelper | null) => Promise<unknown>) | undefined) : undefined;
+    const result = finishOnWorker ? await finishOnWorker(analysis, helper) : analysis.finish();
     const { packed, transfer } = (kind.pack as (r: unknown) => { packed: unknown; transfer: ArrayBuffer[] })(result);
     parent.postMessage({ type: 'result', packed } satisfies CompanionMessage, transfer);
   };
@@ -107,6 +112,7 @@ function runCompanion(input: CompanionInput): void {
         case 'records':
           reader.block({ records: slots[message.slot], count: message.count, names: message.names });
           countBlockRead(counters, input.index);
+          if (helper === null && wantsFinishHelper?.(analysis)) helper = startFinishHelper();
           break;
         case 'gen':
           reader.generationMessage(message);
@@ -122,6 +128,7 @@ function runCompanion(input: CompanionInput): void {
         }
         case 'crash':
           // The main thread reports the decode worker's failure; nothing to add.
+          helper?.stop();
           input.port.close();
           break;
       }

@@ -8,7 +8,7 @@ import type { Analysis } from '../analysis/analysis.ts';
 import type { TraceEvent } from '../model/event.ts';
 import type { TraceTables } from '../model/tables.ts';
 import { createTimelineModel, type TimelineAnalysis } from '../model/timeline-builder.ts';
-import { startFinishHelper } from './finish-helper.ts';
+import { startFinishHelper, type FinishHelper } from './finish-helper.ts';
 import type { TimelineModel } from '../model/timeline.ts';
 import { packTimelineModel, unpackTimelineModel, type PackedTimelineModel } from '../model/timeline-transfer.ts';
 
@@ -17,19 +17,32 @@ export interface OffThreadAnalysis<Result, Packed> {
   create(tables: TraceTables): Analysis<Result>;
   pack(result: Result): { packed: Packed; transfer: ArrayBuffer[] };
   unpack(packed: Packed): Result;
-  /** A finish that may use another thread, for a worker that has nothing else to do meanwhile. */
-  finishOnWorker?(analysis: Analysis<Result>): Promise<Result>;
+  /**
+   * Asked between blocks of a whole-trace pass: whether finishOnWorker will want a helper thread.
+   * Once it does, the companion starts one while the pass runs (loading it takes ~0.15 s, which
+   * was spent after the pass, on the finish's critical path).
+   */
+  wantsFinishHelper?(analysis: Analysis<Result>): boolean;
+  /**
+   * A finish that may use another thread, for a worker that has nothing else to do meanwhile;
+   * `helper`: the one started during the pass, if any (finishOnWorker stops it).
+   */
+  finishOnWorker?(analysis: Analysis<Result>, helper: FinishHelper | null): Promise<Result>;
 }
 
 const timeline: OffThreadAnalysis<TimelineModel, PackedTimelineModel> = {
   create: createTimelineModel,
   pack: packTimelineModel,
   unpack: unpackTimelineModel,
-  finishOnWorker: async (analysis) => {
+  wantsFinishHelper: (analysis) => (analysis as TimelineAnalysis).splitWorthwhile,
+  finishOnWorker: async (analysis, early) => {
     const timeline = analysis as TimelineAnalysis;
-    if (!timeline.splitWorthwhile) return timeline.finish();
-    // Started before the builder prepares the job, so that both are ready together.
-    const helper = startFinishHelper();
+    if (!timeline.splitWorthwhile) {
+      early?.stop();
+      return timeline.finish();
+    }
+    // If not started during the pass, started before the builder prepares the job, so that both are ready together.
+    const helper = early ?? startFinishHelper();
     try {
       return await timeline.finishSplit(helper);
     } finally {

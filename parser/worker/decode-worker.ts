@@ -209,9 +209,11 @@ function deserializeOutcome(outcome: SerializedOutcome): ProducerOutcome {
 
 /** The worker's side: produce, post blocks (waiting while too many are unconsumed), report. */
 async function runWorker(input: WorkerInput): Promise<void> {
-  // With a companion (the timeline's thread, the pass's critical path) reading too, the decoder
-  // yields the core to it and the main thread: ~4% less wall for the same CPU on two cores.
-  if (input.companionPorts.length > 0) lowerThisThreadPriority(YIELDING_NICENESS);
+  // With a companion (the timeline's thread, the pass's critical path) reading the whole trace
+  // too, the decoder yields the core to it and the main thread: ~4% less wall for the same CPU
+  // on two cores. Not when the companion stops early: the main thread's pass then outlasts the
+  // timeline, and the decoder feeds it (a thread cannot take its priority back).
+  if (input.companionPorts.length > 0 && input.companionByteLimit === Infinity) lowerThisThreadPriority(YIELDING_NICENESS);
   const port = parentPort!;
   const consumed = new Int32Array(input.consumed);
   const slots = ringSlots(input.ring);

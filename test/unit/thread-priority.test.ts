@@ -1,5 +1,5 @@
 // The decoder yields the CPU to the timeline's thread (parser/worker/thread-priority.ts): with a
-// companion reading, its thread runs at nice +5 while the parse lasts; the main thread, which
+// companion reading the whole trace, its thread runs at nice +5 while the parse lasts; the main thread, which
 // serves the session afterwards, and the companion keep their priority. Linux only (per-thread nice).
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ function threadNiceness(): Map<number, number> {
 }
 
 /** The nice values seen above the main thread's during a worker parse of `path`. */
-async function raisedDuringParse(path: string, offThread: boolean): Promise<{ raised: Set<number>; mainBefore: number; mainAfter: number }> {
+async function raisedDuringParse(path: string, offThread: boolean, offThreadByteLimit?: number): Promise<{ raised: Set<number>; mainBefore: number; mainAfter: number }> {
   const mainBefore = threadNiceness().get(process.pid)!;
   const raised = new Set<number>();
   let events = 0;
@@ -31,6 +31,7 @@ async function raisedDuringParse(path: string, offThread: boolean): Promise<{ ra
     tables: new TraceTables(),
     chunkSize: 4096,
     offThread: offThread ? ['timeline'] : [],
+    offThreadByteLimit,
     onEvent: () => {
       if (events++ % 200 !== 0) return;
       for (const nice of threadNiceness().values()) if (nice > mainBefore) raised.add(nice - mainBefore);
@@ -47,6 +48,11 @@ describe.runIf(process.platform === 'linux')('thread priorities', () => {
     const { raised, mainBefore, mainAfter } = await raisedDuringParse(fixture.tracePath, true);
     expect([...raised]).toEqual([5]);
     expect(mainAfter).toBe(mainBefore);
+  });
+
+  it('leaves the decoder alone when the companion reads only a first part (the main thread then outlasts it)', async () => {
+    const { raised } = await raisedDuringParse(fixture.tracePath, true, 1);
+    expect([...raised]).toEqual([]);
   });
 
   it('leaves the decoder alone without a companion (nothing to yield to)', async () => {

@@ -46,7 +46,8 @@ describe.runIf(process.platform === 'linux')('thread priorities', () => {
 
   it('lowers the decoder by 5 nice steps while a timeline companion reads, and only it', async () => {
     const { raised, mainBefore, mainAfter } = await raisedDuringParse(fixture.tracePath, true);
-    expect([...raised]).toEqual([5]);
+    // Nice values stop at 19: a test run already niced past 14 sees a smaller step.
+    expect([...raised]).toEqual([Math.min(5, 19 - mainBefore)].filter((step) => step > 0));
     expect(mainAfter).toBe(mainBefore);
   });
 

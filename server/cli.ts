@@ -1,13 +1,15 @@
 // tstrace: the command-line entry point. Everything it does lives in server/cli/; this file
 // only connects that to the process (argv, stdio, signals, exit status).
 
-import { processIo } from './cli/io.ts';
-import { runCli, reportFailure } from './cli/run.ts';
 import { rerunWithMallocThreshold, shouldRerunForMalloc } from './cli/malloc-tuning.ts';
 
 if (shouldRerunForMalloc(process.env, process.platform)) {
   process.exit(await rerunWithMallocThreshold());
 }
+
+// Loaded only now: the process that runs itself again above need not load them.
+const { processIo } = await import('./cli/io.ts');
+const { runCli, reportFailure } = await import('./cli/run.ts');
 
 const io = processIo();
 

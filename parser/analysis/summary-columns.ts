@@ -141,12 +141,9 @@ export class DurationRows {
     const width = this.width;
     const codes = this.chunks[row >>> ROW_CHUNK_BITS];
     const at = (row & ROW_CHUNK_MASK) * width;
-    for (let c = 0; c < width; c++) {
-      const value = values[c];
-      if (codes[at + c] === OVERFLOW_CODE) this.overflow.delete(row * width + c);
-      if (value >>> 0 === value && value < INLINE_LIMIT) codes[at + c] = value;
-      else this.setOther(row * width + c, codes, at + c, value);
-    }
+    // Values kept out of line are dropped first; then the row is stored as a new one.
+    for (let c = 0; c < width; c++) if (codes[at + c] === OVERFLOW_CODE) this.overflow.delete(row * width + c);
+    this.setNewRow(row, values);
   }
 
   /**

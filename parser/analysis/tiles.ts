@@ -368,15 +368,7 @@ export function mergeLane(c: LaneColumns, resolution: number, emit: EntrySink): 
 }
 
 /** The columns a tile's span track has whatever form its times take. */
-interface SpanEntryColumns {
-  depth: number[];
-  kind: number[];
-  label: number[];
-  goroutine: number[];
-  merged: number[];
-  startStack: number[];
-  endStack: number[];
-}
+type SpanEntryColumns = Omit<SpanTrackTile, 'id' | 'shape' | 'start' | 'end'>;
 
 /** Emits a lane's merged entries into a track: times through `time`, lane ids as the tile's strings. */
 function laneSink(model: TimelineModel, kindNames: readonly string[], out: SpanEntryColumns, depth: number, strings: TileStrings, time: (start: number, end: number) => void): EntrySink {

@@ -448,6 +448,13 @@ export interface NarrowChunkedParts {
   length: number;
 }
 
+/** `column` turned into its final form by `build`, then released (one copy alive at a time). */
+export function take<C extends { release(): void }, R>(column: C, build: (c: C) => R): R {
+  const out = build(column);
+  column.release();
+  return out;
+}
+
 const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;

@@ -5,7 +5,7 @@
 // (one random write per flow, not one per target column).
 
 import {
-  ChunkedColumn, chunkedF64, chunkedU32, GatherPlan, NarrowChunkedColumn, narrowChunked, RecordCursor,
+  ChunkedColumn, chunkedF64, chunkedU32, GatherPlan, NarrowChunkedColumn, narrowChunked, RecordCursor, take,
   type ChunkedParts, type NarrowChunkedParts,
 } from './timeline-columns.ts';
 import { sortIndicesByKeys } from './timeline-sort.ts';
@@ -64,14 +64,6 @@ export class FlowStore {
     return this.cursor.length;
   }
 
-  /**
-   * The started flows by source time, ties in the order their targets started, as model
-   * columns. Releases the store.
-   */
-  build(): FlowColumns {
-    return buildFlowColumns(this.staged());
-  }
-
   /** What the pass recorded, for buildFlowColumns. The store takes no more. */
   staged(): StagedFlows {
     this.cursor.seal();
@@ -100,7 +92,10 @@ export interface StagedFlows {
   toM: NarrowChunkedColumn;
 }
 
-/** See FlowStore.build. Releases the staged columns as it goes. */
+/**
+ * The started flows by source time, ties in the order their targets started, as model columns.
+ * Releases the staged columns as it goes.
+ */
 export function buildFlowColumns(staged: StagedFlows): FlowColumns {
   const slots = staged.fromTime.length;
   const from = staged.fromTime.trimmed();
@@ -159,13 +154,6 @@ function put(column: NarrowChunkedColumn, o: number, value: number): void {
   const chunk = column.current;
   chunk[o] = value;
   if (chunk[o] !== value) column.widenCurrent(o, value);
-}
-
-/** `column` turned into its final form by `build`, then released (one copy alive at a time). */
-function take<C extends { release(): void }, R>(column: C, build: (c: C) => R): R {
-  const out = build(column);
-  column.release();
-  return out;
 }
 
 /** A new array holding src[order[i]] at i (an in-place permutation saves the copy but is ~4× slower). */

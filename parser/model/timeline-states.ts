@@ -7,7 +7,7 @@
 
 import { resized } from './typed-arrays.ts';
 import {
-  ChunkedColumn, chunkedF64, chunkedU8, NarrowChunkedColumn, narrowChunked, RecordCursor, u32, u8,
+  ChunkedColumn, chunkedF64, chunkedU8, NarrowChunkedColumn, narrowChunked, RecordCursor, take, u32, u8,
   type BlockMoves, type ChunkedParts, type IntColumn, type NarrowChunkedParts,
 } from './timeline-columns.ts';
 import { GoroutineRecords, STATE_SLOT } from './timeline-goroutines.ts';
@@ -142,14 +142,6 @@ export class StateRowsBuilder {
     return this.cursor.length;
   }
 
-  /**
-   * The spans row by row, rows in the order rowOfK (rows missing from it must have no spans);
-   * each row's spans in the order they were pushed. Releases the builder's storage.
-   */
-  build(rowOfK: Uint32Array, kOfRow: Uint32Array): StateRows {
-    return buildStateRows(this.staged(), rowOfK, kOfRow);
-  }
-
   /** Every span moved out of staging, as the blocks buildStateRows orders. The builder takes no more. */
   staged(): StagedStateRows {
     for (let row = 0; row < this.records.count; row++) if (this.records.data[GoroutineRecords.at(row, STATE_SLOT)] !== 0) this.close(row);
@@ -183,7 +175,10 @@ export interface StagedStateRows {
   rowSpans: Uint32Array;
 }
 
-/** See StateRowsBuilder.build. Releases the staged columns as it goes. */
+/**
+ * The spans row by row, rows in the order rowOfK (rows missing from it must have no spans);
+ * each row's spans in the order they were pushed. Releases the staged columns as it goes.
+ */
 export function buildStateRows(staged: StagedStateRows, rowOfK: Uint32Array, kOfRow: Uint32Array): StateRows {
   const { blockRow, blockLength, rowSpans, blocks } = staged;
   const rows = rowOfK.length;
@@ -202,11 +197,6 @@ export function buildStateRows(staged: StagedStateRows, rowOfK: Uint32Array, kOf
   }
   const moves: BlockMoves = { source: staged.blockStart, length: blockLength, dest, count: blocks };
   const spans = staged.start.length;
-  const take = <C extends { release(): void }, R>(column: C, build: (c: C) => R): R => {
-    const out = build(column);
-    column.release();
-    return out;
-  };
   return {
     start: take(staged.start, (c) => c.movedBlocks(moves, spans)),
     state: take(staged.state, (c) => c.movedBlocks(moves, spans)),

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DELTA_MINUS, DELTA_PLUS, DeltaCounterBuilder, PlainCounter } from '../../parser/model/timeline-counter.ts';
 import { ChunkedColumn, NarrowChunkedColumn, narrowed, RecordCursor } from '../../parser/model/timeline-columns.ts';
 import { sortIndicesByKeys } from '../../parser/model/timeline-sort.ts';
-import { StateRowsBuilder } from '../../parser/model/timeline-states.ts';
+import { buildStateRows, StateRowsBuilder } from '../../parser/model/timeline-states.ts';
 import { GoroutineRecords } from '../../parser/model/timeline-goroutines.ts';
 import { buildSliceColumns, SliceStore } from '../../parser/model/timeline-slices.ts';
 import { DurationColumn, KeyedSums } from '../../parser/analysis/summary-columns.ts';
@@ -313,7 +313,7 @@ describe('timeline finishing', () => {
     const rowOfK = Uint32Array.from({ length: rows }, (_, k) => (k * 7) % rows);
     const kOfRow = new Uint32Array(rows);
     rowOfK.forEach((row, k) => (kOfRow[row] = k));
-    const built = states.build(rowOfK, kOfRow);
+    const built = buildStateRows(states.staged(), rowOfK, kOfRow);
     for (let k = 0; k < rows; k++) {
       const got: number[] = [];
       for (let i = built.rowOffset[k]; i < built.rowOffset[k + 1]; i++) got.push(built.start[i], built.state[i], built.reason[i], built.stack[i]);

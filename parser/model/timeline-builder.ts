@@ -268,7 +268,8 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
     const id = this.g.id.data[row];
     if (label === 0) {
       const derived = TimelineModel.goroutineNameId(id, fn > 0);
-      if (derived >= 0) return derived;
+      // As an int32 (SliceSink.goroutineName): derived ids are 2^31 and up.
+      if (derived >= 0) return derived | 0;
     }
     let name = `G${id}`;
     if (fn > 0) name += ` ${this.strings.get(fn - 1)}`;

@@ -16,6 +16,11 @@ import { GoroutineRecords, VIEW_SLOT } from './timeline-goroutines.ts';
 import type { SliceStore } from './timeline-slices.ts';
 
 export const NONE = -1;
+/**
+ * stop()'s name before it is looked up. The int32 form of one name id is -1 too (0xFFFFFFFF, see
+ * SliceSink.goroutineName): that goroutine's name is looked up once per view, not once in all.
+ */
+const NAME_NOT_LOOKED_UP = -1;
 
 /** Where a view's slices go: (track kind, resource id) plus the slice's columns. */
 export interface SliceSink {
@@ -23,7 +28,12 @@ export interface SliceSink {
   /** The slice store of a proc or thread track: the views push their slices there directly. */
   fixedSliceStore(track: 'proc' | 'thread', resource: number): SliceStore;
   internString(s: string): number;
-  /** String id of the name of the goroutine of builder row `row` now (go tool trace names each slice when it ends). */
+  /**
+   * String id of the name of the goroutine of builder row `row` now (go tool trace names each
+   * slice when it ends), as an int32: ids from 2^31 (derived ones) come back negative, and a
+   * Uint32 column stores them as the same bits. A number past 2^31 − 1 returned from a call V8
+   * does not inline is boxed, one heap allocation per slice.
+   */
   goroutineName(row: number): number;
 }
 
@@ -240,7 +250,7 @@ export class TimelineViews {
     const starts = !fromExecuting && toExecuting;
     // The proc and thread views usually stop together and name their slices alike: the name is
     // looked up once (-1: not yet).
-    let name = -1;
+    let name = NAME_NOT_LOOKED_UP;
 
     // procgen.go
     const proc = ev.p;
@@ -337,7 +347,7 @@ export class TimelineViews {
     if (slot !== FORGOTTEN) {
       this.times[NOW] = ev.time;
       this.syscallEnd(slot, PROC, true);
-      this.stop(slot, PROC, ev.stack, -1);
+      this.stop(slot, PROC, ev.stack, NAME_NOT_LOOKED_UP);
     }
     this.deleteInSyscall(proc);
   }
@@ -379,7 +389,7 @@ export class TimelineViews {
         if (this.state[slot * STRIDE + view + EXECUTING] === NONE) continue;
         this.times[NOW] = end;
         this.syscallEnd(slot, view, false);
-        this.stop(slot, view, 0, -1);
+        this.stop(slot, view, 0, NAME_NOT_LOOKED_UP);
       }
     }
   }
@@ -452,16 +462,17 @@ export class TimelineViews {
     st[base + EXTRAS] |= 1 << (VIEWS + view);
   }
 
-  /**
-   * Ends the goroutine's execution on the view's resource. `name`: the goroutine's name if the
-   * caller already has it, else -1; returns it (or -1) for the next view stopping with it.
-   */
   /** A slice onto `store` (proc and thread views) or else the goroutine track of `resource`. */
   private emit(store: SliceStore | null, resource: number, start: number, end: number, kind: SliceKind, goroutine: number, name: number, startStack: number, endStack: number): void {
     if (store !== null) store.push(start, end, kind, goroutine, name, startStack, endStack);
     else this.sink.slice('goroutine', resource, start, end, kind, goroutine, name, startStack, endStack);
   }
 
+  /**
+   * Ends the goroutine's execution on the view's resource. `name`: the goroutine's name if the
+   * caller already has it, else NAME_NOT_LOOKED_UP; returns it (or NAME_NOT_LOOKED_UP) for the
+   * next view stopping with it.
+   */
   private stop(slot: number, view: number, stack: number, name: number): number {
     const t = this.times[NOW];
     const base = slot * STRIDE;
@@ -477,7 +488,7 @@ export class TimelineViews {
       let store: SliceStore | null = null;
       if (view !== GOROUTINE) {
         store = sink.fixedSliceStore(view === PROC ? 'proc' : 'thread', resource);
-        if (name < 0) name = sink.goroutineName(st[base + ROW]);
+        if (name === NAME_NOT_LOOKED_UP) name = sink.goroutineName(st[base + ROW]);
         store.push(startRunning, t, SliceKind.GoroutineExec, id, name, st[at + LAST_STOP_STACK], stack);
       }
       const extras = st[base + EXTRAS];

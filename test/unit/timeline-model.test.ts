@@ -122,15 +122,21 @@ describe('timeline model: one block/unblock/syscall story', () => {
 
   it('names execution slices after their goroutine, small ids and ids beyond the derived range alike', () => {
     const huge = 2 ** 40 + 7;
-    const named = build([
+    // Derived name ids are 2^31 and up (the pass carries them as negative int32s); that of
+    // goroutine 2^30 − 1, the last derived one, is 0xFFFFFFFF (-1 as an int32).
+    const ids = [3, 2 ** 29 + 5, 2 ** 30 - 2, 2 ** 30 - 1, 2 ** 30, huge];
+    const events: Fields[] = [
       { kind: EventKind.Sync, time: 5 },
       proc(6, 0, ProcState.Undetermined, ProcState.Running, { m: 100, p: 0 }),
-      go(10, 3, GoState.Undetermined, GoState.Running, { g: 3, p: 0, m: 100, transitionStack: workerStart }),
-      go(20, 3, GoState.Running, GoState.Runnable, { g: 3, p: 0, m: 100, stack: workerStart }),
-      go(30, huge, GoState.Undetermined, GoState.Running, { g: huge, p: 0, m: 100, transitionStack: workerStart }),
-      go(40, huge, GoState.Running, GoState.Runnable, { g: huge, p: 0, m: 100, stack: workerStart }),
-    ], tables);
-    expect(slicesOf(named, 'proc', 0).map((s) => s.name).sort()).toEqual([`G${huge} main.worker`, 'G3 main.worker']);
+    ];
+    ids.forEach((id, i) => events.push(
+      go(10 + 20 * i, id, GoState.Undetermined, GoState.Running, { g: id, p: 0, m: 100, transitionStack: workerStart }),
+      go(20 + 20 * i, id, GoState.Running, GoState.Runnable, { g: id, p: 0, m: 100, stack: workerStart }),
+    ));
+    const named = build(events, tables);
+    const expected = ids.map((id) => `G${id} main.worker`).sort();
+    expect(slicesOf(named, 'proc', 0).map((s) => s.name).sort()).toEqual(expected);
+    expect(slicesOf(named, 'thread', 100).map((s) => s.name).sort()).toEqual(expected);
   });
 
   it('records go and unblock flows when the target starts running', () => {

@@ -5,8 +5,10 @@
 // appends fixed-size chunks (for the big append-only logs: no doubling copies, no slack
 // beyond one chunk, so memory stays at what is stored).
 
+import { growingArray } from '../model/typed-arrays.ts';
+
 type NumericArray = Float64Array | Uint32Array | Int32Array | Uint8Array;
-type NumericArrayConstructor<T extends NumericArray> = { new (length: number): T };
+type NumericArrayConstructor<T extends NumericArray> = { new (length: number): T; new (buffer: SharedArrayBuffer): T; readonly BYTES_PER_ELEMENT: number };
 
 /** One column that doubles its capacity when full. */
 export class GrowableColumn<T extends NumericArray> {
@@ -14,7 +16,7 @@ export class GrowableColumn<T extends NumericArray> {
   private length = 0;
 
   constructor(private readonly ctor: NumericArrayConstructor<T>, initialCapacity = 1024, private readonly fillValue = 0) {
-    this.data = new ctor(initialCapacity);
+    this.data = growingArray(ctor, initialCapacity);
     if (fillValue !== 0) this.data.fill(fillValue);
   }
 
@@ -51,7 +53,7 @@ export class GrowableColumn<T extends NumericArray> {
   private grow(minLength: number): void {
     let capacity = Math.max(1, this.data.length * 2);
     while (capacity < minLength) capacity *= 2;
-    const bigger = new this.ctor(capacity);
+    const bigger = growingArray(this.ctor, capacity);
     if (this.fillValue !== 0) bigger.fill(this.fillValue);
     bigger.set(this.data as never);
     this.data = bigger;
@@ -76,7 +78,7 @@ export class ChunkedColumn<T extends NumericArray> {
 
   push(value: number): void {
     const offset = this.length & CHUNK_MASK;
-    if (offset === 0) this.chunkList.push(new this.ctor(CHUNK_SIZE));
+    if (offset === 0) this.chunkList.push(growingArray(this.ctor, CHUNK_SIZE));
     this.chunkList[this.chunkList.length - 1][offset] = value;
     this.length++;
   }
@@ -161,7 +163,7 @@ export class DenseIdIndex {
 
   private newPage(p: number): Int32Array {
     while (this.pages.length <= p) this.pages.push(undefined);
-    const page = new Int32Array(DenseIdIndex.PAGE).fill(-1);
+    const page = growingArray(Int32Array, DenseIdIndex.PAGE).fill(-1);
     this.pages[p] = page;
     return page;
   }

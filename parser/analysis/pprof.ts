@@ -15,6 +15,7 @@ import {
 import type { TraceTables } from '../model/tables.ts';
 import type { Analysis } from './analysis.ts';
 import { CHUNK_SIZE } from './pprof-columns.ts';
+import { growingArray } from '../model/typed-arrays.ts';
 import { GoroutineIndex } from './goroutine-index.ts';
 
 export const BLOCKING_PROFILE_KINDS = ['net', 'sync', 'syscall', 'sched'] as const;
@@ -142,10 +143,10 @@ export class IntervalLog {
       this.stacks[last] = this.stacks[last].slice(0, this.fill);
       this.goroutines[last] = this.goroutines[last].slice(0, this.fill);
     }
-    this.endOffsets.push((this.lastEnds = new Uint32Array(CHUNK_SIZE)));
-    this.durations.push((this.lastDurations = new Uint32Array(CHUNK_SIZE)));
-    this.stacks.push((this.lastStacks = new Uint32Array(CHUNK_SIZE)));
-    this.goroutines.push((this.lastGoroutines = new Uint32Array(CHUNK_SIZE)));
+    this.endOffsets.push((this.lastEnds = growingArray(Uint32Array, CHUNK_SIZE)));
+    this.durations.push((this.lastDurations = growingArray(Uint32Array, CHUNK_SIZE)));
+    this.stacks.push((this.lastStacks = growingArray(Uint32Array, CHUNK_SIZE)));
+    this.goroutines.push((this.lastGoroutines = growingArray(Uint32Array, CHUNK_SIZE)));
     this.bases.push(base);
     this.firsts.push(this.count);
     this.base = base;
@@ -382,7 +383,7 @@ class GoroutineRows {
   add(): number {
     const row = this.count++;
     const i = row & ROW_MASK;
-    if (i === 0) this.chunks.push(new Float64Array(ROW_CHUNK * ROW_FIELDS));
+    if (i === 0) this.chunks.push(growingArray(Float64Array, ROW_CHUNK * ROW_FIELDS));
     const chunk = this.chunks[row >>> ROW_CHUNK_BITS];
     const base = i * ROW_FIELDS;
     chunk[base + WINDOW_START] = NaN;

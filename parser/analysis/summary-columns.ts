@@ -5,7 +5,7 @@
 // Each class owns its typed arrays directly (no shared generic column class): every load and
 // store site then sees a single array type, which V8 keeps fast.
 
-import { resized } from '../model/typed-arrays.ts';
+import { growingArray, resized } from '../model/typed-arrays.ts';
 
 /** Values stored inline are below this; the codes above it mean "unset" and "see overflow". */
 const INLINE_LIMIT = 0xfffffffe;
@@ -113,7 +113,7 @@ export class DurationRows {
 
   /** Adds rows up to `rows` (new values read 0). */
   ensureRows(rows: number): void {
-    while (this.chunks.length * ROWS_PER_CHUNK < rows) this.chunks.push(new Uint32Array(ROWS_PER_CHUNK * this.width));
+    while (this.chunks.length * ROWS_PER_CHUNK < rows) this.chunks.push(growingArray(Uint32Array, ROWS_PER_CHUNK * this.width));
     if (rows > this.rows) this.rows = rows;
   }
 
@@ -208,7 +208,7 @@ export class KeyedSums {
 
   private setHead(row: number, entry: number): void {
     const c = row >>> CHUNK_BITS;
-    while (this.heads.length <= c) this.heads.push(new Uint32Array(CHUNK));
+    while (this.heads.length <= c) this.heads.push(growingArray(Uint32Array, CHUNK));
     this.heads[c][row & CHUNK_MASK] = entry;
   }
 
@@ -245,9 +245,9 @@ export class KeyedSums {
     const e = this.entries++;
     const i = e & CHUNK_MASK;
     if (i === 0) {
-      this.keys.push(new Uint32Array(CHUNK));
-      this.values.push(new Float64Array(CHUNK));
-      this.nexts.push(new Uint32Array(CHUNK));
+      this.keys.push(growingArray(Uint32Array, CHUNK));
+      this.values.push(growingArray(Float64Array, CHUNK));
+      this.nexts.push(growingArray(Uint32Array, CHUNK));
     }
     const c = e >>> CHUNK_BITS;
     this.keys[c][i] = key;

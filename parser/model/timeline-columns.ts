@@ -2,10 +2,10 @@
 // 30 M-event trace costs a few dozen bytes per span instead of one JS object each; columns grow
 // by doubling while the single event pass appends, and are trimmed or permuted once at finish.
 
-import { narrowestUnsignedType, resized } from './typed-arrays.ts';
+import { growingArray, narrowestUnsignedType, resized } from './typed-arrays.ts';
 
 type TypedArray = Float64Array | Int32Array | Uint32Array | Uint8Array | Uint16Array | Int16Array;
-type TypedArrayConstructor<T extends TypedArray> = { new (length: number): T; BYTES_PER_ELEMENT: number };
+type TypedArrayConstructor<T extends TypedArray> = { new (length: number): T; new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
 
 /** An integer column in the narrowest array type that holds its values exactly (see narrowed()). */
 export type IntColumn = Uint8Array | Uint16Array | Int16Array | Int32Array | Uint32Array | Float64Array;
@@ -20,7 +20,7 @@ export function narrowed(data: ArrayLike<number>, length = data.length): IntColu
   return out;
 }
 
-type IntColumnConstructor = { new (length: number): IntColumn };
+type IntColumnConstructor = { new (length: number): IntColumn; new (buffer: SharedArrayBuffer): IntColumn; readonly BYTES_PER_ELEMENT: number };
 
 export interface ValueRange {
   min: number;
@@ -384,7 +384,7 @@ export class GrowableColumn<T extends TypedArray> {
   length = 0;
 
   constructor(private readonly ctor: TypedArrayConstructor<T>, initialCapacity = 64) {
-    this.data = new ctor(initialCapacity);
+    this.data = growingArray(ctor, initialCapacity);
   }
 
   push(value: number): void {
@@ -404,7 +404,7 @@ export class GrowableColumn<T extends TypedArray> {
   }
 
   private grow(capacity: number): void {
-    const next = new this.ctor(capacity);
+    const next = growingArray(this.ctor, capacity);
     next.set(this.data.subarray(0, this.length) as never);
     this.data = next;
   }
@@ -486,11 +486,11 @@ export class ChunkedColumn<T extends TypedArray> {
   extend(): void {
     const size = this.current.length;
     if (this.chunks.length === 1 && size < CHUNK) {
-      const bigger = new this.ctor(Math.min(CHUNK, size * 2));
+      const bigger = growingArray(this.ctor, Math.min(CHUNK, size * 2));
       bigger.set(this.current as never);
       this.chunks[0] = this.current = bigger;
     } else {
-      this.chunks.push((this.current = new this.ctor(this.chunks.length === 0 ? this.firstChunk : CHUNK)));
+      this.chunks.push((this.current = growingArray(this.ctor, this.chunks.length === 0 ? this.firstChunk : CHUNK)));
     }
     this.limit = (this.chunks.length - 1) * CHUNK + this.current.length;
   }
@@ -614,11 +614,11 @@ export class NarrowChunkedColumn {
   extend(): void {
     const size = this.current.length;
     if (this.chunks.length === 1 && size < CHUNK) {
-      const bigger = new WIDENING[this.level[0]](Math.min(CHUNK, size * 2));
+      const bigger = growingArray(WIDENING[this.level[0]], Math.min(CHUNK, size * 2));
       bigger.set(this.current as never);
       this.chunks[0] = this.current = bigger;
     } else {
-      this.chunks.push((this.current = new Uint8Array(this.chunks.length === 0 ? this.firstChunk : CHUNK)));
+      this.chunks.push((this.current = growingArray(Uint8Array, this.chunks.length === 0 ? this.firstChunk : CHUNK)));
       this.level.push(0);
       this.currentWidest = false;
     }
@@ -641,7 +641,7 @@ export class NarrowChunkedColumn {
     const old = this.chunks[c];
     let chunk: IntColumn;
     do {
-      chunk = new WIDENING[++level](old.length);
+      chunk = growingArray(WIDENING[++level], old.length);
       chunk[0] = value;
     } while (chunk[0] !== value && level < WIDENING.length - 1);
     for (let i = 0; i < filled; i++) chunk[i] = old[i];

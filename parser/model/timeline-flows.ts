@@ -130,11 +130,14 @@ export function buildFlowColumns(staged: StagedFlows): FlowColumns {
 const NARROW_FLOW_COLUMNS = ['name', 'fromG', 'fromP', 'fromM', 'fromStack', 'toG', 'toP', 'toM'] as const;
 const F64_FLOW_COLUMNS = ['fromTime', 'toTime'] as const;
 
-/** Staged flows as plain data for another thread (transfer its buffers: transferableBuffers). */
+/**
+ * Staged flows as plain data for another thread, which takes them over: the columns are released
+ * here, since their chunks are shared memory (growingArray), posted by sharing, not moving.
+ */
 export function packStagedFlows(staged: StagedFlows): PackedStagedFlows {
-  const packed = { startedCount: staged.startedCount, started: staged.started.parts() } as PackedStagedFlows;
-  for (const k of NARROW_FLOW_COLUMNS) packed[k] = staged[k].parts();
-  for (const k of F64_FLOW_COLUMNS) packed[k] = staged[k].parts();
+  const packed = { startedCount: staged.startedCount, started: take(staged.started, (c) => c.parts()) } as PackedStagedFlows;
+  for (const k of NARROW_FLOW_COLUMNS) packed[k] = take(staged[k], (c) => c.parts());
+  for (const k of F64_FLOW_COLUMNS) packed[k] = take(staged[k], (c) => c.parts());
   return packed;
 }
 

@@ -206,14 +206,17 @@ export function buildStateRows(staged: StagedStateRows, rowOfK: Uint32Array, kOf
   };
 }
 
-/** Staged state rows as plain data for another thread (transfer its buffers: transferableBuffers). */
+/**
+ * Staged state rows as plain data for another thread, which takes them over: the columns are
+ * released here (their chunks are shared memory, see packStagedFlows).
+ */
 export function packStagedStateRows(staged: StagedStateRows): PackedStagedStateRows {
   return {
     ...staged,
-    start: staged.start.parts(),
-    state: staged.state.parts(),
-    reason: staged.reason.parts(),
-    stack: staged.stack.parts(),
+    start: take(staged.start, (c) => c.parts()),
+    state: take(staged.state, (c) => c.parts()),
+    reason: take(staged.reason, (c) => c.parts()),
+    stack: take(staged.stack, (c) => c.parts()),
   };
 }
 

@@ -6,6 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { parseTraceFile, TraceTables } from '../../parser/index.ts';
 import { createTimelineModel, type TimelineAnalysis } from '../../parser/model/timeline-builder.ts';
 import { startFinishHelper } from '../../parser/worker/finish-helper.ts';
+import { buildStateHalf, packSplitFinishRest, unpackSplitFinishRest, type SplitFinishRunner } from '../../parser/model/timeline-finish-split.ts';
+import { buildFlowColumns, packStagedFlows, unpackStagedFlows } from '../../parser/model/timeline-flows.ts';
+import type { FlowColumns } from '../../parser/model/timeline.ts';
 import { listFixtures } from '../helpers/fixtures.ts';
 import { timelineDigest } from '../helpers/timeline-digest.ts';
 
@@ -54,6 +57,33 @@ describe('timeline finish split across threads', () => {
     expect(keys.filter((k) => k >= 0).length).toBeGreaterThan(0);
     expect(keys.filter((k) => k < 0).length).toBeGreaterThan(0);
     for (const key of keys) expect(model.tilePyramids!.level(key, Number.MAX_VALUE)).toBeDefined();
+  });
+
+  it('hands the staged columns over: their chunks are shared memory, and the builder keeps none of them', async () => {
+    const path = cases.find((f) => f.id === 'go1.25/gc')!.tracePath;
+    const oneThread = (await builtTimeline(path)).finish();
+    let flows: FlowColumns | null = null;
+    const sent: { kept: number[]; shared: boolean[] } = { kept: [], shared: [] };
+    // The helper's packing and unpacking, in this thread.
+    const runner: SplitFinishRunner = {
+      flows(staged) {
+        const packed = packStagedFlows(staged);
+        sent.kept.push(staged.fromTime.length, staged.toG.length, staged.started.length);
+        sent.shared.push(...packed.fromTime.chunks.map((c) => c.buffer instanceof SharedArrayBuffer));
+        flows = buildFlowColumns(unpackStagedFlows(structuredClone(packed)));
+      },
+      async rest(job) {
+        const { packed } = packSplitFinishRest(job);
+        sent.kept.push(job.states.start.length, job.states.reason.length);
+        sent.shared.push(...packed.states.start.chunks.map((c) => c.buffer instanceof SharedArrayBuffer));
+        return { flows: flows!, ...buildStateHalf(unpackSplitFinishRest(structuredClone(packed))) };
+      },
+    };
+    const split = await (await builtTimeline(path)).finishSplit(runner);
+    expect(sent.kept).toEqual([0, 0, 0, 0, 0]);
+    expect(sent.shared.length).toBeGreaterThan(1);
+    expect(sent.shared.every(Boolean)).toBe(true);
+    expect(timelineDigest(split)).toEqual(timelineDigest(oneThread));
   });
 
   it('fails with the helper\u2019s error when the other half fails', async () => {

@@ -269,7 +269,12 @@ class GoroutineRows {
   }
 
   blockReason(s: number): string {
-    return this.keys.names[this.live[s * LIVE_FIELDS + REASON]];
+    return this.keys.names[this.blockReasonKey(s)];
+  }
+
+  /** The pending block reason as its key (KeyNames id). */
+  blockReasonKey(s: number): number {
+    return this.live[s * LIVE_FIELDS + REASON];
   }
 
   setBlockReason(s: number, reason: string): void {
@@ -301,16 +306,16 @@ class GoroutineRows {
     return this.creationTime[row];
   }
 
-  /** Adds block time timeArg[0] to the row of live slot `s`. */
-  addBlockTime(row: number, s: number, reason: string): void {
+  /** Adds block time timeArg[0] for the reason whose key (KeyNames id) is `reason` to the row of live slot `s`. */
+  addBlockTime(row: number, s: number, reason: number): void {
     const dt = this.timeArg[0];
     const base = s * LIVE_FIELDS;
     const flags = this.live[base + FLAGS];
     if ((flags & HAS_BLOCK_TIMES) !== 0) {
-      this.blockTimeByReason.add(row, this.keys.id(reason), dt);
+      this.blockTimeByReason.add(row, reason, dt);
     } else {
       // A fresh row's first: nothing to look up (its list head is untouched memory).
-      this.blockTimeByReason.addFirst(row, this.keys.id(reason), dt);
+      this.blockTimeByReason.addFirst(row, reason, dt);
       this.live[base + FLAGS] = flags | HAS_BLOCK_TIMES;
     }
   }
@@ -397,7 +402,7 @@ class GoroutineRows {
       const lastBlock = live[base + LAST_BLOCK];
       if (!Number.isNaN(lastBlock)) {
         this.timeArg[0] = lastTs - lastBlock;
-        this.addBlockTime(row, s, this.blockReason(s));
+        this.addBlockTime(row, s, this.blockReasonKey(s));
       }
       const lastSyscall = live[base + LAST_SYSCALL];
       if (!Number.isNaN(lastSyscall)) live[base + SYSCALL] += lastTs - lastSyscall;
@@ -620,7 +625,7 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
         case GoState.Running: g.addTime(s, EXEC, stateTime); break;
         case GoState.Waiting:
           g.timeArg[0] = stateTime;
-          g.addBlockTime(row, s, ev.reason);
+          g.addBlockTime(row, s, g.keys.id(ev.reason));
           break;
         case GoState.Runnable: g.addTime(s, SCHED_WAIT, stateTime); break;
         case GoState.Syscall:
@@ -659,7 +664,7 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
           const last = live[base + LAST_BLOCK];
           if (!Number.isNaN(last)) {
             g.timeArg[0] = now - last;
-            g.addBlockTime(row, s, g.blockReason(s));
+            g.addBlockTime(row, s, g.blockReasonKey(s));
             live[base + LAST_BLOCK] = NO_TIME;
           }
           break;

@@ -1,6 +1,7 @@
 // Moves a finished TimelineModel between threads: the timeline is built on a thread of its own
 // (parser/worker/off-thread.ts) and read on the main thread. Its data is typed arrays, whose
-// buffers are transferred (no copy, however many hundred MB), plus a few small objects.
+// buffers are transferred (no copy, however many hundred MB) or, for the few in shared memory
+// (typed-arrays.ts growingArray), shared, plus a few small objects.
 // Structured cloning keeps own fields but not classes, so the receiving side rebuilds the model
 // with its constructor and gives the counters and tile pyramids their classes back.
 
@@ -70,7 +71,8 @@ function withClass<T>(prototype: T, fields: Record<string, unknown>): T {
 
 /**
  * Every distinct ArrayBuffer under `root` (typed arrays in objects, arrays and Maps): the
- * transfer list of plain data sent to another thread (the sender loses them).
+ * transfer list of plain data sent to another thread (the sender loses them). SharedArrayBuffers
+ * are left out: posting shares them.
  */
 export function transferableBuffers(root: unknown): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();

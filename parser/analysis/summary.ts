@@ -249,15 +249,10 @@ class GoroutineRows {
 
   /**
    * The live slots' records: slot s's fields from s·LIVE_FIELDS. The per-event code reads and
-   * writes times here rather than through time()/setTime(), which would box them when not
-   * inlined. Replaced as slots are added: read it again after create(), slot() or slotIfCreated().
+   * writes times here rather than through setTime()/addTime(), which box them when not inlined. Replaced as slots are added: read it again after create(), slot() or slotIfCreated().
    */
   get liveRecords(): Float64Array {
     return this.live;
-  }
-
-  time(s: number, field: LiveField): Nanoseconds {
-    return this.live[s * LIVE_FIELDS + field];
   }
 
   setTime(s: number, field: LiveField, time: Nanoseconds): void {

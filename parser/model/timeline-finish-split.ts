@@ -46,11 +46,11 @@ export interface SplitFinishRunner {
 
 export function buildStateHalf(job: SplitFinishRest): Omit<SplitFinishResult, 'flows'> {
   const rows = buildStateRows(job.states, job.rowOfK, job.kOfRow);
-  const byRow = <T extends Float64Array | Uint32Array>(values: T) => Object.assign(new RowValues(values), { length: job.rowOfK.length });
+  const rowCount = job.rowOfK.length;
   const states: StateColumns = {
     ...rows,
-    rowEnd: byRow(job.rowEndByRow).permuted(job.rowOfK),
-    rowEndStack: byRow(job.rowEndStackByRow).permutedNarrowUnsigned(job.rowOfK),
+    rowEnd: new RowValues(job.rowEndByRow, rowCount).permuted(job.rowOfK),
+    rowEndStack: new RowValues(job.rowEndStackByRow, rowCount).permutedNarrowUnsigned(job.rowOfK),
   };
   return { states, statePyramids: statePyramidLevels(states, job.hasRow, job.goroutineIds), goroutineIds: job.goroutineIds };
 }
@@ -64,7 +64,7 @@ export interface PackedSplitFinishRest extends Omit<SplitFinishRest, 'states'> {
   states: PackedStagedStateRows;
 }
 
-/** The rest as plain data, and the buffers to transfer (the sender loses them; the orders and hasRow are copied). */
+/** The rest as plain data, and the buffers to transfer (the sender loses them; shared ones are shared, the orders and hasRow copied). */
 export function packSplitFinishRest(job: SplitFinishRest): { packed: PackedSplitFinishRest; transfer: ArrayBuffer[] } {
   const states = packStagedStateRows(job.states);
   const transfer = transferableBuffers([states, job.rowEndByRow, job.rowEndStackByRow, job.goroutineIds]);

@@ -70,9 +70,8 @@ export function narrowestUnsignedType(max: number): Uint8ArrayConstructor | Uint
 
 /** One value per row, appended row by row; `data` is replaced as it grows (read it each time). */
 export class RowValues<T extends Resizable> {
-  length = 0;
-
-  constructor(public data: T) {}
+  /** `length`: values already in `data` (0 for a new table). */
+  constructor(public data: T, public length = 0) {}
 
   push(value: number): void {
     if (this.length === this.data.length) this.data = grown(this.data);

@@ -1,9 +1,10 @@
 // How much of the served trace gets a timeline. Building it takes about 20 bytes of memory per
 // byte of trace at its peak (183 MB → 3.6 GB, 534 MB → 10.1 GB, measured with the other
 // analyses; 23 with its finish split across two threads), far more than every other page
-// together (~7 bytes per byte: 183 MB → 1.2 GB, 1.3 GB → 8.3 GB). A trace whose whole timeline would not fit in the machine's memory gets the
-// timeline of its first part — whole generations, as many as fit, go tool trace's way of
-// splitting a big trace — while every other page still covers all of it.
+// together (~7 bytes per byte: 183 MB → 1.2 GB, 1.3 GB → 8.3 GB). A trace whose whole timeline
+// would not fit in the machine's memory gets the timeline of its first part — whole
+// generations, as many as fit, go tool trace's way of splitting a big trace — while every other
+// page still covers all of it.
 
 import type { TimelineMode } from './args.ts';
 

@@ -1,7 +1,7 @@
 // npm run bench: measures tstrace against go tool trace on the same large, generated trace.
 //
 //   node scripts/bench.mjs [--seconds=3] [--workers=48] [--trace=path] [--no-go-baseline]
-//                          [--go-time=file]
+//                          [--go-time=file] [--runs=3]
 //
 // Makes the trace with Go 1.27 from scripts/bench/bigtrace.go (never committed; kept in bench-out/),
 // then, in one run: tstrace -pprof=sched vs go tool trace -pprof=sched (wall, CPU, peak RSS, ratios,
@@ -14,6 +14,10 @@
 // and profile are kept in bench-out/ per trace (path, size, mtime) and reused by later runs;
 // --go-time=file takes them from an earlier `/usr/bin/time -v -o file go tool trace -pprof=sched`
 // run whose profile is next to it (file with .txt → .pb.gz).
+//
+// The served load is timed --runs times (3 by default) and the table gives the median run with
+// the range: on a shared 2-core VM the same build's readiness varies by ±15% from minute to
+// minute (the CPU it takes varies as much), so one sample says little.
 
 import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, statSync, readFileSync, writeFileSync } from 'node:fs';
@@ -160,10 +164,11 @@ async function serverReadiness(trace) {
     const readySeconds = (performance.now() - t0) / 1000;
     sampleRss();
     const cpuByThread = threadCpuSummary(child.pid, threads);
+    const cpuSeconds = [...threads.values()].reduce((a, b) => a + b, 0);
     log(`server ready after ${fmt(readySeconds)} s (pages other than the timeline after ${fmt(pagesSeconds)} s); tiles …`);
     const tiles = await tileLatency(url);
     sampleRss();
-    return { readySeconds, pagesSeconds, peakRssMB, cpuByThread, ...tiles };
+    return { readySeconds, pagesSeconds, peakRssMB, cpuByThread, cpuSeconds, ...tiles };
   } finally {
     child.kill('SIGTERM');
     // A server busy in a long synchronous step may not get to its SIGTERM handler soon.
@@ -231,9 +236,44 @@ async function tileLatency(url) {
     await get(from, from + span);
     from += span / 2;
   }
-  times.sort((a, b) => a - b);
-  const pct = (p) => (times.length === 0 ? NaN : times[Math.min(times.length - 1, Math.floor(p * times.length))]);
-  return { tileP50: pct(0.5), tileP95: pct(0.95), tiles: times.length, tileErrors: errors };
+  return { tileTimes: times, tileErrors: errors };
+}
+
+/** The p-th quantile (0…1) of `times` (NaN for none). */
+function percentile(times, p) {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+/**
+ * serverReadiness `runs` times: the median run (by time until every page is ready), the range of
+ * both readiness times, every run's CPU, the highest peak RSS, and the tiles of all runs pooled.
+ */
+async function servedRuns(trace, runs) {
+  const done = [];
+  const errors = [];
+  for (let i = 0; i < runs; i++) {
+    log(`served run ${i + 1} of ${runs} …`);
+    try { done.push(await serverReadiness(trace)); } catch (e) { errors.push(e.message); }
+  }
+  if (done.length === 0) return { error: errors[0] ?? 'no runs' };
+  const byReady = [...done].sort((a, b) => a.readySeconds - b.readySeconds);
+  // The upper middle run for an even count: the median is not flattered.
+  const median = byReady[Math.floor(byReady.length / 2)];
+  const tileTimes = done.flatMap((r) => r.tileTimes);
+  return {
+    ...median,
+    runs: done.length,
+    failedRuns: errors.length,
+    readyAll: done.map((r) => r.readySeconds),
+    pagesAll: done.map((r) => r.pagesSeconds),
+    cpuAll: done.map((r) => r.cpuSeconds),
+    peakRssMB: Math.max(...done.map((r) => r.peakRssMB)),
+    tileP50: percentile(tileTimes, 0.5),
+    tileP95: percentile(tileTimes, 0.95),
+    tiles: tileTimes.length,
+    tileErrors: done.reduce((n, r) => n + r.tileErrors, 0),
+  };
 }
 
 const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '–');
@@ -251,7 +291,8 @@ async function main() {
   const theirs = goBaseline(trace);
   const same = theirs?.ok && ours.ok ? samePprofTop(oursProfile, theirs.profile) : null;
   log('server readiness and tile latency …');
-  const server = await serverReadiness(trace).catch((e) => ({ error: e.message }));
+  const runs = Math.max(1, Math.floor(Number(args.runs ?? 3)));
+  const server = await servedRuns(trace, runs);
   log('parse throughput …');
   let parse = [];
   try {
@@ -263,6 +304,9 @@ async function main() {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const ratio = (a, b) => (theirs?.ok && Number.isFinite(a) && Number.isFinite(b) && a > 0 ? `${fmt(b / a)}×` : '–');
   const goCell = (v, digits) => (theirs ? fmt(v, digits) + (theirs.ok ? '' : ' (failed)') : 'not run');
+  // Every run's time in run order, after the median: how much the machine moved between runs.
+  const spread = (all) => (all?.length > 1 ? ` (runs: ${all.map((t) => fmt(t)).join(' / ')})` : '');
+  const runsNote = server.runs > 1 ? `, median of ${server.runs} runs${server.failedRuns ? ` (${server.failedRuns} failed)` : ''}` : '';
   const lines = [
     `### ${date} — ${fmt(sizeMB)} MB Go 1.27 trace (${machine}; load average ${load} at the start)`,
     '',
@@ -272,9 +316,9 @@ async function main() {
     `| -pprof=sched CPU, user + sys (s) | ${fmt(ours.cpu)} | ${goCell(theirs?.cpu)} | ${ratio(ours.cpu, theirs?.cpu)} |`,
     `| -pprof=sched peak RSS (MB) | ${fmt(ours.rssMB, 0)} | ${goCell(theirs?.rssMB, 0)} | ${ratio(ours.rssMB, theirs?.rssMB)} |`,
     `| -pprof=sched profile, pprof -top | ${same === null ? 'not compared' : same ? 'same as go tool trace' : '**differs from go tool trace**'} | | |`,
-    `| every page ready (s) | ${server.error ? `failed: ${server.error}` : fmt(server.readySeconds)} | | |`,
-    `| every page but the timeline ready (s) | ${server.error ? '–' : fmt(server.pagesSeconds)} | | |`,
-    `| server CPU until every page is ready, user + sys | ${server.cpuByThread ?? '–'} | | |`,
+    `| every page ready (s)${runsNote} | ${server.error ? `failed: ${server.error}` : fmt(server.readySeconds) + spread(server.readyAll)} | | |`,
+    `| every page but the timeline ready (s) | ${server.error ? '–' : fmt(server.pagesSeconds) + spread(server.pagesAll)} | | |`,
+    `| server CPU until every page is ready, user + sys | ${server.cpuByThread ?? '–'}${server.cpuAll?.length > 1 ? ` (the median run; every run: ${server.cpuAll.map((c) => fmt(c)).join(' / ')} s)` : ''} | | |`,
     `| server peak RSS (MB) | ${fmt(server.peakRssMB, 0)} | | |`,
     `| timeline tile p50 / p95 (ms, ${server.tiles ?? 0} tiles${server.tileErrors ? `, ${server.tileErrors} failed` : ''}) | ${fmt(server.tileP50)} / ${fmt(server.tileP95)} | | |`,
     ...parse.map((line) => `| parse throughput | ${line.replace(/ \[checksum \d+\]$/, '')} | | |`),

@@ -24,6 +24,12 @@ export class GoroutineRecords {
   /** A new zeroed record; returns its row. */
   add(): number {
     if ((this.count + 1) << SHIFT > this.data.length) this.data = grown(this.data);
+    // Write the record's last field now. Its memory is fresh from the OS, and the array's data
+    // starts 16 bytes into its first page (malloc's header), so every 128th record straddles two
+    // pages: its first fields are on a page earlier records wrote, the views' slot on a new page
+    // the pass would otherwise read before writing (see writtenZeros: two faults and a TLB flush
+    // on every CPU, ~0.8 s of CPU over the 48 K such pages of a 183 MB trace).
+    this.data[((this.count + 1) << SHIFT) - 1] = 0;
     return this.count++;
   }
 

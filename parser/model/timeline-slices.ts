@@ -5,7 +5,7 @@
 // goroutine tracks (their ranges) share one store with a row column.
 
 import { ChunkedColumn, GatherPlan, IntRange, NarrowChunkedColumn, RecordCursor, sortSegment } from './timeline-columns.ts';
-import { resized } from './typed-arrays.ts';
+import { resized, writtenZeros } from './typed-arrays.ts';
 import type { SliceColumns } from './timeline.ts';
 
 /** Stores start small (a trace may have thousands of threads) and grow to full chunks. */
@@ -79,7 +79,8 @@ export function buildSliceColumns(stores: SliceStores): SliceColumns {
   const { trackCount, fixed, goroutine, goroutineTrack } = stores;
   for (const { store } of fixed) store.seal();
   goroutine.seal();
-  const trackOffset = new Uint32Array(trackCount + 1);
+  // Counted, then summed in place: read before written (writtenZeros).
+  const trackOffset = writtenZeros(Uint32Array, trackCount + 1);
   for (const { track, store } of fixed) trackOffset[track + 1] += store.length;
   for (let i = 0; i < goroutineTrack.length; i++) trackOffset[goroutineTrack[i] + 1]++;
   for (let t = 0; t < trackCount; t++) trackOffset[t + 1] += trackOffset[t];

@@ -25,6 +25,17 @@ export function growingArray<T>(ctor: { new (buffer: SharedArrayBuffer): T; read
   return new ctor(new SharedArrayBuffer(length * ctor.BYTES_PER_ELEMENT));
 }
 
+/**
+ * A zeroed array of `length` values whose memory is already written: for counts and prefix sums,
+ * which read each value before they write it. A read of a page the process never wrote maps the
+ * shared zero page, and the write that follows must replace it: a second fault, and a TLB flush
+ * on every other CPU running one of our threads (an inter-processor interrupt, slow in a VM).
+ * Writing the zeros first costs one fault a page and a memset.
+ */
+export function writtenZeros<T extends Resizable>(ctor: { new (length: number): T }, length: number): T {
+  return new ctor(length).fill(0) as T;
+}
+
 /** Arrays of at least this many values grow eightfold, smaller ones double. */
 const GROW_STEEP_FROM = 1 << 20;
 /** Past this size arrays double again: slack is address space, and one allocation can be refused. */

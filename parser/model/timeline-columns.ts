@@ -2,7 +2,7 @@
 // 30 M-event trace costs a few dozen bytes per span instead of one JS object each; columns grow
 // by doubling while the single event pass appends, and are trimmed or permuted once at finish.
 
-import { growingArray, narrowestUnsignedType, resized } from './typed-arrays.ts';
+import { grownCapacity, growingArray, narrowestUnsignedType, resized } from './typed-arrays.ts';
 
 type TypedArray = Float64Array | Int32Array | Uint32Array | Uint8Array | Uint16Array | Int16Array;
 type TypedArrayConstructor<T extends TypedArray> = { new (length: number): T; new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
@@ -378,7 +378,10 @@ function narrowestType(data: ArrayLike<number>, length: number): IntColumnConstr
   return typeFor(range);
 }
 
-/** One column that grows by doubling. `data` may be longer than `length`. */
+/**
+ * One column that grows as typed-arrays.ts grownCapacity says (doubling, then eightfold once big:
+ * each copy faults in fresh pages). `data` may be longer than `length`.
+ */
 export class GrowableColumn<T extends TypedArray> {
   data: T;
   length = 0;
@@ -388,13 +391,13 @@ export class GrowableColumn<T extends TypedArray> {
   }
 
   push(value: number): void {
-    if (this.length === this.data.length) this.grow(this.length * 2);
+    if (this.length === this.data.length) this.grow(grownCapacity(this.length, this.data.BYTES_PER_ELEMENT));
     this.data[this.length++] = value;
   }
 
   /** Ensures index `i` exists (filling with zero) and sets it. */
   set(i: number, value: number): void {
-    if (i >= this.data.length) this.grow(Math.max(i + 1, this.data.length * 2));
+    if (i >= this.data.length) this.grow(Math.max(i + 1, grownCapacity(this.data.length, this.data.BYTES_PER_ELEMENT)));
     if (i >= this.length) this.length = i + 1;
     this.data[i] = value;
   }

@@ -1,6 +1,7 @@
 // Growable typed-array columns for the timeline model. Spans are stored struct-of-arrays so a
 // 30 M-event trace costs a few dozen bytes per span instead of one JS object each; columns grow
-// by doubling while the single event pass appends, and are trimmed or permuted once at finish.
+// (in chunks, or by doubling and then eightfold once big) while the single event pass appends,
+// and are trimmed or permuted once at finish.
 
 import { grownCapacity, growingArray, narrowestUnsignedType, resized } from './typed-arrays.ts';
 

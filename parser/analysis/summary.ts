@@ -249,7 +249,8 @@ class GoroutineRows {
 
   /**
    * The live slots' records: slot s's fields from s·LIVE_FIELDS. The per-event code reads and
-   * writes times here rather than through setTime()/addTime(), which box them when not inlined. Replaced as slots are added: read it again after create(), slot() or slotIfCreated().
+   * writes times here rather than through setTime()/addTime(), which box them when not inlined.
+   * Replaced as slots are added: read it again after create(), slot() or slotIfCreated().
    */
   get liveRecords(): Float64Array {
     return this.live;
@@ -301,7 +302,10 @@ class GoroutineRows {
     return this.creationTime[row];
   }
 
-  /** Adds block time timeArg[0] for the reason whose key (KeyNames id) is `reason` to the row of live slot `s`. */
+  /**
+   * Adds block time timeArg[0] for the reason whose key (KeyNames id) is `reason` to the row of
+   * live slot `s`.
+   */
   addBlockTime(row: number, s: number, reason: number): void {
     const dt = this.timeArg[0];
     const base = s * LIVE_FIELDS;

@@ -203,17 +203,17 @@ export function buildSliceColumns(stores: SliceStores): SliceColumns {
 
 /** Buffers reused by every track's layout (sized for the largest). */
 class LaneScratch {
-  /** Each slice's lane, then the regrouped order, by position in the track. */
-  lane = new Uint16Array(0);
-  regrouped = new Uint32Array(0);
+  /** The slices not in lane 0, in start order, and each one's lane. */
+  laterSlice = new Uint32Array(0);
+  laterLane = new Uint16Array(0);
   /** End of the last slice of each lane so far. */
   laneEnds = new Float64Array(16);
 
-  /** Makes lane and regrouped hold at least m values. */
+  /** Makes laterSlice and laterLane hold at least m values (pages never written cost nothing). */
   reserve(m: number): void {
-    if (this.lane.length < m) {
-      this.lane = new Uint16Array(m);
-      this.regrouped = new Uint32Array(m);
+    if (this.laterSlice.length < m) {
+      this.laterSlice = new Uint32Array(m);
+      this.laterLane = new Uint16Array(m);
     }
   }
 }
@@ -221,14 +221,19 @@ class LaneScratch {
 /**
  * Orders one track's slices order[lo..hi) by (start, end descending), assigns each the first
  * lane whose last slice has ended, and regroups them lane by lane (stably). Returns lane sizes.
+ * Lane 0 holds nearly every slice of a busy track (its goroutines' executions), so its slices
+ * are compacted in place as they are assigned and only the others are set aside and put after.
  */
 function layOutLanes(order: Uint32Array, lo: number, hi: number, start: Float64Array, end: Float64Array, scratch: LaneScratch): number[] {
   sortSegment(order, lo, hi, start, end);
   scratch.reserve(hi - lo);
-  const lane = scratch.lane;
+  const { laterSlice, laterLane } = scratch;
   let laneEnds = scratch.laneEnds;
   let lanes = 0;
   const sizes: number[] = [];
+  // order[lo..firstEnd) is lane 0 so far: every slot there was read before it is rewritten.
+  let firstEnd = lo;
+  let later = 0;
   for (let k = lo; k < hi; k++) {
     const i = order[k];
     const s = start[i];
@@ -240,16 +245,19 @@ function layOutLanes(order: Uint32Array, lo: number, hi: number, start: Float64A
       sizes.push(0);
     }
     laneEnds[l] = end[i];
-    lane[k - lo] = l;
     sizes[l]++;
+    if (l === 0) order[firstEnd++] = i;
+    else {
+      laterSlice[later] = i;
+      laterLane[later++] = l;
+    }
   }
-  if (lanes > 1) {
-    // Counting sort by lane, stable: each lane keeps its slices in start order.
+  if (later > 0) {
+    // Lanes 1… after lane 0, each in start order: a stable counting sort of the set-aside slices.
     const next = new Uint32Array(lanes);
-    for (let l = 1; l < lanes; l++) next[l] = next[l - 1] + sizes[l - 1];
-    const regrouped = scratch.regrouped;
-    for (let k = lo; k < hi; k++) regrouped[next[lane[k - lo]]++] = order[k];
-    order.set(regrouped.subarray(0, hi - lo), lo);
+    next[1] = firstEnd;
+    for (let l = 2; l < lanes; l++) next[l] = next[l - 1] + sizes[l - 1];
+    for (let j = 0; j < later; j++) order[next[laterLane[j]]++] = laterSlice[j];
   }
   return sizes;
 }

@@ -5,7 +5,7 @@
 // columns a block at a time (when the slot fills, or the goroutine exits), so finishing orders
 // blocks, not spans, and reads each block sequentially.
 
-import { resized } from './typed-arrays.ts';
+import { resized, writtenZeros } from './typed-arrays.ts';
 import {
   ChunkedColumn, chunkedF64, chunkedU8, NarrowChunkedColumn, narrowChunked, RecordCursor, take, u32, u8,
   type BlockMoves, type ChunkedParts, type IntColumn, type NarrowChunkedParts,
@@ -44,8 +44,6 @@ export class StateRowsBuilder {
   private readonly blockRow = u32();
   private readonly blockStart = u32();
   private readonly blockLength = u8();
-  /** Spans per row. */
-  private readonly rowSpans = u32();
 
   /**
    * `records`: the builder's goroutine records, whose STATE_SLOT field is the row's slot + 1;
@@ -119,8 +117,6 @@ export class StateRowsBuilder {
     this.blockRow.push(row);
     this.blockStart.push(this.cursor.length);
     this.blockLength.push(fill);
-    if (row >= this.rowSpans.length) this.rowSpans.set(row, 0);
-    this.rowSpans.data[row] += fill;
     for (let i = slot * STAGE, end = i + fill; i < end; i++) {
       const o = this.cursor.next();
       this.start.current[o] = this.stageStart[i];
@@ -155,7 +151,6 @@ export class StateRowsBuilder {
       blockStart: this.blockStart.data,
       blockLength: this.blockLength.data,
       blocks: this.blockRow.length,
-      rowSpans: this.rowSpans.data,
     };
   }
 }
@@ -171,8 +166,6 @@ export interface StagedStateRows {
   blockStart: Uint32Array;
   blockLength: Uint8Array;
   blocks: number;
-  /** Spans per row (rows past its end have none). */
-  rowSpans: Uint32Array;
 }
 
 /**
@@ -180,13 +173,13 @@ export interface StagedStateRows {
  * each row's spans in the order they were pushed. Releases the staged columns as it goes.
  */
 export function buildStateRows(staged: StagedStateRows, rowOfK: Uint32Array, kOfRow: Uint32Array): StateRows {
-  const { blockRow, blockLength, rowSpans, blocks } = staged;
+  const { blockRow, blockLength, blocks } = staged;
   const rows = rowOfK.length;
-  const rowOffset = new Uint32Array(rows + 1);
-  for (let k = 0; k < rows; k++) {
-    const row = rowOfK[k];
-    rowOffset[k + 1] = rowOffset[k] + (row < rowSpans.length ? rowSpans[row] : 0);
-  }
+  // Spans per track, counted here rather than per block in the pass (a random access there, to
+  // the row of each goroutine that exits), then summed in place into offsets.
+  const rowOffset = writtenZeros(Uint32Array, rows + 1);
+  for (let b = 0; b < blocks; b++) rowOffset[kOfRow[blockRow[b]] + 1] += blockLength[b];
+  for (let k = 0; k < rows; k++) rowOffset[k + 1] += rowOffset[k];
   // Each block's place: blocks by k, stably (a row's blocks stay in push order).
   const next = rowOffset.slice(0, rows);
   const dest = new Uint32Array(blocks);

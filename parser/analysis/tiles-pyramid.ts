@@ -7,7 +7,7 @@
 import { goroutineSpanStateNames, sliceKindNames, type SliceColumns, type StateColumns, type TimelineModel } from '../model/timeline.ts';
 import { lowerBound, narrowed, type IntColumn } from '../model/timeline-columns.ts';
 import { resized } from '../model/typed-arrays.ts';
-import { mergeLane, sliceLaneColumns, stateRowColumns, type LaneColumns } from './tiles.ts';
+import { entryTimes, mergeLane, sliceLaneColumns, stateRowColumns, type LaneColumns } from './tiles.ts';
 
 /** Lanes with fewer spans are merged straight from their spans (cheap enough). */
 const MIN_SPANS = 4096;
@@ -109,11 +109,11 @@ class LevelScratch {
   }
 
   /** mergeLane's sink. */
-  readonly add = (s: number, e: number, k: number, l: number, g: number, merged: number, st: number, est: number): void => {
+  readonly add = (k: number, l: number, g: number, merged: number, st: number, est: number): void => {
     const i = this.length;
     if (i === this.start.length) this.grow();
-    this.start[i] = s;
-    this.end[i] = e;
+    this.start[i] = entryTimes[0];
+    this.end[i] = entryTimes[1];
     this.kind[i] = k;
     this.label[i] = l;
     this.goroutine[i] = g;

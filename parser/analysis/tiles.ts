@@ -139,9 +139,9 @@ export function queryTile(model: TimelineModel, q: TileQuery): Tile {
     }
     const out: SpanTrackTile = { id, shape: 'spans', start: [], end: [], depth: [], kind: [], label: [], goroutine: [], merged: [], startStack: [], endStack: [] };
     spanLanes(model, id, q.start, q.end, resolution, (depth, kindNames) =>
-      laneSink(model, kindNames, out, depth, strings, (s, e) => {
-        out.start.push(s);
-        out.end.push(e);
+      laneSink(model, kindNames, out, depth, strings, () => {
+        out.start.push(entryTimes[0]);
+        out.end.push(entryTimes[1]);
       }));
     tracks.push(out);
   }
@@ -165,7 +165,9 @@ export function queryTileWire(model: TimelineModel, q: TileQuery): TileWire {
     const out: SpanTrackWire = { id, shape: 'spans', gap: [], duration: [], depth: [], kind: [], label: [], goroutine: [], merged: [], startStack: [], endStack: [] };
     spanLanes(model, id, q.start, q.end, resolution, (depth, kindNames) => {
       let previousEnd = origin;
-      return laneSink(model, kindNames, out, depth, strings, (s, e) => {
+      return laneSink(model, kindNames, out, depth, strings, () => {
+        const s = entryTimes[0];
+        const e = entryTimes[1];
         out.gap.push(s - previousEnd);
         out.duration.push(e - s);
         previousEnd = e;
@@ -286,6 +288,9 @@ class Dominant {
   }
 }
 
+/** mergeLane's, reset per entry: one for every call (a pyramid's finish merges many thousands of lanes). */
+const dominant = new Dominant();
+
 /**
  * One lane's columns. Slice lanes have explicit ends; a goroutine state row does not (a span
  * ends where the next begins, the last at `rowEnd`). Typed arrays, not accessor closures, so
@@ -315,8 +320,15 @@ export interface LaneColumns {
   cumulative: Uint32Array | null;
 }
 
-/** Receives the merged entries of one lane: kind and label as the lane's ids. */
-export type EntrySink = (start: number, end: number, kind: number, label: number, goroutine: number, merged: number, startStack: number, endStack: number) => void;
+/**
+ * Where mergeLane puts each entry's start and end for its sink to read, instead of passing them:
+ * a double passed to a call V8 does not inline is boxed, and a lane's sinks vary (tile columns,
+ * pyramid levels), so the call is not inlined: an allocation per entry, millions in a finish.
+ */
+export const entryTimes = new Float64Array(2);
+
+/** Receives the merged entries of one lane (times in entryTimes): kind and label as the lane's ids. */
+export type EntrySink = (kind: number, label: number, goroutine: number, merged: number, startStack: number, endStack: number) => void;
 
 /**
  * The merge: spans at least one pixel long are sent as they are; runs of shorter spans that
@@ -329,13 +341,15 @@ export function mergeLane(c: LaneColumns, resolution: number, emit: EntrySink): 
   const endStackOf = (i: number) => (c.endStack ? c.endStack[i] : i + 1 < rowHi ? stack[i + 1] : c.rowEndStack);
   const goroutineOf = (i: number) => (goroutine ? goroutine[i] : c.fixedGoroutine);
   const weight = (from: number, to: number) => (cumulative ? cumulative[to] - cumulative[from] : to - from);
-  const dom = new Dominant();
+  const dom = dominant;
   let i = c.lo;
   while (i < hi) {
     const s = start[i];
     const e = endOf(i);
     if (e - s >= resolution) {
-      emit(s, e, kind[i], label[i], goroutineOf(i), weight(i, i + 1), stack[i], endStackOf(i));
+      entryTimes[0] = s;
+      entryTimes[1] = e;
+      emit(kind[i], label[i], goroutineOf(i), weight(i, i + 1), stack[i], endStackOf(i));
       i++;
       continue;
     }
@@ -353,7 +367,9 @@ export function mergeLane(c: LaneColumns, resolution: number, emit: EntrySink): 
     let last = j;
     while (last > i + 1 && endOf(last - 1) - start[last - 1] >= resolution) last--;
     if (last === i + 1) {
-      emit(s, e, kind[i], label[i], goroutineOf(i), weight(i, i + 1), stack[i], endStackOf(i));
+      entryTimes[0] = s;
+      entryTimes[1] = e;
+      emit(kind[i], label[i], goroutineOf(i), weight(i, i + 1), stack[i], endStackOf(i));
       i++;
       continue;
     }
@@ -362,7 +378,9 @@ export function mergeLane(c: LaneColumns, resolution: number, emit: EntrySink): 
     const step = Math.max(1, Math.floor(count / MAX_SCAN_PER_ENTRY));
     for (let k = i; k < last; k += step) dom.add(kind[k], label[k], goroutineOf(k), endOf(k) - start[k]);
     const b = dom.best();
-    emit(s, endOf(last - 1), dom.kind(b), dom.label(b), dom.goroutine(b), weight(i, last), 0, 0);
+    entryTimes[0] = s;
+    entryTimes[1] = endOf(last - 1);
+    emit(dom.kind(b), dom.label(b), dom.goroutine(b), weight(i, last), 0, 0);
     i = last;
   }
 }
@@ -370,12 +388,12 @@ export function mergeLane(c: LaneColumns, resolution: number, emit: EntrySink): 
 /** The columns a tile's span track has whatever form its times take. */
 type SpanEntryColumns = Omit<SpanTrackTile, 'id' | 'shape' | 'start' | 'end'>;
 
-/** Emits a lane's merged entries into a track: times through `time`, lane ids as the tile's strings. */
-function laneSink(model: TimelineModel, kindNames: readonly string[], out: SpanEntryColumns, depth: number, strings: TileStrings, time: (start: number, end: number) => void): EntrySink {
+/** Emits a lane's merged entries into a track: times through `time` (from entryTimes), lane ids as the tile's strings. */
+function laneSink(model: TimelineModel, kindNames: readonly string[], out: SpanEntryColumns, depth: number, strings: TileStrings, time: () => void): EntrySink {
   // Lane kind id → tile string id, filled as kinds appear (a tile lists only the kinds it uses).
   const kindIds: number[] = [];
-  return (s, e, k, l, g, merged, st, est) => {
-    time(s, e);
+  return (k, l, g, merged, st, est) => {
+    time();
     out.depth.push(depth);
     out.kind.push(kindIds[k] ??= strings.id(kindNames[k]));
     out.label.push(strings.modelString(model, l));

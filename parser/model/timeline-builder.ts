@@ -266,11 +266,8 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
     const label = this.g.get(row, LABEL);
     const fn = this.g.get(row, START_FUNCTION);
     const id = this.g.id.data[row];
-    if (label === 0) {
-      const derived = TimelineModel.goroutineNameId(id, fn > 0);
-      // As an int32 (SliceSink.goroutineName): derived ids are 2^31 and up.
-      if (derived >= 0) return derived | 0;
-    }
+    // As an int32 (SliceSink.goroutineName): derived ids are 2^31 and up.
+    if (label === 0 && TimelineModel.derivesGoroutineName(id)) return TimelineModel.goroutineNameBits(id, fn > 0);
     let name = `G${id}`;
     if (fn > 0) name += ` ${this.strings.get(fn - 1)}`;
     return this.strings.intern(label === 0 ? name : `${name} (${this.strings.get(label)})`);
@@ -448,7 +445,7 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
     // Flows (gstate.go start / unblock / created / blockedSyscallEnd, goroutine-view order). A
     // cause is recorded in a new flow slot; one it replaces stays behind, never started.
     if (!fromExecuting && toExecuting) {
-      const slot = data[at + PENDING_FLOW] - 1;
+      const slot = (data[at + PENDING_FLOW] | 0) - 1;
       if (slot >= 0) {
         this.flows.start(slot, ev, this.clock);
         data[at + PENDING_FLOW] = 0;
@@ -473,8 +470,9 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
       data[at + PENDING_FLOW] = this.flows.add(this.exitSyscallName, ev) + 1;
     }
 
-    // Flags change only here and at mark-assist ranges: read once, written back once.
-    const flags = data[at + FLAGS];
+    // Flags change only here and at mark-assist ranges: read once, written back once. As an
+    // int32: a record's value is a double, which a call V8 does not inline gets boxed.
+    const flags = data[at + FLAGS] | 0;
     const markAssist = (flags & MARK_ASSIST) !== 0;
     if ((flags & HAS_ROW) !== 0 || to !== GoState.NotExist) data[at + FLAGS] = this.stateSpan(row, flags, markAssist, ev);
     this.countGoroutines(markAssist, from, to, ev);

@@ -196,8 +196,20 @@ export class TimelineModel {
    * the pass can name slices before the tracks are ordered and finishing renames nothing.
    */
   static goroutineNameId(id: number, named: boolean): number {
-    if (!(id >= 0 && id <= MAX_DERIVED_GOROUTINE_ID && Number.isInteger(id))) return -1;
-    return DERIVED_STRING_BASE + 2 * id + (named ? 1 : 0);
+    return TimelineModel.derivesGoroutineName(id) ? TimelineModel.goroutineNameBits(id, named) >>> 0 : -1;
+  }
+
+  /** Whether goroutine `id`'s name has a derived id (goroutineNameId is not -1). */
+  static derivesGoroutineName(id: number): boolean {
+    return id >= 0 && id <= MAX_DERIVED_GOROUTINE_ID && Number.isInteger(id);
+  }
+
+  /**
+   * goroutineNameId of an id that derivesGoroutineName, as an int32 of the same bits (`>>> 0`
+   * gives the id back): a number past 2^31 − 1 returned from a call V8 does not inline is boxed.
+   */
+  static goroutineNameBits(id: number, named: boolean): number {
+    return (DERIVED_STRING_BASE + 2 * id + (named ? 1 : 0)) | 0;
   }
 
   private derivedName(nameId: number): string {

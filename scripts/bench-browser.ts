@@ -1,10 +1,11 @@
 // Timeline smoothness on a real trace in Debian's chromium: frame draw time and frame interval
 // while zooming with the wheel and panning by drag and keys, plus the tile fetch latency the
-// browser saw. Prints one JSON line (scripts/bench.mjs reads it).
+// browser saw. Prints one JSON line (docs/bench.md keeps the runs).
 //
 //   npx tsx scripts/bench-browser.ts <trace>        (after npm run build)
 
 import type { Page } from 'playwright-core';
+import { percentile } from '../client/lib/stats.ts';
 import { launchBrowser, startServer } from '../test/browser/harness.ts';
 
 interface FrameStats { frames: number; drawMsAvg: number; drawMsP95: number; intervalMsAvg: number }
@@ -67,12 +68,11 @@ async function main(trace: string) {
       .filter((e) => e.name.includes('/api/timeline/tile'))
       .map((e) => e.duration));
     tiles.sort((a, b) => a - b);
-    const pct = (p: number) => (tiles.length ? tiles[Math.min(tiles.length - 1, Math.floor(p * tiles.length))] : NaN);
     const all = Object.values(phases);
     const frames = all.reduce((n, s) => n + s.frames, 0);
     const worstP95 = Math.max(...all.map((s) => s.drawMsP95).filter(Number.isFinite));
     const drawAvg = all.reduce((n, s) => n + (Number.isFinite(s.drawMsAvg) ? s.drawMsAvg * s.frames : 0), 0) / Math.max(1, frames);
-    console.log(JSON.stringify({ frames, drawMsAvg: drawAvg, drawMsP95Worst: worstP95, phases, tileRequests: tiles.length, tileMsP50: pct(0.5), tileMsP95: pct(0.95) }));
+    console.log(JSON.stringify({ frames, drawMsAvg: drawAvg, drawMsP95Worst: worstP95, phases, tileRequests: tiles.length, tileMsP50: percentile(tiles, 50), tileMsP95: percentile(tiles, 95) }));
   } finally {
     await browser.close();
     await server.stop();

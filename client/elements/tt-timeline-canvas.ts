@@ -9,6 +9,7 @@ import type { TimelineData, CachedTile } from '../controllers/timeline-data.ts';
 import type { Flow, SpanTile, CounterTile, InstantTile, TrackInfo, TimelineRange } from '../api/timeline-types.ts';
 import { colorForName, colorForState } from '../lib/colors.ts';
 import { shortDuration, bytes } from '../lib/duration.ts';
+import { percentile } from '../lib/stats.ts';
 
 export interface SpanSelection {
   trackId: string;
@@ -182,7 +183,7 @@ export class TtTimelineCanvas extends LitElement {
     const stats = {
       frames: this.drawTimes.length,
       drawMsAvg: avg(this.drawTimes),
-      drawMsP95: sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] : NaN,
+      drawMsP95: percentile(sorted, 95),
       intervalMsAvg: avg(this.frameIntervals),
     };
     if (reset) {

@@ -5,7 +5,7 @@
 // in arrays by the same row.
 
 import { EventKind, ResourceKind, type GoID, type TraceEvent } from '../model/event.ts';
-import { DenseIdIndex } from './pprof-columns.ts';
+import { DenseIdIndex } from './dense-id-index.ts';
 
 export class GoroutineIndex {
   private readonly rowOf = new DenseIdIndex();

@@ -8,7 +8,7 @@
 import { EventKind, GoState, ResourceKind, goStateExecuting, type Nanoseconds, type TraceEvent } from '../model/event.ts';
 import type { Analysis } from './analysis.ts';
 import { MmuCurve, type UtilSeries, type UtilWindow } from './mmu-curve.ts';
-import { GrowableColumn } from './pprof-columns.ts';
+import { GrowableColumn } from '../model/timeline-columns.ts';
 import { IdSet } from './id-set.ts';
 
 /** Go's trace.UtilFlags, same bits. */
@@ -125,7 +125,7 @@ export class MmuRecorder implements Analysis<MmuData> {
         this.nSync = ev.syncN;
         if (this.nSync > 1) this.executing.clear();
         this.lastSyncOrdinal = this.eventsSeen - 1;
-        this.opsAtLastSync = this.op.size;
+        this.opsAtLastSync = this.op.length;
         this.lastSyncTime = ev.time;
         return;
       case EventKind.Metric:
@@ -192,15 +192,15 @@ export class MmuRecorder implements Analysis<MmuData> {
   /** `validEvents`: see BlockingProfilesRecorder.finish. */
   finish(validEvents?: number): MmuData {
     const truncated = validEvents !== undefined && validEvents < this.eventsSeen && validEvents === this.lastSyncOrdinal + 1;
-    const count = truncated ? this.opsAtLastSync : this.op.size;
+    const count = truncated ? this.opsAtLastSync : this.op.length;
     const lastTime = truncated ? this.lastSyncTime : this.lastEventTime;
     return new MmuData(
       {
-        op: this.op.compact(count),
-        aux: this.aux.compact(count),
-        time: this.time.compact(count),
-        proc: this.proc.compact(count),
-        arg: this.arg.compact(count),
+        op: this.op.trimmed(count),
+        aux: this.aux.trimmed(count),
+        time: this.time.trimmed(count),
+        proc: this.proc.trimmed(count),
+        arg: this.arg.trimmed(count),
       },
       this.eventsSeen === 0 ? null : lastTime,
     );
@@ -218,7 +218,7 @@ class SeriesBuilder {
   }
 
   add(time: number, util: number): void {
-    const last = this.time.size - 1;
+    const last = this.time.length - 1;
     if (last >= 0) {
       if (util === this.util.get(last)) return;
       if (time === this.time.get(last)) {
@@ -232,7 +232,7 @@ class SeriesBuilder {
   }
 
   get size(): number {
-    return this.time.size;
+    return this.time.length;
   }
 
   timeAt(i: number): number {
@@ -256,7 +256,7 @@ class SeriesBuilder {
   }
 
   build(): UtilSeries {
-    return { time: this.time.compact(), util: this.util.compact() };
+    return { time: this.time.trimmed(), util: this.util.trimmed() };
   }
 }
 

@@ -14,9 +14,11 @@ import {
 } from '../model/event.ts';
 import type { TraceTables } from '../model/tables.ts';
 import type { Analysis } from './analysis.ts';
-import { CHUNK_SIZE } from './pprof-columns.ts';
 import { growingArray } from '../model/typed-arrays.ts';
 import { GoroutineIndex } from './goroutine-index.ts';
+
+/** Intervals per chunk of the interval logs (65 536). */
+const CHUNK_SIZE = 1 << 16;
 
 export const BLOCKING_PROFILE_KINDS = ['net', 'sync', 'syscall', 'sched'] as const;
 export type BlockingProfileKind = (typeof BLOCKING_PROFILE_KINDS)[number];

@@ -22,7 +22,7 @@ import { StateRowsBuilder } from './timeline-states.ts';
 import { BLOCK_REASON, FLAGS, GoroutineRecords, LABEL, PENDING_FLOW, START_FUNCTION } from './timeline-goroutines.ts';
 import { buildSliceColumns, SliceStore } from './timeline-slices.ts';
 import { DELTA_MINUS, DELTA_PLUS, DeltaCounterBuilder, PlainCounter, type CounterSeries } from './timeline-counter.ts';
-import { DenseIdIndex } from '../analysis/pprof-columns.ts';
+import { DenseIdIndex } from '../analysis/dense-id-index.ts';
 import { joinedPyramids, slicePyramidLevels, type PyramidLevel } from '../analysis/tiles-pyramid.ts';
 import { RowValues } from './typed-arrays.ts';
 import {

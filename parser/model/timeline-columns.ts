@@ -413,9 +413,9 @@ export class GrowableColumn<T extends TypedArray> {
     this.data = next;
   }
 
-  /** An exact-length copy (drops the doubling slack). */
-  trimmed(): T {
-    return this.data.slice(0, this.length) as T;
+  /** An exact-length copy of the first `length` values (drops the growth slack). */
+  trimmed(length = this.length): T {
+    return this.data.slice(0, length) as T;
   }
 
   /** data[order[i]] at i, in the narrowest array type that holds the values (see narrowed()). */

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DurationRows, KeyedSums } from '../../parser/analysis/summary-columns.ts';
 import { IdSet } from '../../parser/analysis/id-set.ts';
-import { DenseIdIndex } from '../../parser/analysis/pprof-columns.ts';
+import { DenseIdIndex } from '../../parser/analysis/dense-id-index.ts';
 
 // Inline values, the unset code, and what goes to the overflow map (long, negative, fractional).
 const VALUES = [0, 1, 123456, 0xfffffffd, 0xfffffffe, 2 ** 40, -5, 2.5, Number.NaN];

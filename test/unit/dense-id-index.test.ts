@@ -3,7 +3,7 @@
 // the odd huge one.
 
 import { describe, expect, it } from 'vitest';
-import { DenseIdIndex } from '../../parser/analysis/pprof-columns.ts';
+import { DenseIdIndex } from '../../parser/analysis/dense-id-index.ts';
 
 describe('DenseIdIndex', () => {
   it('maps ids of every size and lists them in ascending order', () => {

@@ -136,8 +136,8 @@ export class V2Producer {
   private install(gen: Generation, consumed: number): void {
     this.frontier = [];
     for (const m of gen.batchMs) {
-      const bc = new BatchCursor(m, gen.batches.get(m)!);
-      if (!bc.nextEvent(gen.freq)) continue;
+      const bc = new BatchCursor(m, gen.batches.get(m)!, gen.freq);
+      if (!bc.nextEvent()) continue;
       heapInsert(this.frontier, bc);
     }
     this.generationCount++;
@@ -183,7 +183,7 @@ export class V2Producer {
   private tryAdvance(gen: Generation, i: number): boolean {
     const bc = this.frontier[i];
     if (!this.ordering.advance(bc, gen, bc.m, gen.gen)) return false;
-    if (bc.nextEvent(gen.freq)) heapUpdate(this.frontier, i);
+    if (bc.nextEvent()) heapUpdate(this.frontier, i);
     else heapRemove(this.frontier, i);
     return true;
   }

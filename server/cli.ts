@@ -7,6 +7,9 @@ if (shouldRerunForMalloc(process.env, process.platform)) {
   process.exit(await rerunWithMallocThreshold());
 }
 
+const { tuneV8 } = await import('./cli/v8-tuning.ts');
+tuneV8();
+
 // Loaded only now: the process that runs itself again above need not load them.
 const { processIo } = await import('./cli/io.ts');
 const { runCli, reportFailure } = await import('./cli/run.ts');

@@ -16,7 +16,7 @@ export class SliceStore {
   readonly end = new ChunkedColumn(Float64Array, FIRST_CHUNK);
   readonly kind = new ChunkedColumn(Uint8Array, FIRST_CHUNK);
   readonly goroutine = new NarrowChunkedColumn(FIRST_CHUNK);
-  /** String ids; goroutine names are derived ids (TimelineModel.goroutineNameId). */
+  /** String ids; goroutine names are derived ids (TimelineModel.goroutineNameBits). */
   readonly name = new ChunkedColumn(Uint32Array, FIRST_CHUNK);
   readonly startStack = new NarrowChunkedColumn(FIRST_CHUNK);
   readonly endStack = new NarrowChunkedColumn(FIRST_CHUNK);

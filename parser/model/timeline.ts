@@ -53,7 +53,7 @@ export interface SliceColumns {
   goroutine: IntColumn;
   /**
    * String id of the slice's name: the goroutine's name when the slice ended (a derived id,
-   * see TimelineModel.goroutineNameId), "syscall", or the range's name.
+   * see TimelineModel.goroutineNameBits), "syscall", or the range's name.
    */
   name: Uint32Array;
   startStack: IntColumn;
@@ -189,24 +189,18 @@ export class TimelineModel {
     };
   }
 
-  /**
-   * The string id that stands for goroutine `id`'s name "G<id> <entry function>" (or "G<id>"
-   * when `named` is false), without interning one string per goroutine; -1 for an id too large
-   * or not a whole number (the caller interns the string). Keyed by goroutine id, not track, so
-   * the pass can name slices before the tracks are ordered and finishing renames nothing.
-   */
-  static goroutineNameId(id: number, named: boolean): number {
-    return TimelineModel.derivesGoroutineName(id) ? TimelineModel.goroutineNameBits(id, named) >>> 0 : -1;
-  }
-
-  /** Whether goroutine `id`'s name has a derived id (goroutineNameId is not -1). */
+  /** Whether goroutine `id`'s name has a derived string id (else the caller interns the string). */
   static derivesGoroutineName(id: number): boolean {
     return id >= 0 && id <= MAX_DERIVED_GOROUTINE_ID && Number.isInteger(id);
   }
 
   /**
-   * goroutineNameId of an id that derivesGoroutineName, as an int32 of the same bits (`>>> 0`
-   * gives the id back): a number past 2^31 − 1 returned from a call V8 does not inline is boxed.
+   * The string id that stands for goroutine `id`'s name "G<id> <entry function>" (or "G<id>"
+   * when `named` is false), without interning one string per goroutine, for an id that
+   * derivesGoroutineName. Keyed by goroutine id, not track, so the pass can name slices before the
+   * tracks are ordered and finishing renames nothing. Returned as an int32 of the id's bits
+   * (`>>> 0` gives the id, 2^31 and up): a larger number returned from a call V8 does not inline
+   * is boxed.
    */
   static goroutineNameBits(id: number, named: boolean): number {
     return (DERIVED_STRING_BASE + 2 * id + (named ? 1 : 0)) | 0;

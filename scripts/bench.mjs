@@ -20,7 +20,7 @@
 // minute (the CPU it takes varies as much), so one sample says little.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, statSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -47,6 +47,22 @@ process.env.MALLOC_MMAP_THRESHOLD_ ??= String(128 * 1024);
 const REQUEST_TIMEOUT_MS = 180_000;
 const READY_TIMEOUT_MS = 20 * 60_000;
 const getJson = (url) => fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+
+/**
+ * Reads `file` through once so that the run measured next finds it in the page cache: every run
+ * of either tool then measures the work, not the disk. (A file left alone a few minutes can be
+ * evicted even with memory free: this machine's kernel pages out idle memory by itself, and a
+ * served load from a cold 183 MB trace took 24.5 s instead of 15.)
+ */
+function warmPageCache(file) {
+  const fd = openSync(file, 'r');
+  const buffer = Buffer.allocUnsafe(8 << 20);
+  try {
+    while (readSync(fd, buffer, 0, buffer.length, null) > 0);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Runs a command under /usr/bin/time -v; returns wall s, cpu s, peak RSS MB. */
 function measure(cmd, cmdArgs, { stdoutFile, timeFile = join(out, 'time.txt') } = {}) {
@@ -87,6 +103,7 @@ function goBaseline(trace) {
   }
   if (!haveGo || args['no-go-baseline']) return null;
   log('go tool trace -pprof=sched … (slow: this is the baseline)');
+  warmPageCache(trace);
   const result = measure(goBin, ['tool', 'trace', '-pprof=sched', trace], { stdoutFile: profile, timeFile: join(out, 'time.go.txt') });
   if (result.ok) writeFileSync(cacheFile, JSON.stringify(result));
   return { ...result, profile, cached: false };
@@ -127,6 +144,7 @@ function makeTrace() {
 }
 
 async function serverReadiness(trace) {
+  warmPageCache(trace);
   const child = spawn(process.execPath, [cli, '--no-browser', '-http=127.0.0.1:0', trace], { stdio: ['ignore', 'pipe', 'pipe'] });
   const t0 = performance.now();
   let url = null;
@@ -287,6 +305,7 @@ async function main() {
   const load = loadavg().map((l) => l.toFixed(1)).join(' ');
   log('tstrace -pprof=sched …');
   const oursProfile = join(out, 'sched.tstrace.pb.gz');
+  warmPageCache(trace);
   const ours = measure(process.execPath, [cli, '-pprof=sched', trace], { stdoutFile: oursProfile });
   const theirs = goBaseline(trace);
   const same = theirs?.ok && ours.ok ? samePprofTop(oursProfile, theirs.profile) : null;
@@ -296,7 +315,9 @@ async function main() {
   log('parse throughput …');
   let parse = [];
   try {
-    const text = execFileSync(process.execPath, [await bundleParseBench(), trace, '1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const parseBench = await bundleParseBench();
+    warmPageCache(trace);
+    const text = execFileSync(process.execPath, [parseBench, trace, '1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     parse = text.trim().split('\n');
   } catch (e) { parse = [`failed: ${e.message.split('\n')[0]}`]; }
 

@@ -64,6 +64,24 @@ function warmPageCache(file) {
   }
 }
 
+/**
+ * Milliseconds for a fixed memory-bound loop (20 M scattered reads over 256 MB), timed before each
+ * served run: on a shared VM the same build's load time follows its neighbours' memory traffic,
+ * and this shows which state a run met (the compute-bound part of the machine does not move).
+ */
+function memoryProbeMs() {
+  const values = new Float64Array(32 << 20).fill(1);
+  const mask = values.length - 1;
+  const t0 = performance.now();
+  let sum = 0;
+  for (let k = 0, i = 1; k < 2e7; k++) {
+    i = (Math.imul(i, 1103515245) + 12345) | 0;
+    sum += values[i & mask];
+  }
+  const ms = performance.now() - t0;
+  return sum === 2e7 ? ms : NaN;
+}
+
 /** Runs a command under /usr/bin/time -v; returns wall s, cpu s, peak RSS MB. */
 function measure(cmd, cmdArgs, { stdoutFile, timeFile = join(out, 'time.txt') } = {}) {
   const shell = `/usr/bin/time -v -o ${timeFile} ${[cmd, ...cmdArgs].map((a) => `'${a}'`).join(' ')} > ${stdoutFile ?? '/dev/null'}`;
@@ -144,6 +162,7 @@ function makeTrace() {
 }
 
 async function serverReadiness(trace) {
+  const probeMs = memoryProbeMs();
   warmPageCache(trace);
   const child = spawn(process.execPath, [cli, '--no-browser', '-http=127.0.0.1:0', trace], { stdio: ['ignore', 'pipe', 'pipe'] });
   const t0 = performance.now();
@@ -186,7 +205,7 @@ async function serverReadiness(trace) {
     log(`server ready after ${fmt(readySeconds)} s (pages other than the timeline after ${fmt(pagesSeconds)} s); tiles …`);
     const tiles = await tileLatency(url);
     sampleRss();
-    return { readySeconds, pagesSeconds, peakRssMB, cpuByThread, cpuSeconds, ...tiles };
+    return { readySeconds, pagesSeconds, peakRssMB, cpuByThread, cpuSeconds, probeMs, ...tiles };
   } finally {
     child.kill('SIGTERM');
     // A server busy in a long synchronous step may not get to its SIGTERM handler soon.
@@ -286,6 +305,7 @@ async function servedRuns(trace, runs) {
     readyAll: done.map((r) => r.readySeconds),
     pagesAll: done.map((r) => r.pagesSeconds),
     cpuAll: done.map((r) => r.cpuSeconds),
+    probeAll: done.map((r) => r.probeMs),
     peakRssMB: Math.max(...done.map((r) => r.peakRssMB)),
     tileP50: percentile(tileTimes, 0.5),
     tileP95: percentile(tileTimes, 0.95),
@@ -341,6 +361,7 @@ async function main() {
     `| every page but the timeline ready (s) | ${server.error ? '–' : fmt(server.pagesSeconds) + spread(server.pagesAll)} | | |`,
     `| server CPU until every page is ready, user + sys | ${server.cpuByThread ?? '–'}${server.cpuAll?.length > 1 ? ` (the median run; every run: ${server.cpuAll.map((c) => fmt(c)).join(' / ')} s)` : ''} | | |`,
     `| server peak RSS (MB) | ${fmt(server.peakRssMB, 0)} | | |`,
+    `| machine state: memory-bound probe before each served run (ms) | ${server.probeAll?.map((ms) => fmt(ms, 0)).join(' / ') ?? '–'} | | |`,
     `| timeline tile p50 / p95 (ms, ${server.tiles ?? 0} tiles${server.tileErrors ? `, ${server.tileErrors} failed` : ''}) | ${fmt(server.tileP50)} / ${fmt(server.tileP95)} | | |`,
     ...parse.map((line) => `| parse throughput | ${line.replace(/ \[checksum \d+\]$/, '')} | | |`),
     '',

@@ -66,8 +66,8 @@ function warmPageCache(file) {
 
 /**
  * Milliseconds for a fixed memory-bound loop (20 M scattered reads over 256 MB), timed before each
- * served run: on a shared VM the same build's load time follows its neighbours' memory traffic,
- * and this shows which state a run met (the compute-bound part of the machine does not move).
+ * served run: a hint of the state a run met on a shared VM, where memory-bound code slows by up
+ * to ~40% while compute-bound code does not. Only a hint: loads have been slow after a calm probe.
  */
 function memoryProbeMs() {
   const values = new Float64Array(32 << 20).fill(1);

@@ -20,12 +20,14 @@ function osrModes(flags: readonly string[]): string {
 }
 
 describe('V8 tuning', () => {
+  // The version strings of Node 20.20.2, 22.23.3, 24.11.1 and 26.12.1, where this was measured.
   it('asks for synchronous OSR on V8 11 and 12 (Node 20, 22) only', () => {
-    expect(v8FlagsFor('11.3.244.8-node.33')).toEqual(['--no-concurrent-osr']);
-    expect(v8FlagsFor('12.4.254.21-node.33')).toEqual(['--no-concurrent-osr']);
+    expect(v8FlagsFor('11.3.244.8-node.38')).toEqual(['--no-concurrent-osr']);
+    expect(v8FlagsFor('12.4.254.21-node.57')).toEqual(['--no-concurrent-osr']);
     // Node 24 and 26: the flag makes the timeline's finish 4× slower there.
-    expect(v8FlagsFor('13.6.233.10-node.30')).toEqual([]);
-    expect(v8FlagsFor('14.2.231.17-node.12')).toEqual([]);
+    expect(v8FlagsFor('13.6.233.10-node.28')).toEqual([]);
+    expect(v8FlagsFor('14.6.202.34-node.40')).toEqual([]);
+    // Node 18 (V8 10): never measured.
     expect(v8FlagsFor('10.2.154.26-node.26')).toEqual([]);
   });
 

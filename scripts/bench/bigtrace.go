@@ -1,9 +1,11 @@
-// bigtrace writes a large execution trace for benchmarks: 48 busy goroutines for a few
-// seconds, each spawning short-lived goroutines, contending on a mutex and channels.
+// bigtrace writes a large execution trace for benchmarks: 48 busy goroutines, each spawning
+// short-lived goroutines, contending on a mutex and channels, for a few seconds or until the
+// trace reaches a size (how much a second writes depends on how fast the machine is right now).
 package main
 
 import (
 	"flag"
+	"io"
 	"log"
 	"os"
 	"runtime/trace"
@@ -12,8 +14,21 @@ import (
 	"time"
 )
 
+// countingWriter counts the trace bytes written so far.
+type countingWriter struct {
+	w       io.Writer
+	written atomic.Int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.written.Add(int64(n))
+	return n, err
+}
+
 func main() {
-	seconds := flag.Float64("seconds", 3, "how long to run")
+	seconds := flag.Float64("seconds", 3, "how long to run, unless -mb is set")
+	megabytes := flag.Float64("mb", 0, "run until the trace holds this many MB (10^6 bytes; the trace's last buffers come on top)")
 	workers := flag.Int("workers", 48, "busy goroutines")
 	flag.Parse()
 	f, err := os.Create(flag.Arg(0))
@@ -21,7 +36,8 @@ func main() {
 		log.Fatal(err)
 	}
 	defer f.Close()
-	if err := trace.Start(f); err != nil {
+	out := &countingWriter{w: f}
+	if err := trace.Start(out); err != nil {
 		log.Fatal(err)
 	}
 	var (
@@ -66,10 +82,17 @@ func main() {
 			}
 		}(w)
 	}
-	time.Sleep(time.Duration(*seconds * float64(time.Second)))
+	started := time.Now()
+	if *megabytes > 0 {
+		for out.written.Load() < int64(*megabytes*1e6) {
+			time.Sleep(5 * time.Millisecond)
+		}
+	} else {
+		time.Sleep(time.Duration(*seconds * float64(time.Second)))
+	}
 	stop.Store(true)
 	wg.Wait()
 	trace.Stop()
 	close(results)
-	log.Printf("created %d goroutines", created.Load())
+	log.Printf("ran %.2f s, created %d goroutines", time.Since(started).Seconds(), created.Load())
 }

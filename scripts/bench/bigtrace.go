@@ -14,7 +14,8 @@ import (
 	"time"
 )
 
-// countingWriter counts the trace bytes written so far.
+// countingWriter counts the trace bytes written so far, and ends the program on a failed write
+// (a full disk would otherwise leave -mb waiting forever).
 type countingWriter struct {
 	w       io.Writer
 	written atomic.Int64
@@ -22,6 +23,9 @@ type countingWriter struct {
 
 func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
+	if err != nil {
+		log.Fatalf("writing the trace: %v", err)
+	}
 	c.written.Add(int64(n))
 	return n, err
 }

@@ -23,7 +23,7 @@
 // minute (the CPU it takes varies as much), so one sample says little.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readSync, statSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -166,7 +166,10 @@ function makeTrace() {
   execFileSync(goBin, ['build', '-o', bin, join(root, 'scripts/bench/bigtrace.go')], { env: { ...process.env, GOROOT: goRoot, GO111MODULE: 'off' }, stdio: 'inherit' });
   log(`writing a ${seconds === null ? `${megabytes} MB` : `${seconds} s`} trace with ${workers} busy goroutines…`);
   const length = seconds === null ? `-mb=${megabytes}` : `-seconds=${seconds}`;
-  execFileSync(bin, [length, `-workers=${workers}`, trace], { stdio: 'inherit' });
+  // Written under another name first: an interrupted run must not leave a short trace to reuse.
+  const partial = `${trace}.partial`;
+  execFileSync(bin, [length, `-workers=${workers}`, partial], { stdio: 'inherit' });
+  renameSync(partial, trace);
   return trace;
 }
 

@@ -2,10 +2,10 @@
 // reader for that format. Everything downstream sees one event model (model/event.ts).
 
 import { createReadStream, statSync } from 'node:fs';
-import { TraceParseError, type ByteSource, type ParseOptions, type ParseResult } from './types.ts';
+import { TraceParseError, type ByteRange, type ByteSource, type ParseOptions, type ParseResult } from './types.ts';
 import { TraceTables } from './model/tables.ts';
 import type { TraceEvent } from './model/event.ts';
-import { readHeader } from './wire/header.ts';
+import { HEADER_SIZE, readHeader } from './wire/header.ts';
 import { readV1Trace } from './v1/reader.ts';
 import { readV2Trace } from './v2/reader.ts';
 import { readV2TraceInWorker } from './worker/decode-worker.ts';
@@ -49,6 +49,13 @@ export interface ParseFileOptions extends Omit<ParseOptions, 'totalBytes'> {
    * worker (v2 traces); read on one thread, they see every event (offThreadCutAt says which).
    */
   offThreadByteLimit?: number;
+  /**
+   * Read only these bytes of a v2 trace: whole generations, from one's start (a
+   * ParseResult.generationStarts offset) to another's or the file's end. The events read are
+   * those of a trace that began there (goroutines first seen in their generation's states), as in
+   * a flight recording. Read with the decode worker; the off-thread analyses finish on one thread.
+   */
+  byteRange?: ByteRange;
 }
 
 export interface ParseFileResult extends ParseResult {
@@ -59,6 +66,8 @@ export interface ParseFileResult extends ParseResult {
    * end of the last generation they saw (offThreadByteLimit).
    */
   offThreadCutAt: number | null;
+  /** With offThreadCutAt: how many generations the off-thread analyses saw. */
+  offThreadGenerations: number | null;
 }
 
 /** Parses a trace file, streaming it in chunks. */
@@ -75,11 +84,19 @@ export async function parseTraceFile(path: string, options: ParseFileOptions): P
   const chunkSize = options.chunkSize ?? 1 << 20;
   const offThread = options.offThread ?? [];
   const stream = createReadStream(path, { highWaterMark: chunkSize });
-  if (options.worker ?? size >= WORKER_MIN_BYTES) {
+  const range = options.byteRange ?? null;
+  if (range !== null || (options.worker ?? size >= WORKER_MIN_BYTES)) {
     const { header, rest } = await readHeader(stream);
     if (header.format === 'v2') {
       stream.destroy();
-      return readV2TraceInWorker(path, header, { ...options, totalBytes: size }, chunkSize, offThread, options.offThreadByteLimit);
+      if (range !== null && !(range.start >= HEADER_SIZE && range.start < range.end && range.end <= size)) {
+        throw new TraceParseError(`bytes ${range.start}–${range.end} are not within the ${size}-byte trace ${path}`);
+      }
+      return readV2TraceInWorker(path, header, { ...options, totalBytes: size }, chunkSize, offThread, options.offThreadByteLimit, range);
+    }
+    if (range !== null) {
+      stream.destroy();
+      throw new TraceParseError(`${path} is a ${header.version} trace: only a v2 trace (Go 1.22 or later) can be read from a generation on`);
     }
     return withInlineAnalyses({ ...options, totalBytes: size }, offThread, (o) => readV1Trace(rest, header, o));
   }
@@ -97,7 +114,7 @@ async function withInlineAnalyses(
   const onEvent = options.onEvent;
   const feed = names.length === 0 ? onEvent : (ev: TraceEvent) => { onEvent(ev); inline.feed(ev); };
   const result = await read({ ...options, tables, onEvent: feed });
-  return { ...result, offThread: inline.finish(), offThreadCutAt: null };
+  return { ...result, offThread: inline.finish(), offThreadCutAt: null, offThreadGenerations: null };
 }
 
 /** Parses an in-memory trace, optionally fed in chunks of `chunkSize` bytes (tests use this). */

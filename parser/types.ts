@@ -36,6 +36,8 @@ export interface ParseResult {
   totalBytes: number;
   /** v2: number of generations read; v1: 1. */
   generations: number;
+  /** v2: where each generation read begins (a later parse may start there); v1: absent. */
+  generationStarts?: GenerationStart[];
   /** First and last event time (ns), or NaN when there are none. */
   startTime: Nanoseconds;
   endTime: Nanoseconds;
@@ -44,6 +46,18 @@ export interface ParseResult {
    * `validEvents` are unreliable. A trace with no good generation throws instead.
    */
   error: string | null;
+}
+
+/** A v2 generation's place in the file: the offset of its first batch, and its first event's time (ns). */
+export interface GenerationStart {
+  offset: number;
+  time: Nanoseconds;
+}
+
+/** File bytes [start, end). */
+export interface ByteRange {
+  start: number;
+  end: number;
 }
 
 /** A byte source read from front to back: file streams, HTTP bodies, test buffers. */

@@ -15,6 +15,7 @@ import { registerRegionRoutes } from './routes/regions.ts';
 import { registerMmuRoutes } from './routes/mmu.ts';
 import { registerTimelineRoutes } from './routes/timeline.ts';
 import { registerPageRoutes, defaultClientDir } from './routes/pages.ts';
+import { timelineParts, type TimelinePartsState } from './timeline-parts.ts';
 
 export interface AppOptions {
   /** Folder of the built client (index.html, main.js); default: dist/client. */
@@ -56,16 +57,27 @@ export async function buildApp(session: ServedSession, options: AppOptions = {})
   registerTaskRoutes(app, session);
   registerRegionRoutes(app, session);
   registerMmuRoutes(app, session);
-  registerTimelineRoutes(app, () => {
+  // A trace too big for a whole timeline is viewed a part at a time (server/timeline-parts.ts).
+  let parts: TimelinePartsState | null | undefined;
+  const partsOf = () => {
     if (!session.ready) return null;
-    const { parse, analyses: { timeline, tables } } = session.results();
-    if (timeline.error !== null) return { failed: timeline.error };
-    if (timeline.value === null) return null;
-    // A trace too big for a whole timeline gets one of its first part (server/cli/timeline-budget.ts).
-    const cutAt = parse.offThreadCutAt ?? null;
-    const firstPart = cutAt === null ? undefined : { bytes: cutAt, totalBytes: parse.totalBytes, traceEndTime: parse.endTime };
-    return { model: timeline.value, tables, firstPart };
-  });
+    parts ??= timelineParts(session);
+    return parts;
+  };
+  registerTimelineRoutes(
+    app,
+    () => {
+      if (!session.ready) return null;
+      const { timeline, tables } = session.results().analyses;
+      if (timeline.error !== null) return { failed: timeline.error };
+      if (timeline.value === null) return null;
+      return { model: timeline.value, tables: partsOf()?.tables ?? tables };
+    },
+    () => {
+      const state = partsOf();
+      return state === null ? null : { state, totalBytes: session.results().parse.totalBytes };
+    },
+  );
 
   await registerPageRoutes(app, options.clientDir ?? defaultClientDir());
   return app;

@@ -2,7 +2,7 @@
 // (DESIGN.md "one pass, many consumers"), and keeps their results for the routes. The server
 // is up before parsing ends; until then routes see status() and answer 503.
 
-import { parseTraceFile, TraceTables, type OffThreadName, type OffThreadResults, type ParseOptions, type ParseResult, type TraceEvent } from '../parser/index.ts';
+import { parseTraceFile, TraceTables, type ByteRange, type OffThreadName, type OffThreadResults, type ParseOptions, type ParseResult, type TraceEvent } from '../parser/index.ts';
 
 export type SessionState = 'parsing' | 'ready' | 'failed';
 
@@ -29,6 +29,8 @@ export type SessionParseResult = ParseResult & {
   offThread: OffThreadResults;
   /** Set when the off-thread analyses saw only the trace's first bytes (ParseFileOptions.offThreadByteLimit). */
   offThreadCutAt?: number | null;
+  /** With offThreadCutAt: how many generations they saw. */
+  offThreadGenerations?: number | null;
 };
 
 /**
@@ -37,7 +39,7 @@ export type SessionParseResult = ParseResult & {
  */
 export type ParseFunction = (
   path: string,
-  options: Omit<ParseOptions, 'totalBytes'> & { offThread?: readonly OffThreadName[]; offThreadByteLimit?: number },
+  options: Omit<ParseOptions, 'totalBytes'> & { offThread?: readonly OffThreadName[]; offThreadByteLimit?: number; byteRange?: ByteRange },
 ) => Promise<SessionParseResult>;
 
 /**
@@ -97,7 +99,7 @@ export interface TraceSessionOptions<A> {
 
 /** Everything known about a parsed trace: the parser's report plus each analysis' result. */
 export interface SessionResults<A> {
-  parse: ParseResult & { offThreadCutAt?: number | null };
+  parse: ParseResult & { offThreadCutAt?: number | null; offThreadGenerations?: number | null };
   analyses: A;
 }
 
@@ -136,6 +138,24 @@ export class TraceSession<A = unknown> {
 
   get ready(): boolean {
     return this.state === 'ready';
+  }
+
+  /** How the session parses (a timeline part is read the same way, server/timeline-parts.ts). */
+  get parseFunction(): ParseFunction {
+    return this.options.parse ?? parseTraceFile;
+  }
+
+  /** The bytes of trace the off-thread analyses may see (TraceSessionOptions.offThreadByteLimit). */
+  get offThreadByteLimit(): number | undefined {
+    return this.options.offThreadByteLimit;
+  }
+
+  /**
+   * Puts `result` in place of the late result of the same name (a timeline part built on
+   * request): status() lists it while it is pending, and the old one's error no more.
+   */
+  replaceLateResult(result: LateResult<unknown>): void {
+    this.late = [...this.late.filter((r) => r.name !== result.name), result];
   }
 
   /** The finished results; only call once ready (routes are gated on it). */

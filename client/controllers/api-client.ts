@@ -88,6 +88,15 @@ export class ApiClient {
     }
   }
 
+  /** Resolves once result `name` (the timeline) is no longer being built. */
+  async waitUntilBuilt(name: string, signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      const status = await this.waitUntilReady(signal);
+      if (!status.building.includes(name)) return;
+      await sleep(pollIntervalMs, signal);
+    }
+  }
+
   async fetchOk(path: string, signal?: AbortSignal): Promise<Response> {
     for (;;) {
       const response = await fetch(path.startsWith('http') ? path : this.base + path, { signal });
@@ -101,6 +110,13 @@ export class ApiClient {
       if (!response.ok) throw new ApiError(await messageOf(response), response.status, path);
       return response;
     }
+  }
+
+  /** POSTs without a body (an action: the server takes no request bodies) and returns the JSON answer. */
+  async postJson<T>(path: string): Promise<T> {
+    const response = await fetch(this.base + path, { method: 'POST' });
+    if (!response.ok) throw new ApiError(await messageOf(response), response.status, path);
+    return (await response.json()) as T;
   }
 
   async getJson<T>(path: string, signal?: AbortSignal): Promise<T> {

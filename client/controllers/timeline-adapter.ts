@@ -9,8 +9,6 @@ import type { CounterTrackWire, SpanTrackWire, TileWire } from '../../parser/ana
 export interface TracksResponse {
   startTime: number;
   endTime: number;
-  /** Set when the timeline covers only the trace's first generations (the whole would not fit in memory). */
-  firstPart?: TimelineFirstPart;
   /** Goroutine tracks in the trace; `tracks` lists a page of them. */
   goroutineTrackCount?: number;
   tracks: {
@@ -25,12 +23,15 @@ export interface TracksResponse {
   }[];
 }
 
-/** The timeline of a trace's first part: the generations within its first `bytes` of `totalBytes`. */
-export interface TimelineFirstPart {
-  bytes: number;
+/**
+ * GET /api/timeline/parts: a trace too big for one timeline is shown a part at a time (whole
+ * generations: file bytes [startByte, endByte), times in ns); `index` is the part shown. No
+ * parts: the timeline covers the whole trace.
+ */
+export interface PartsResponse {
+  index: number;
+  parts: { startTime: number; endTime: number; startByte: number; endByte: number }[];
   totalBytes: number;
-  /** The whole trace's end; the timeline's endTime is the first part's. */
-  traceEndTime: number;
 }
 
 /** GET /api/timeline/tile: the server's wire form (times as deltas), shared as a type with the server. */

@@ -8,7 +8,7 @@
 
 import type { ApiClient } from './api-client.ts';
 import type { Flow, TrackInfo, TrackTile, TimelineRange } from '../api/timeline-types.ts';
-import { normalizeTile, normalizeTracks, normalizeFlows, type TimelineFirstPart, type TracksResponse, type TileResponse, type FlowsResponse } from './timeline-adapter.ts';
+import { normalizeTile, normalizeTracks, normalizeFlows, type TracksResponse, type TileResponse, type FlowsResponse } from './timeline-adapter.ts';
 
 export const tilePixels = 1024;
 const maxInFlight = 4;
@@ -71,8 +71,6 @@ export class TimelineData {
 
   /** Goroutine tracks the server has and did not list (it lists a page of them, plus `goroutine`). */
   unlistedGoroutines = 0;
-  /** Set when the timeline covers only the trace's first part. */
-  firstPart: TimelineFirstPart | null = null;
 
   /** Loads the track list; `goroutine` is listed even when it is not in the server's first page. */
   async loadTracks(signal?: AbortSignal, goroutine?: number | null): Promise<void> {
@@ -81,7 +79,6 @@ export class TimelineData {
     const { tracks, start, end } = normalizeTracks(body);
     this.tracks = tracks;
     this.unlistedGoroutines = Math.max(0, (body.goroutineTrackCount ?? 0) - tracks.filter((t) => t.group === 'goroutine').length);
-    this.firstPart = body.firstPart ?? null;
     for (const t of tracks) if (t.goroutine !== undefined && t.startFunction) this.startFunctions.set(t.goroutine, t.startFunction);
     this.traceStart = start;
     this.traceEnd = end;

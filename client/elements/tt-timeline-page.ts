@@ -7,6 +7,7 @@ import { customElement, property, state, query } from 'lit/decorators.js';
 import type { ApiClient } from '../controllers/api-client.ts';
 import type { Router } from '../controllers/router.ts';
 import { TimelineData } from '../controllers/timeline-data.ts';
+import type { PartsResponse } from '../controllers/timeline-adapter.ts';
 import type { TrackInfo, TimelineRange } from '../api/timeline-types.ts';
 import { selectionOf, type SpanSelection, type TtTimelineCanvas } from './tt-timeline-canvas.ts';
 import { goDuration, bytes } from '../lib/duration.ts';
@@ -46,7 +47,9 @@ export class TtTimelinePage extends LitElement {
       .results button:hover { background: var(--tt-panel); }
       .search { position: relative; }
       .legend { display: inline-flex; gap: 8px; font-size: 12px; color: var(--tt-muted); }
-      .first-part { padding: 4px 12px; font-size: 12px; background: #fff8e1; border-bottom: 1px solid var(--tt-border); }
+      .parts { padding: 4px 12px; font-size: 12px; background: #fff8e1; border-bottom: 1px solid var(--tt-border); }
+      .parts button { font-size: 12px; padding: 1px 6px; margin: 2px 2px 0 0; }
+      .parts button[aria-pressed='true'] { background: var(--tt-accent); color: #fff; }
       .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 3px; vertical-align: -1px; }
     `,
   ];
@@ -66,6 +69,9 @@ export class TtTimelinePage extends LitElement {
   /** The server lists the timeline as still being built (the other pages are ready). */
   @state() private building = false;
   @state() private tick = 0;
+  /** The parts of a trace too big for one timeline (null until known, or without parts). */
+  @state() private parts: PartsResponse | null = null;
+  @state() private partError: string | null = null;
 
   @query('tt-timeline-canvas') private canvas!: TtTimelineCanvas;
 
@@ -86,10 +92,23 @@ export class TtTimelinePage extends LitElement {
       this.refreshStatusSoon();
     });
     this.readQuery();
-    this.data.loadTracks(undefined, this.highlight).then(
+    this.loadTracks(this.query.has('start') && this.query.has('end'));
+    this.api.getJson<PartsResponse>('/api/timeline/parts').then(
+      (parts) => (this.parts = parts.parts.length > 1 ? parts : null),
+      () => {}, // an older server, or none: no parts to offer
+    );
+    // The status line (tiles loaded, bytes) refreshes a few times a second, not every frame.
+    this.statusTimer = window.setInterval(() => this.tick++, 500);
+  }
+
+  /** Loads the track list (waiting while the timeline is built); `keepRange`: the URL's range stays. */
+  private loadTracks(keepRange: boolean): void {
+    const data = this.data!;
+    data.loadTracks(undefined, this.highlight).then(
       () => {
-        const q = this.query;
-        if (!q.has('start') || !q.has('end')) this.range = { start: this.data!.traceStart, end: this.data!.traceEnd };
+        if (data !== this.data) return;
+        if (!keepRange) this.range = { start: data.traceStart, end: data.traceEnd };
+        this.loadError = null;
         this.ready = true;
         this.writeUrlSoon();
         void this.updateComplete.then(() => {
@@ -97,10 +116,34 @@ export class TtTimelinePage extends LitElement {
           this.canvas?.focusCanvas();
         });
       },
-      (err: Error) => (this.loadError = err.message),
+      (err: Error) => {
+        if (data === this.data) this.loadError = err.message;
+      },
     );
-    // The status line (tiles loaded, bytes) refreshes a few times a second, not every frame.
-    this.statusTimer = window.setInterval(() => this.tick++, 500);
+  }
+
+  /** Asks the server to show part `index` of the trace, then loads it (the server builds it meanwhile). */
+  private async showPart(index: number): Promise<void> {
+    if (!this.parts || index === this.parts.index) return;
+    this.partError = null;
+    try {
+      await this.api.postJson(`/api/timeline/parts/${index}`);
+    } catch (err) {
+      this.partError = (err as Error).message;
+      return;
+    }
+    this.parts = { ...this.parts, index };
+    this.selection = null;
+    this.ready = false;
+    this.building = true;
+    this.data?.dispose();
+    this.data = new TimelineData(this.api, () => {
+      this.canvas?.invalidate();
+      this.refreshStatusSoon();
+    });
+    // Asking for the tracks now would be answered 503 until the part is in: wait for it first.
+    await this.api.waitUntilBuilt('timeline').catch(() => {});
+    this.loadTracks(false);
   }
 
   override disconnectedCallback(): void {
@@ -260,26 +303,33 @@ export class TtTimelinePage extends LitElement {
     </div>`;
   }
 
-  /** A trace too big for a whole timeline: say how much of it this one covers. */
-  private renderFirstPartNotice() {
-    const part = this.data?.firstPart;
-    if (!part || !this.data) return nothing;
-    const start = this.data.traceStart;
+  /** A trace too big for one timeline: which part this one shows, and the others to choose from. */
+  private renderParts() {
+    const p = this.parts;
+    if (!p) return nothing;
+    const t0 = p.parts[0].startTime;
+    const shown = p.parts[p.index];
     const gb = (n: number) => (n / 1e9).toFixed(2);
-    return html`<div class="first-part" role="note">
-      This timeline covers the trace's first ${goDuration(this.data.traceEnd - start)} of ${goDuration(part.traceEndTime - start)}
-      (its first ${gb(part.bytes)} of ${gb(part.totalBytes)} GB): the whole would not fit in this machine's memory.
-      Every other page covers the whole trace; <code>tstrace -timeline=on</code> builds the whole timeline.
+    return html`<div class="parts" role="navigation" aria-label="Timeline parts">
+      The whole timeline of this ${gb(p.totalBytes)} GB trace would not fit in this machine's memory, so it is shown a part at a time.
+      This is part ${p.index + 1} of ${p.parts.length}: ${goDuration(shown.startTime - t0)} to ${goDuration(shown.endTime - t0)}
+      (${gb(shown.endByte - shown.startByte)} GB). Every other page covers the whole trace; <code>tstrace -timeline=on</code> builds the whole timeline.
+      <div>
+        ${p.parts.map((part, i) => html`<button aria-pressed=${i === p.index} ?disabled=${this.building && i !== p.index}
+          title=${`${gb(part.endByte - part.startByte)} GB of the trace`} @click=${() => void this.showPart(i)}>${i + 1}: ${goDuration(part.startTime - t0)} – ${goDuration(part.endTime - t0)}</button>`)}
+        ${this.partError ? html`<span class="error">${this.partError}</span>` : nothing}
+      </div>
     </div>`;
   }
 
   override render() {
-    if (this.loadError) return html`<div class="page"><h1>Timeline</h1><div class="error">${this.loadError}</div></div>`;
+    if (this.loadError) return html`${this.renderParts()}<div class="page"><h1>Timeline</h1><div class="error">${this.loadError}</div></div>`;
     if (!this.ready || !this.data) {
-      return html`<div class="page loading">${this.building ? 'Building the timeline… (the other pages are ready)' : 'Loading the timeline…'}</div>`;
+      const what = this.parts ? `part ${this.parts.index + 1} of the timeline` : 'the timeline';
+      return html`${this.renderParts()}<div class="page loading">${this.building ? `Building ${what}… (the other pages are ready)` : 'Loading the timeline…'}</div>`;
     }
     const lanes = this.lanes();
-    return html`${this.renderToolbar()}${this.renderFirstPartNotice()}
+    return html`${this.renderToolbar()}${this.renderParts()}
       <div class="body">
         <tt-timeline-canvas
           .data=${this.data}

@@ -56,6 +56,8 @@ export class Generation implements StringLookup {
   cpuSamples: CpuSample[] = [];
   /** Smallest batch timestamp (ticks); the generation's Sync event is placed there. */
   minTs = 0;
+  /** File offset of the generation's first batch: a parse may start there (ParseFileOptions.byteRange). */
+  startOffset = 0;
   /** Nanoseconds per tick (Go's frequency); 0 until the frequency event is read. */
   freq = 0;
   hasClockSnapshot = false;
@@ -318,14 +320,15 @@ export interface GenerationRead {
  * Holds at most one generation plus (before Go 1.26) the first batch of the next.
  */
 export class GenerationReader {
-  private spill: { gen: number; batch: Batch; offset: number } | null = null;
+  private spill: { gen: number; batch: Batch; offset: number; start: number } | null = null;
   private readonly decoder = new TextDecoder();
 
-  constructor(private readonly r: ChunkReader, private readonly goMinor: number, private readonly headerSize: number) {}
+  /** `baseOffset`: the file offset the stream starts at (after the header, or a generation's start). */
+  constructor(private readonly r: ChunkReader, private readonly goMinor: number, private readonly baseOffset: number) {}
 
   /** File offset of the read position (for error messages and progress). */
   get offset(): number {
-    return this.r.offset + this.headerSize;
+    return this.r.offset + this.baseOffset;
   }
 
   /** True when a spilled batch shows that another generation follows (Go < 1.26). */
@@ -334,7 +337,7 @@ export class GenerationReader {
   }
 
   private wrap(err: unknown): WireError {
-    if (err instanceof WireError) return new WireError(err.message, err.offset + this.headerSize);
+    if (err instanceof WireError) return new WireError(err.message, err.offset + this.baseOffset);
     return new WireError((err as Error).message, this.offset);
   }
 
@@ -363,6 +366,7 @@ export class GenerationReader {
   async readGeneration(): Promise<GenerationRead> {
     const g = new Generation();
     for (;;) {
+      const start = this.offset;
       let next;
       try {
         next = await readBatch(this.r);
@@ -374,7 +378,10 @@ export class GenerationReader {
         return { gen: null, error: null };
       }
       const { batch, gen } = next;
-      if (g.gen === 0) g.gen = gen;
+      if (g.gen === 0) {
+        g.gen = gen;
+        g.startOffset = start;
+      }
       if (isEndOfGeneration(batch)) break;
       if (gen === 0) return { gen: null, error: new WireError(`invalid generation number ${gen}`, this.offset) };
       if (gen !== g.gen) {
@@ -395,12 +402,14 @@ export class GenerationReader {
     const g = new Generation();
     if (this.spill !== null) {
       g.gen = this.spill.gen;
+      g.startOffset = this.spill.start;
       const bad = this.addBatch(g, this.spill.batch, this.spill.offset);
       this.spill = null;
       if (bad !== null) return { gen: null, error: bad };
     }
     let deferred: WireError | null = null;
     for (;;) {
+      const start = this.offset;
       let next;
       try {
         next = await readBatch(this.r);
@@ -414,9 +423,12 @@ export class GenerationReader {
       if (next === null) break;
       const { batch, gen } = next;
       if (gen === 0) return { gen: null, error: new WireError(`invalid generation number ${gen}`, this.offset) };
-      if (g.gen === 0) g.gen = gen;
+      if (g.gen === 0) {
+        g.gen = gen;
+        g.startOffset = start;
+      }
       if (gen === g.gen + 1) {
-        this.spill = { gen, batch, offset: this.r.offset };
+        this.spill = { gen, batch, offset: this.r.offset, start };
         break;
       }
       if (gen !== g.gen) return { gen: null, error: new WireError('generations out of order', this.offset) };

@@ -11,7 +11,7 @@
 
 import { TraceEvent } from '../model/event.ts';
 import { TraceTables } from '../model/tables.ts';
-import { TraceParseError, type ByteSource, type ParseOptions, type ParseResult } from '../types.ts';
+import { TraceParseError, type ByteSource, type GenerationStart, type ParseOptions, type ParseResult } from '../types.ts';
 import { ChunkReader } from '../wire/chunk-reader.ts';
 import { EventLoopYielder } from '../event-loop.ts';
 import { HEADER_SIZE, type TraceHeader } from '../wire/header.ts';
@@ -58,6 +58,8 @@ export interface ProducerOutcome {
   generationCount: number;
   /** Generations read without a read error and ordered to their end. */
   completeGenerations: number;
+  /** Where each generation read begins, in order. */
+  generationStarts: GenerationStart[];
   /** File offset of the read position at the end. */
   offset: number;
   /** Bytes pulled from the source (after the header). */
@@ -75,9 +77,12 @@ export class V2Producer {
   private generationCount = 0;
   private completeGenerations = 0;
 
-  constructor(source: ByteSource, private readonly header: TraceHeader, private readonly sink: OrderedSink) {
+  private readonly generationStarts: GenerationStart[] = [];
+
+  /** `baseOffset`: the file offset `source` starts at (right after the header, or where a generation starts). */
+  constructor(source: ByteSource, private readonly header: TraceHeader, private readonly sink: OrderedSink, baseOffset = HEADER_SIZE) {
     this.reader = new ChunkReader(source);
-    this.generations = new GenerationReader(this.reader, header.goMinor, HEADER_SIZE);
+    this.generations = new GenerationReader(this.reader, header.goMinor, baseOffset);
     this.ordering = new Ordering(header.goMinor);
   }
 
@@ -94,6 +99,7 @@ export class V2Producer {
       error,
       generationCount: this.generationCount,
       completeGenerations: this.completeGenerations,
+      generationStarts: this.generationStarts,
       offset: this.generations.offset,
       pulled: this.reader.pulled,
     };
@@ -141,6 +147,7 @@ export class V2Producer {
       heapInsert(this.frontier, bc);
     }
     this.generationCount++;
+    this.generationStarts.push({ offset: gen.startOffset, time: ticksToNs(gen.minTs, gen.freq) });
     this.sink.generation(gen, consumed);
   }
 
@@ -285,6 +292,7 @@ export class V2Consumer implements OrderedSink {
       validBytes: this.validBytes,
       totalBytes,
       generations: outcome.generationCount,
+      generationStarts: outcome.generationStarts,
       startTime: this.startTime,
       endTime: error === null ? (this.events > 0 ? this.lastTs : NaN) : this.validEndTime,
       error: error === null ? null : error instanceof WireError ? `${error.message} (at byte ${error.offset})` : error.message,

@@ -90,7 +90,8 @@ function runCompanion(input: CompanionInput): void {
   const kind = offThreadAnalyses[input.name];
   const tables = new TraceTables();
   const analysis = kind.create(tables) as Analysis<unknown>;
-  const reader = new RecordReader(new V2Consumer(input.header, { tables, onEvent: (ev) => analysis.handleEvent(ev) }));
+  const consumer = new V2Consumer(input.header, { tables, onEvent: (ev) => analysis.handleEvent(ev) });
+  const reader = new RecordReader(consumer);
   // The finish's helper thread, started during the pass once the analysis wants one (whole-trace companions only).
   const wantsFinishHelper = input.splitFinish ? (kind.wantsFinishHelper as ((a: Analysis<unknown>) => boolean) | undefined) : undefined;
   let helper: FinishHelper | null = null;
@@ -121,7 +122,11 @@ function runCompanion(input: CompanionInput): void {
         case 'done': {
           // 'end': no more records for this analysis (the decode worker's companionByteLimit);
           // every block sent before is read, so the ring may be reused without waiting for us.
-          if (message.type === 'end') releaseReader(counters, input.index);
+          // The events end as a trace ending there would: with a Sync (as a part read on its own).
+          if (message.type === 'end') {
+            releaseReader(counters, input.index);
+            consumer.endSync(message.consumed);
+          }
           input.port.close();
           void finishAndPost().catch(fail);
           break;

@@ -17,7 +17,7 @@ import { TableIdError } from '../v2/event-fill.ts';
 import { OrderError } from '../order/ordering.ts';
 import { V2Consumer, V2Producer, type ProducerOutcome, type TraceDataError } from '../v2/reader.ts';
 import { HEADER_SIZE, type TraceHeader } from '../wire/header.ts';
-import type { ParseOptions, ParseResult } from '../types.ts';
+import type { ByteRange, ParseOptions, ParseResult } from '../types.ts';
 import { EventLoopYielder } from '../event-loop.ts';
 import { countBlockRead, createRing, RecordReader, RecordWriter, ringSlots, type GenerationMessage } from './records.ts';
 import type { Generation } from '../v2/generation.ts';
@@ -52,6 +52,8 @@ interface WorkerInput {
    * (always the first generation), then an 'end'; the main thread gets every generation.
    */
   companionByteLimit: number;
+  /** Read only these file bytes (whole generations, ParseFileOptions.byteRange); null: the whole file. */
+  range: ByteRange | null;
 }
 
 /** A posted block: records are in ring slot `slot`. */
@@ -72,9 +74,9 @@ export type WorkerMessage =
   | BlockMessage
   | GenerationMessage
   /** The end of the trace; `companionsCutAt`: bytes read when the companions got their 'end', else null. */
-  | { type: 'done'; outcome: SerializedOutcome; companionsCutAt: number | null }
-  /** To companions only: no more records for you (companionByteLimit); the main thread reads on. */
-  | { type: 'end' }
+  | { type: 'done'; outcome: SerializedOutcome; companionsCutAt: number | null; companionsCutGenerations: number | null }
+  /** To companions only: no more records for you (companionByteLimit) after `consumed` bytes; the main thread reads on. */
+  | { type: 'end'; consumed: number }
   | { type: 'crash'; message: string };
 
 /** What readV2TraceInWorker adds to a ParseResult. */
@@ -85,6 +87,8 @@ export interface OffThreadOutcome {
    * of the last generation they saw (ParseFileOptions.offThreadByteLimit cut them off there).
    */
   offThreadCutAt: number | null;
+  /** With offThreadCutAt: how many generations the off-thread analyses saw. */
+  offThreadGenerations: number | null;
 }
 
 /**
@@ -99,6 +103,7 @@ export async function readV2TraceInWorker(
   chunkSize: number,
   offThreadNames: readonly OffThreadName[] = [],
   offThreadByteLimit = Infinity,
+  range: ByteRange | null = null,
 ): Promise<ParseResult & OffThreadOutcome> {
   const consumed = new SharedArrayBuffer(4 * (1 + offThreadNames.length));
   const counter = new Int32Array(consumed);
@@ -106,10 +111,11 @@ export async function readV2TraceInWorker(
   const slots = ringSlots(ring);
   // A companion cut off at a byte limit finishes while this thread and the decoder still work: no
   // core is idle for a second finishing thread then, and a limit means memory is short anyway.
-  const splitFinish = offThreadByteLimit === Infinity;
+  // A range (a part of a trace too big for one timeline) is read for the same reason.
+  const splitFinish = offThreadByteLimit === Infinity && range === null;
   const companions: CompanionHandle[] = offThreadNames.map((name, i) => startCompanion(name, header, ring, consumed, 1 + i, splitFinish));
   const companionPorts = companions.map((c) => c.decoderPort);
-  const input: WorkerInput = { mark: WORKER_MARK, path, header, chunkSize, consumed, ring, companionPorts, companionByteLimit: offThreadByteLimit };
+  const input: WorkerInput = { mark: WORKER_MARK, path, header, chunkSize, consumed, ring, companionPorts, companionByteLimit: offThreadByteLimit, range };
   const worker = startModuleWorker(import.meta.url, input, companionPorts);
   const offThread: Record<string, Promise<unknown>> = {};
   offThreadNames.forEach((name, i) => (offThread[name] = companions[i].result));
@@ -167,7 +173,7 @@ export async function readV2TraceInWorker(
         case 'done': {
           const result = consumer.finish(deserializeOutcome(message.outcome));
           finished = true;
-          return { ...result, offThread: offThread as OffThreadResults, offThreadCutAt: message.companionsCutAt };
+          return { ...result, offThread: offThread as OffThreadResults, offThreadCutAt: message.companionsCutAt, offThreadGenerations: message.companionsCutGenerations };
         }
       }
     }
@@ -220,16 +226,18 @@ async function runWorker(input: WorkerInput): Promise<void> {
   // Cleared when the companions have had their share (companionByteLimit).
   let companionPorts = input.companionPorts;
   let companionsCutAt: number | null = null;
+  let companionsCutGenerations: number | null = null;
   const post = (message: WorkerMessage) => {
     port.postMessage(message);
     for (const companion of companionPorts) companion.postMessage(message);
   };
-  const endCompanions = (consumedBytes: number) => {
+  const endCompanions = (consumedBytes: number, generations: number) => {
     // Every block they were sent is in the ring still: each companion releases its reader slot
     // once it has read them (companion-worker.ts), so the ring is not reused under it.
-    for (const companion of companionPorts) companion.postMessage({ type: 'end' } satisfies WorkerMessage);
+    for (const companion of companionPorts) companion.postMessage({ type: 'end', consumed: consumedBytes } satisfies WorkerMessage);
     companionPorts = [];
     companionsCutAt = consumedBytes;
+    companionsCutGenerations = generations;
   };
   let posted = 0;
   const writer = new GenerationLimitedWriter(
@@ -253,10 +261,12 @@ async function runWorker(input: WorkerInput): Promise<void> {
     post,
   );
   try {
-    const source = createReadStream(input.path, { start: HEADER_SIZE, highWaterMark: input.chunkSize });
-    const outcome = await new V2Producer(source, input.header, writer).run();
+    const start = input.range?.start ?? HEADER_SIZE;
+    const end = input.range === null ? undefined : input.range.end - 1;
+    const source = createReadStream(input.path, { start, end, highWaterMark: input.chunkSize });
+    const outcome = await new V2Producer(source, input.header, writer, start).run();
     writer.flush();
-    post({ type: 'done', outcome: serializeOutcome(outcome), companionsCutAt });
+    post({ type: 'done', outcome: serializeOutcome(outcome), companionsCutAt, companionsCutGenerations });
   } catch (err) {
     writer.flush();
     post({ type: 'crash', message: err instanceof Error ? err.message : String(err) });
@@ -265,7 +275,8 @@ async function runWorker(input: WorkerInput): Promise<void> {
 
 /**
  * A RecordWriter that, before the first generation that would take the file read past `byteLimit`
- * (never the first one), flushes what it holds and calls `cut` with the bytes read so far.
+ * (never the first one), flushes what it holds and calls `cut` with the bytes read so far and
+ * the number of generations before it.
  */
 class GenerationLimitedWriter extends RecordWriter {
   private generations = 0;
@@ -274,7 +285,7 @@ class GenerationLimitedWriter extends RecordWriter {
 
   constructor(
     private readonly byteLimit: number,
-    private readonly cut: (consumedBytes: number) => void,
+    private readonly cut: (consumedBytes: number, generations: number) => void,
     ...writerArgs: ConstructorParameters<typeof RecordWriter>
   ) {
     super(...writerArgs);
@@ -283,7 +294,7 @@ class GenerationLimitedWriter extends RecordWriter {
   override generation(gen: Generation, consumed: number): void {
     if (!this.isCut && this.generations > 0 && consumed > this.byteLimit) {
       this.flush();
-      this.cut(this.lastConsumed);
+      this.cut(this.lastConsumed, this.generations);
       this.isCut = true;
     }
     this.generations++;

@@ -60,8 +60,8 @@ Flags:
     -d=mode        print debug info and exit (modes: wire, parsed, footprint)
     -seconds=N     capture length when capturing from a URL without seconds= (default 5)
     -timeline=mode build the timeline: auto (default: whole if it fits in this machine's
-                   memory, about 20× the trace size, else of the trace's first part that
-                   fits), on (whole), or off
+                   memory, about 20× the trace size, else a part at a time, each part
+                   what fits), on (whole), or off
     --no-browser   do not open a browser
     --help         print this help
     --version      print the version

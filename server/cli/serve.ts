@@ -47,7 +47,7 @@ export async function startServer(options: ServeOptions, io: CliIo): Promise<Run
   const plan = planTimeline(options.timeline ?? 'auto', options.traceBytes, totalmem(), canCut);
   const noTimeline = plan.build === 'none' ? plan.why : null;
   if (plan.build === 'none') io.log(`tstrace: not building the timeline: ${plan.why}`);
-  if (plan.build === 'first part') io.log(`tstrace: building the timeline of the trace's first ${(plan.byteLimit / 2 ** 30).toFixed(1)} GiB only: ${plan.why}`);
+  if (plan.build === 'first part') io.log(`tstrace: the timeline is shown a part at a time, parts of up to ${(plan.byteLimit / 2 ** 30).toFixed(1)} GiB of trace (the timeline page picks one): ${plan.why}`);
   const session = new TraceSession(options.traceFile, {
     analyses: (tables) => createServedAnalyses(tables, { noTimeline }),
     onProgress: progress.update,

@@ -4,7 +4,7 @@
 // together (~7 bytes per byte: 183 MB → 1.2 GB, 1.3 GB → 8.3 GB). A trace whose whole timeline
 // would not fit in the machine's memory gets the timeline of its first part — whole
 // generations, as many as fit, go tool trace's way of splitting a big trace — while every other
-// page still covers all of it.
+// page still covers all of it; the others are built on request (server/timeline-parts.ts).
 
 import type { TimelineMode } from './args.ts';
 

@@ -10,22 +10,16 @@ import { listTracks, queryFlows, queryTileWire, stackFrames } from '../../parser
 import { BadRequestError, errorBody, NotFoundError } from '../http/errors.ts';
 import { chromeTraceJson, type ChromeView } from '../encode/chrome.ts';
 import { perfettoTrace } from '../encode/perfetto.ts';
+import type { TimelinePartsState } from '../timeline-parts.ts';
 
 /** What the routes read: the finished model and the tables its stack ids refer to. */
 export interface TimelineSource {
   model: TimelineModel;
   tables: TraceTables;
-  /** Set when the model covers only the trace's first generations (the whole would not fit in memory). */
-  firstPart?: TimelineFirstPart;
 }
 
-/** A timeline of the trace's first part: the generations within its first `bytes` of `totalBytes`. */
-export interface TimelineFirstPart {
-  bytes: number;
-  totalBytes: number;
-  /** The whole trace's end (the model's endTime is the first part's). */
-  traceEndTime: number;
-}
+/** The parts of a trace too big for one timeline, and which one the model is (null: it covers the whole trace). */
+export type PartsSource = () => { state: TimelinePartsState; totalBytes: number } | null;
 
 /** Goroutine tracks listed when the request does not ask for a page (traces may hold millions). */
 const DEFAULT_GOROUTINE_TRACKS = 10000;
@@ -60,11 +54,6 @@ const tracksResponse = {
   properties: {
     startTime: num,
     endTime: num,
-    firstPart: {
-      type: 'object',
-      required: ['bytes', 'totalBytes', 'traceEndTime'],
-      properties: { bytes: num, totalBytes: num, traceEndTime: num },
-    },
     goroutineTrackCount: { type: 'integer' },
     tracks: { type: 'array', items: trackSchema },
     sliceKinds: strings,
@@ -125,6 +114,23 @@ const flowsResponse = {
   },
 } as const;
 
+const partsResponse = {
+  type: 'object',
+  required: ['index', 'parts', 'totalBytes'],
+  properties: {
+    index: { type: 'integer' },
+    totalBytes: num,
+    parts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['startTime', 'endTime', 'startByte', 'endByte'],
+        properties: { startTime: num, endTime: num, startByte: num, endByte: num },
+      },
+    },
+  },
+} as const;
+
 const stackResponse = {
   type: 'object',
   required: ['id', 'frames'],
@@ -150,6 +156,15 @@ function parseTrackIds(value: string, trackCount: number): number[] {
   return ids;
 }
 
+/** host[:port] of a URL, default ports dropped (null when it is not a URL, e.g. Origin "null"). */
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
 function checkRange(start: number, end: number): void {
   if (!(end > start)) throw new BadRequestError(`end (${end}) must be greater than start (${start})`);
 }
@@ -162,12 +177,13 @@ export interface TimelineFailure {
 /**
  * Registers the timeline and export routes. `getModel` returns the finished model, null while
  * the trace is still being parsed or the model built (answered 503, like the app's gate), or
- * why building it failed (answered 500 with that one line).
+ * why building it failed (answered 500 with that one line). `getParts`: the parts of a trace too
+ * big for one timeline (their routes answer whatever the model's state).
  */
-export function registerTimelineRoutes(app: FastifyInstance, getModel: () => TimelineSource | TimelineFailure | null): void {
+export function registerTimelineRoutes(app: FastifyInstance, getModel: () => TimelineSource | TimelineFailure | null, getParts: PartsSource = () => null): void {
   const routes = '/api/timeline/*, /api/stacks/*, /api/export/*';
   app.addHook('preHandler', async (request, reply) => {
-    if (!/^\/api\/(timeline|stacks|export)\//.test(request.url)) return;
+    if (!/^\/api\/(timeline|stacks|export)\//.test(request.url) || /^\/api\/timeline\/parts(\/|\?|$)/.test(request.url)) return;
     const model = getModel();
     if (model === null) return reply.code(503).header('retry-after', '1').send({ statusCode: 503, error: 'Service Unavailable', message: `the timeline is still being built (${routes})` });
     if ('failed' in model) return reply.code(500).send(errorBody(500, `the timeline could not be built: ${model.failed}`));
@@ -191,13 +207,40 @@ export function registerTimelineRoutes(app: FastifyInstance, getModel: () => Tim
     },
     async (request) => {
       const q = request.query;
-      const { model, firstPart } = source();
-      const listed = listTracks(model, {
+      return listTracks(source().model, {
         goroutineOffset: q.goroutineOffset ?? 0,
         goroutineLimit: q.goroutineLimit ?? DEFAULT_GOROUTINE_TRACKS,
         goroutines: q.goroutine === undefined ? [] : q.goroutine.split(',').map(Number),
       });
-      return firstPart ? { ...listed, firstPart } : listed;
+    },
+  );
+
+  app.get('/api/timeline/parts', { schema: { response: { 200: partsResponse } } }, async () => {
+    const found = getParts();
+    if (found === null) return { index: 0, parts: [], totalBytes: 0 };
+    return { index: found.state.index, parts: found.state.parts, totalBytes: found.totalBytes };
+  });
+
+  // Shows another part: answered at once (202) while the part is built; the timeline routes
+  // answer 503 until it is in, as during the load. Only from this server's own pages: a
+  // browser sends Origin with a POST, and another site's must not start a build.
+  app.post<{ Params: { index: number } }>(
+    '/api/timeline/parts/:index',
+    { schema: { params: { type: 'object', required: ['index'], properties: { index: { type: 'integer', minimum: 0, maximum: 1000000 } } } } },
+    async (request, reply) => {
+      const origin = request.headers.origin;
+      if (origin !== undefined && hostOf(origin) !== hostOf(`http://${request.headers.host ?? ''}`)) {
+        return reply.code(403).send(errorBody(403, 'parts are selected from the viewer\'s own pages only'));
+      }
+      const found = getParts();
+      if (found === null) return reply.code(409).send(errorBody(409, 'this timeline covers the whole trace: it has no parts'));
+      const { index } = request.params;
+      switch (found.state.select(index)) {
+        case 'unknown': throw new NotFoundError(`no part ${index} (there are ${found.state.parts.length})`);
+        case 'busy': return reply.code(409).send(errorBody(409, 'a part is being built: try again when it is in'));
+        case 'shown': return { index, building: false };
+        case 'started': return reply.code(202).send({ index, building: true });
+      }
     },
   );
 

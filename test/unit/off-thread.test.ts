@@ -2,13 +2,12 @@
 // worker and moved to the main thread, the timeline model must be the very model built inline —
 // every column, string, counter point and tile-pyramid level — and it must answer like one.
 
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTraceFile, TraceTables } from '../../parser/index.ts';
+import { parseTraceBytes, parseTraceFile, TraceTables } from '../../parser/index.ts';
 import type { TimelineModel } from '../../parser/model/timeline.ts';
 import { createTimelineModel } from '../../parser/model/timeline-builder.ts';
-import { EventKind } from '../../parser/model/event.ts';
 import { fixturesDir, listFixtures, readHeaderVersion } from '../helpers/fixtures.ts';
 import { timelineDigest as digest } from '../helpers/timeline-digest.ts';
 
@@ -64,27 +63,26 @@ describe('off-thread timeline', () => {
   it.each(listFixtures({ scenario: 'longlived', format: 'v2' }).map((f) => [f.id, f.tracePath]))(
     '%s: with a byte limit, the companion builds the model of the first generation while the main thread reads on',
     async (_id, path) => {
-      // The reference: the model of the events before the second generation's Sync, built inline.
+      const whole = await parseTraceFile(path, { worker: false, onEvent: () => {} });
+      expect(whole.generations).toBeGreaterThanOrEqual(2);
+      const second = whole.generationStarts![1].offset;
+      // The reference: the model of the trace cut where the second generation begins, built inline
+      // (its events end with the Sync of a trace ending there).
       const tables = new TraceTables();
       const reference = createTimelineModel(tables);
-      let syncs = 0;
-      const whole = await parseTraceFile(path, {
-        worker: false,
-        tables,
-        onEvent: (ev) => {
-          if (ev.kind === EventKind.Sync) syncs++;
-          if (syncs < 2) reference.handleEvent(ev);
-        },
-      });
-      expect(whole.generations).toBeGreaterThanOrEqual(2);
+      await parseTraceBytes(readFileSync(path).subarray(0, second), { tables, onEvent: (ev) => reference.handleEvent(ev) });
       let events = 0;
       const cut = await parseTraceFile(path, { worker: true, tables: new TraceTables(), chunkSize: 4096, offThread: ['timeline'], offThreadByteLimit: 1, onEvent: () => events++ });
       expect(events).toBe(whole.events);
       expect(cut.offThreadCutAt).toBeGreaterThan(0);
       expect(cut.offThreadCutAt).toBeLessThan(cut.totalBytes);
+      expect(cut.offThreadGenerations).toBe(1);
       const model = await cut.offThread.timeline!;
       expect(model.endTime).toBeLessThan(whole.endTime);
       expect(digest(model)).toEqual(digest(reference.finish()));
+      // The first generation read from its bytes alone (ParseFileOptions.byteRange): the same model.
+      const part = await parseTraceFile(path, { byteRange: { start: whole.generationStarts![0].offset, end: second }, offThread: ['timeline'], onEvent: () => {} });
+      expect(digest(await part.offThread.timeline!)).toEqual(digest(model));
       // A limit the trace fits in cuts nothing.
       const uncut = await parseTraceFile(path, { worker: true, tables: new TraceTables(), offThread: ['timeline'], offThreadByteLimit: cut.totalBytes, onEvent: () => {} });
       expect(uncut.offThreadCutAt).toBeNull();
@@ -92,6 +90,36 @@ describe('off-thread timeline', () => {
     },
     60_000,
   );
+
+  it.each(listFixtures({ scenario: 'longlived', format: 'v2' }).map((f) => [f.id, f.tracePath]))(
+    '%s: a later generation read from its bytes alone is the events of a trace that began there',
+    async (_id, path) => {
+      const bytes = readFileSync(path);
+      const whole = await parseTraceFile(path, { worker: false, onEvent: () => {} });
+      const [first, second] = whole.generationStarts!;
+      expect(first.offset).toBe(16);
+      // The reference: the header, then the second generation's bytes, as one trace.
+      const tables = new TraceTables();
+      const reference = createTimelineModel(tables);
+      const alone = Buffer.concat([bytes.subarray(0, first.offset), bytes.subarray(second.offset)]);
+      const referenceParse = await parseTraceBytes(alone, { tables, onEvent: (ev) => reference.handleEvent(ev) });
+      const part = await parseTraceFile(path, { byteRange: { start: second.offset, end: bytes.length }, offThread: ['timeline'], onEvent: () => {} });
+      expect(part.events).toBe(referenceParse.events);
+      expect(part.generationStarts).toEqual([second]);
+      const model = await part.offThread.timeline!;
+      expect(model.startTime).toBe(second.time);
+      expect(model.endTime).toBe(whole.endTime);
+      expect(digest(model)).toEqual(digest(reference.finish()));
+    },
+    60_000,
+  );
+
+  it('refuses a byte range it cannot read', async () => {
+    const [v2] = listFixtures({ version: '1.27', scenario: 'gc' });
+    const [v1] = listFixtures({ version: '1.21', scenario: 'gc' });
+    await expect(parseTraceFile(v2.tracePath, { byteRange: { start: 16, end: 1e12 }, onEvent: () => {} })).rejects.toThrow(/not within/);
+    await expect(parseTraceFile(v1.tracePath, { byteRange: { start: 16, end: 100 }, onEvent: () => {} })).rejects.toThrow(/only a v2 trace/);
+  });
 
   it('reports the one thread and the worker alike when there is nothing to build', async () => {
     const [fixture] = listFixtures({ version: '1.27', scenario: 'gc' });

@@ -1,7 +1,8 @@
-// The timeline page of a trace too big for a whole timeline (server/cli/timeline-budget.ts): the
-// server builds its first generations only, and the page says how much of the trace it shows
-// and how to get the whole. A real cut (a byte limit on a small two-generation fixture, read
-// with the decode worker as a big trace is), served in-process and drawn in chromium.
+// The timeline page of a trace too big for a whole timeline (server/cli/timeline-budget.ts,
+// server/timeline-parts.ts): the server builds its first generations only, the page says which
+// part it shows and offers the others, and shows another when asked. A real cut (a byte limit on
+// a small two-generation fixture, read with the decode worker as a big trace is), served
+// in-process and drawn in chromium.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -16,7 +17,7 @@ const fixture = getFixture('go1.27/longlived').tracePath;
 const skipReason = browserSkipReason(fixture);
 const parseWithWorker: ParseFunction = (path, options) => parseTraceFile(path, { ...options, worker: true });
 
-describe.skipIf(skipReason !== null)('timeline of a first part, in chromium', () => {
+describe.skipIf(skipReason !== null)('timeline of a trace in parts, in chromium', () => {
   let app: FastifyInstance;
   let url: string;
   let browser: Browser;
@@ -37,26 +38,39 @@ describe.skipIf(skipReason !== null)('timeline of a first part, in chromium', ()
     await app?.close();
   });
 
-  it('says which part of the trace the timeline covers, and draws that part', async () => {
-    const tracks = (await (await fetch(`${url}/api/timeline/tracks`)).json()) as { firstPart?: { bytes: number; totalBytes: number } };
-    expect(tracks.firstPart).toBeDefined();
+  it('says which part of the trace the timeline shows, draws it, and shows another part on request', async () => {
+    const parts = (await (await fetch(`${url}/api/timeline/parts`)).json()) as { index: number; parts: { startTime: number; endTime: number }[] };
+    expect(parts.parts).toHaveLength(2);
     const page = await browser.context.newPage();
     const errors = watchErrors(page);
     await page.goto(`${url}/timeline?view=proc`);
     await page.locator('tt-timeline-canvas canvas').waitFor();
-    const notice = page.locator('tt-timeline-page .first-part');
+    const notice = page.locator('tt-timeline-page .parts');
     await notice.waitFor();
     const text = (await notice.textContent())!.replace(/\s+/g, ' ');
-    expect(text).toContain("This timeline covers the trace's first");
-    const gb = (n: number) => (n / 1e9).toFixed(2);
-    expect(text).toContain(`its first ${gb(tracks.firstPart!.bytes)} of ${gb(tracks.firstPart!.totalBytes)} GB`);
+    expect(text).toContain('This is part 1 of 2');
     expect(text).toContain('tstrace -timeline=on');
-    // The rest of the page is the usual timeline: it fetches and draws tiles of that part.
-    await page.waitForFunction(() => {
+    const tilesDrawn = () => page.waitForFunction(() => {
       const status = document.querySelector('tt-app')?.shadowRoot?.querySelector('tt-timeline-page')?.shadowRoot?.querySelector('.status');
       return /[1-9]\d* tiles/.test(status?.textContent ?? '') && !(status?.textContent ?? '').includes('loading');
     }, undefined, { timeout: 20_000 });
+    // The rest of the page is the usual timeline: it fetches and draws tiles of that part.
+    await tilesDrawn();
     expect(await deepText(page)).not.toContain('Building the timeline');
+
+    // The second part: the server builds it, the page waits, then draws it over its own range.
+    await notice.locator('button', { hasText: /^2:/ }).click();
+    await page.waitForFunction(() => {
+      const notice = document.querySelector('tt-app')?.shadowRoot?.querySelector('tt-timeline-page')?.shadowRoot?.querySelector('.parts');
+      return (notice?.textContent ?? '').includes('This is part 2 of 2');
+    }, undefined, { timeout: 20_000 });
+    await page.locator('tt-timeline-canvas canvas').waitFor();
+    await tilesDrawn();
+    expect((await (await fetch(`${url}/api/timeline/parts`)).json()).index).toBe(1);
+    const tracks = (await (await fetch(`${url}/api/timeline/tracks`)).json()) as { startTime: number; endTime: number };
+    expect(tracks.startTime).toBe(parts.parts[1].startTime);
+    // The URL holds the part's range.
+    await page.waitForFunction((start) => new URL(location.href).searchParams.get('start') === String(start), Math.round(tracks.startTime), { timeout: 5_000 });
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);

@@ -182,7 +182,11 @@ export class TraceSession<A = unknown> {
       });
       this.totalBytes = parsed.totalBytes;
       this.bytesRead = parsed.totalBytes;
-      this.finished = { parse: parsed, analyses: await analyses.finish(parsed) };
+      const results = await analyses.finish(parsed);
+      // Kept without the off-thread results' promises: the analyses hold what they need of them,
+      // and a timeline replaced later (server/timeline-parts.ts) must not stay reachable here.
+      const { offThread: _handedOver, ...parseReport } = parsed;
+      this.finished = { parse: parseReport, analyses: results };
       this.late = analyses.lateResults?.(this.finished.analyses) ?? [];
       this.state = 'ready';
     } catch (err) {

@@ -4,6 +4,7 @@
 // request from its own bytes (ParseFileOptions.byteRange). The fixture has two generations; a
 // one-byte limit makes each its own part.
 
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,8 +19,8 @@ import { getFixture } from '../helpers/fixtures.ts';
 // The fixture is small: read it with the decode worker, as a big trace would be.
 const parseWithWorker: ParseFunction = (path, options) => parseTraceFile(path, { ...options, worker: true });
 
-async function servedApp(offThreadByteLimit?: number): Promise<FastifyInstance> {
-  const session = new TraceSession(getFixture('go1.27/longlived').tracePath, { analyses: createServedAnalyses, parse: parseWithWorker, offThreadByteLimit });
+async function servedApp(offThreadByteLimit?: number, tracePath = getFixture('go1.27/longlived').tracePath): Promise<FastifyInstance> {
+  const session = new TraceSession(tracePath, { analyses: createServedAnalyses, parse: parseWithWorker, offThreadByteLimit });
   await session.start();
   await session.results().analyses.timeline.done;
   return buildApp(session, { clientDir: join(tmpdir(), 'tstrace-no-client') });
@@ -104,7 +105,7 @@ describe('timeline of a trace in parts', () => {
     expect((await cut.inject({ method: 'POST', url: '/api/timeline/parts/0' })).json()).toEqual({ index: 0, building: false });
   });
 
-  it('builds another part on request: its spans are the whole timeline\'s there', async () => {
+  it('builds another part on request, over its own time range, then the first again as the load built it', async () => {
     const before = (await cut.inject('/api/timeline/tracks')).json();
     const firstTile = (await procTile(cut, before, before.startTime, before.endTime)).json();
     const second = (await cut.inject('/api/timeline/parts')).json().parts[1] as Part;
@@ -117,18 +118,14 @@ describe('timeline of a trace in parts', () => {
     const tracks = (await cut.inject('/api/timeline/tracks')).json();
     expect(tracks.startTime).toBe(second.startTime);
     expect(tracks.endTime).toBe(second.endTime);
-    // Spans wholly inside the part are the whole timeline's (those crossing its start begin there).
-    const wholeTracks = (await whole.inject('/api/timeline/tracks')).json();
-    const from = Math.ceil(tracks.startTime + (tracks.endTime - tracks.startTime) / 2);
-    const partTile = (await procTile(cut, tracks, from, tracks.endTime)).json();
-    const wholeTile = (await procTile(whole, wholeTracks, from, tracks.endTime)).json();
-    const spans = (tile: { tracks: { shape: string; gap?: number[] }[] }) => tile.tracks.filter((t) => t.shape === 'spans').map((t) => t.gap?.length ?? 0);
-    expect(spans(partTile).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    expect(partTile.tracks.length).toBeGreaterThan(0);
-    // The part's stacks resolve in its own tables.
-    const stack = partTile.tracks.flatMap((t: { startStack?: number[] }) => t.startStack ?? []).find((s: number) => s > 0);
-    if (stack !== undefined) expect((await cut.inject(`/api/stacks/${stack}`)).json().frames.length).toBeGreaterThan(0);
-    expect(wholeTile.tracks.length).toBeGreaterThan(0);
+    // Its tiles have spans, and their stacks resolve in the part's own tables (the model read
+    // alone is checked column by column in test/unit/off-thread.test.ts).
+    const partTile = (await procTile(cut, tracks, tracks.startTime, tracks.endTime)).json();
+    const spans = partTile.tracks.filter((t: { shape: string }) => t.shape === 'spans').reduce((n: number, t: { gap: number[] }) => n + t.gap.length, 0);
+    expect(spans).toBeGreaterThan(0);
+    const stack = partTile.tracks.flatMap((t: { endStack?: number[] }) => t.endStack ?? []).find((s: number) => s > 0);
+    expect(stack).toBeDefined();
+    expect((await cut.inject(`/api/stacks/${stack}`)).json().frames.length).toBeGreaterThan(0);
 
     // Back to the first part: read from its bytes alone, it is the timeline the load built.
     expect((await cut.inject({ method: 'POST', url: '/api/timeline/parts/0' })).statusCode).toBe(202);
@@ -136,4 +133,36 @@ describe('timeline of a trace in parts', () => {
     expect((await cut.inject('/api/timeline/tracks')).json()).toEqual(before);
     expect((await procTile(cut, before, before.startTime, before.endTime)).json()).toEqual(firstTile);
   });
+});
+
+describe('a part that cannot be read', () => {
+  it('fails with one line, and another part can still be shown', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tstrace-parts-'));
+    const path = join(dir, 'trace.out');
+    copyFileSync(getFixture('go1.27/longlived').tracePath, path);
+    const app = await servedApp(1, path);
+    try {
+      // The file changes under the server: its second part is no longer there.
+      const bytes = readFileSync(path);
+      const second = (await app.inject('/api/timeline/parts')).json().parts[1] as Part;
+      writeFileSync(path, bytes.subarray(0, second.startByte));
+      expect((await app.inject({ method: 'POST', url: '/api/timeline/parts/1' })).statusCode).toBe(202);
+      await settled(app);
+      const status = (await app.inject('/api/status')).json();
+      expect(status.buildErrors).toHaveLength(1);
+      expect(status.buildErrors[0]).toMatch(/^timeline: [^\n]+$/);
+      const failed = await app.inject('/api/timeline/tracks');
+      expect(failed.statusCode).toBe(500);
+      expect(failed.json().message).toContain('the timeline could not be built');
+      // The parts still answer, and the first part (still in the file) comes back.
+      expect((await app.inject('/api/timeline/parts')).json().index).toBe(1);
+      expect((await app.inject({ method: 'POST', url: '/api/timeline/parts/0' })).statusCode).toBe(202);
+      await settled(app);
+      expect((await app.inject('/api/timeline/tracks')).statusCode).toBe(200);
+      expect((await app.inject('/api/status')).json().buildErrors).toBeUndefined();
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

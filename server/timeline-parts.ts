@@ -82,16 +82,23 @@ export function timelineParts(session: TraceSession<TraceAnalyses>): TimelinePar
       if (wanted === index && analyses.timeline.error === null) return 'shown';
       const { startByte, endByte } = parts[wanted];
       const partTables = new TraceTables();
+      // Percent of the part's bytes decoded (the timeline follows a few blocks behind, then finishes).
+      let late: LateResult<TimelineModel> | null = null;
+      const onProgress = (offset: number) => {
+        if (late !== null) late.progress = Math.round((1000 * Math.max(0, offset - startByte)) / (endByte - startByte)) / 10;
+      };
       const built = session
-        .parseFunction(session.traceFile, { byteRange: { start: startByte, end: endByte }, offThread: ['timeline'], tables: partTables, onEvent: () => {} })
+        .parseFunction(session.traceFile, { byteRange: { start: startByte, end: endByte }, offThread: ['timeline'], tables: partTables, onEvent: () => {}, onProgress })
         .then((parsed) => parsed.offThread.timeline ?? Promise.reject(new Error('the parser did not build the timeline')))
         .then((model: TimelineModel) => {
           warmTileQueries(model);
           return model;
         });
       // The shown timeline is dropped now (its memory is what the part needs), not when the part is in.
-      analyses.timeline = new LateResult('timeline', built);
-      session.replaceLateResult(analyses.timeline);
+      late = new LateResult('timeline', built);
+      late.progress = 0;
+      analyses.timeline = late;
+      session.replaceLateResult(late);
       index = wanted;
       tables = partTables;
       return 'started';

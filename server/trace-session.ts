@@ -22,6 +22,8 @@ export interface SessionStatus {
   building: string[];
   /** Results that could not be built, as "name: one-line error" (the other pages still work). */
   buildErrors?: string[];
+  /** Of the results being built, those that report it: percent of their input read (a timeline part). */
+  buildProgress?: Record<string, number>;
 }
 
 /** What the parser reports, with the results of the analyses it ran beside onEvent's. */
@@ -86,6 +88,9 @@ export class LateResult<T> {
   get pending(): boolean {
     return this.settled === null;
   }
+
+  /** Percent of its input read so far, for results that report it (status lists it while pending). */
+  progress: number | null = null;
 }
 
 export interface TraceSessionOptions<A> {
@@ -133,6 +138,8 @@ export class TraceSession<A = unknown> {
     if (this.error !== undefined) status.error = this.error;
     const buildErrors = this.late.filter((r) => r.error !== null).map((r) => `${r.name}: ${r.error}`);
     if (buildErrors.length > 0) status.buildErrors = buildErrors;
+    const reporting = this.late.filter((r) => r.pending && r.progress !== null);
+    if (reporting.length > 0) status.buildProgress = Object.fromEntries(reporting.map((r) => [r.name, r.progress!]));
     return status;
   }
 

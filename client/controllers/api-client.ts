@@ -13,6 +13,8 @@ export interface ParseStatus {
   building: string[];
   /** Results that could not be built, "name: error". */
   buildErrors?: string[];
+  /** Of the results being built, those that report it: percent of their input read. */
+  buildProgress?: Record<string, number>;
 }
 
 export class ApiError extends Error {

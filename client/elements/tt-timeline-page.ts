@@ -68,6 +68,8 @@ export class TtTimelinePage extends LitElement {
   @state() private ready = false;
   /** The server lists the timeline as still being built (the other pages are ready). */
   @state() private building = false;
+  /** Percent of a timeline part's bytes read while the server builds it (null: not reported). */
+  @state() private buildProgress: number | null = null;
   @state() private tick = 0;
   /** The parts of a trace too big for one timeline (null until known, or without parts). */
   @state() private parts: PartsResponse | null = null;
@@ -85,7 +87,10 @@ export class TtTimelinePage extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.stopHearingStatus = this.api.onStatus((status) => (this.building = status.building?.includes('timeline') ?? false));
+    this.stopHearingStatus = this.api.onStatus((status) => {
+      this.building = status.building?.includes('timeline') ?? false;
+      this.buildProgress = status.buildProgress?.timeline ?? null;
+    });
     this.data = new TimelineData(this.api, () => {
       this.canvas?.invalidate();
       this.resolvePendingSelection();
@@ -326,7 +331,8 @@ export class TtTimelinePage extends LitElement {
     if (this.loadError) return html`${this.renderParts()}<div class="page"><h1>Timeline</h1><div class="error">${this.loadError}</div></div>`;
     if (!this.ready || !this.data) {
       const what = this.parts ? `part ${this.parts.index + 1} of the timeline` : 'the timeline';
-      return html`${this.renderParts()}<div class="page loading">${this.building ? `Building ${what}… (the other pages are ready)` : 'Loading the timeline…'}</div>`;
+      const read = this.buildProgress === null ? '' : ` ${this.buildProgress.toFixed(0)}% read,`;
+      return html`${this.renderParts()}<div class="page loading">${this.building ? `Building ${what}…${read} (the other pages are ready)` : 'Loading the timeline…'}</div>`;
     }
     const lanes = this.lanes();
     return html`${this.renderToolbar()}${this.renderParts()}

@@ -15,6 +15,7 @@ export const statusSchema = {
     error: { type: 'string' },
     building: { type: 'array', items: { type: 'string' } },
     buildErrors: { type: 'array', items: { type: 'string' } },
+    buildProgress: { type: 'object', additionalProperties: { type: 'number' } },
   },
 } as const;
 

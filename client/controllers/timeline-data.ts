@@ -56,6 +56,16 @@ export class TimelineData {
   readonly startFunctions = new Map<number, string>();
   traceStart = 0;
   traceEnd = 0;
+  /**
+   * Where shown times count from: the trace's start, which is traceStart unless this is a later
+   * part of a trace shown a part at a time (the page sets it from the parts).
+   */
+  timeOrigin: number | null = null;
+
+  /** The time shown times count from (see timeOrigin). */
+  get origin(): number {
+    return this.timeOrigin ?? this.traceStart;
+  }
   tracksError: string | null = null;
   /** Number of tile requests answered so far and bytes received (shown in the status line). */
   stats = { requests: 0, bytes: 0, lastLatencyMs: 0 };

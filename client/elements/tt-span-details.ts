@@ -81,7 +81,7 @@ export class TtSpanDetails extends LitElement {
     const incoming = this.flows.filter((f) => f.toG === s.goroutine && f.toTime >= s.start - slack && f.toTime <= s.end + slack);
     const outgoing = this.flows.filter((f) => f.fromG === s.goroutine && f.fromTime >= s.start - slack && f.fromTime <= s.end + slack);
     if (!incoming.length && !outgoing.length) return nothing;
-    const origin = this.data.traceStart;
+    const origin = this.data.origin;
     // go tool trace's arrow names: "go" (creation), "unblock (<reason>)", "exit blocked syscall".
     const what = (f: Flow) => (f.kind === 'go' ? 'created' : f.kind);
     return html`<h4>Flows</h4><ul class="flows">
@@ -93,7 +93,7 @@ export class TtSpanDetails extends LitElement {
   override render() {
     const s = this.selection;
     if (!s) return html`<p class="empty">Click a span to see its details. Keys: W/S zoom, A/D pan, F fits the selection, 0 fits the trace.</p>`;
-    const origin = this.data?.traceStart ?? 0;
+    const origin = this.data?.origin ?? 0;
     return html`<h3 data-testid="details-title">${s.goroutine >= 0 ? `G${s.goroutine}` : s.label}</h3>
       <table class="facts">
         <tr><td>Lane</td><td>${s.laneName}</td></tr>

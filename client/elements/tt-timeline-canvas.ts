@@ -801,7 +801,7 @@ export class TtTimelineCanvas extends LitElement {
     const target = ((end - start) / this.trackWidth) * 90;
     const pow = Math.pow(10, Math.floor(Math.log10(Math.max(1, target))));
     const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= target) ?? 10 * pow;
-    const origin = this.data.traceStart;
+    const origin = this.data.origin;
     const times: number[] = [];
     for (let t = Math.ceil((start - origin) / step) * step + origin; t <= end; t += step) times.push(t);
     return { times, origin };
@@ -833,7 +833,7 @@ export class TtTimelineCanvas extends LitElement {
     if (!p || p.x < gutterWidth || this.drag?.moved) return;
     ctx.fillStyle = 'rgba(47,111,214,0.55)';
     ctx.fillRect(p.x, rulerHeight, 1, this.cssHeight - rulerHeight);
-    const label = shortDuration(this.xToTime(p.x) - this.data.traceStart);
+    const label = shortDuration(this.xToTime(p.x) - this.data.origin);
     const w = ctx.measureText(label).width + 8;
     ctx.fillStyle = '#2f6fd6';
     ctx.fillRect(p.x - w / 2, 2, w, rulerHeight - 6);

@@ -10,7 +10,7 @@ import { TimelineData } from '../controllers/timeline-data.ts';
 import type { PartsResponse } from '../controllers/timeline-adapter.ts';
 import type { TrackInfo, TimelineRange } from '../api/timeline-types.ts';
 import { selectionOf, type SpanSelection, type TtTimelineCanvas } from './tt-timeline-canvas.ts';
-import { goDuration, bytes } from '../lib/duration.ts';
+import { goDuration, bytes, shortDuration } from '../lib/duration.ts';
 import { colorForState } from '../lib/colors.ts';
 import { styleMap } from 'lit/directives/style-map.js';
 import { sharedStyles } from '../styles/shared.ts';
@@ -99,7 +99,13 @@ export class TtTimelinePage extends LitElement {
     this.readQuery();
     this.loadTracks(this.query.has('start') && this.query.has('end'));
     this.api.getJson<PartsResponse>('/api/timeline/parts').then(
-      (parts) => (this.parts = parts.parts.length > 1 ? parts : null),
+      (parts) => {
+        this.parts = parts.parts.length > 1 ? parts : null;
+        if (this.parts && this.data) {
+          this.data.timeOrigin = this.parts.parts[0].startTime;
+          this.canvas?.invalidate();
+        }
+      },
       () => {}, // an older server, or none: no parts to offer
     );
     // The status line (tiles loaded, bytes) refreshes a few times a second, not every frame.
@@ -146,6 +152,8 @@ export class TtTimelinePage extends LitElement {
       this.canvas?.invalidate();
       this.refreshStatusSoon();
     });
+    // Times still count from the trace's start, not the part's.
+    this.data.timeOrigin = this.parts.parts[0].startTime;
     // Asking for the tracks now would be answered 503 until the part is in: wait for it first.
     await this.api.waitUntilBuilt('timeline').catch(() => {});
     this.loadTracks(false);
@@ -314,14 +322,15 @@ export class TtTimelinePage extends LitElement {
     if (!p) return nothing;
     const t0 = p.parts[0].startTime;
     const shown = p.parts[p.index];
-    const gb = (n: number) => (n / 1e9).toFixed(2);
+    // Times from the trace's start, to three digits (shortDuration of a µs-rounded time).
+    const at = (t: number) => shortDuration(Math.round((t - t0) / 1e3) * 1e3);
     return html`<div class="parts" role="navigation" aria-label="Timeline parts">
-      The whole timeline of this ${gb(p.totalBytes)} GB trace would not fit in this machine's memory, so it is shown a part at a time.
-      This is part ${p.index + 1} of ${p.parts.length}: ${goDuration(shown.startTime - t0)} to ${goDuration(shown.endTime - t0)}
-      (${gb(shown.endByte - shown.startByte)} GB). Every other page covers the whole trace; <code>tstrace -timeline=on</code> builds the whole timeline.
+      The whole timeline of this ${bytes(p.totalBytes)} trace would not fit in this machine's memory, so it is shown a part at a time.
+      This is part ${p.index + 1} of ${p.parts.length}: ${at(shown.startTime)} to ${at(shown.endTime)} of the trace
+      (${bytes(shown.endByte - shown.startByte)} of it). Every other page covers the whole trace; <code>tstrace -timeline=on</code> builds the whole timeline.
       <div>
         ${p.parts.map((part, i) => html`<button aria-pressed=${i === p.index} ?disabled=${this.building && i !== p.index}
-          title=${`${gb(part.endByte - part.startByte)} GB of the trace`} @click=${() => void this.showPart(i)}>${i + 1}: ${goDuration(part.startTime - t0)} – ${goDuration(part.endTime - t0)}</button>`)}
+          title=${`${bytes(part.endByte - part.startByte)} of the trace`} @click=${() => void this.showPart(i)}>${i + 1}: ${at(part.startTime)} – ${at(part.endTime)}</button>`)}
         ${this.partError ? html`<span class="error">${this.partError}</span>` : nothing}
       </div>
     </div>`;

@@ -135,7 +135,8 @@ export class TtTimelinePage extends LitElement {
 
   /** Asks the server to show part `index` of the trace, then loads it (the server builds it meanwhile). */
   private async showPart(index: number): Promise<void> {
-    if (!this.parts || index === this.parts.index) return;
+    // The part shown is asked for again only if it failed to build (a retry).
+    if (!this.parts || (index === this.parts.index && this.loadError === null)) return;
     this.partError = null;
     try {
       await this.api.postJson(`/api/timeline/parts/${index}`);
@@ -145,6 +146,7 @@ export class TtTimelinePage extends LitElement {
     }
     this.parts = { ...this.parts, index };
     this.selection = null;
+    this.loadError = null;
     this.ready = false;
     this.building = true;
     this.data?.dispose();

@@ -10,6 +10,7 @@ import type { TimelineModel } from '../parser/model/timeline.ts';
 import { warmTileQueries } from '../parser/analysis/tiles.ts';
 import { LateResult, type TraceSession } from './trace-session.ts';
 import type { TraceAnalyses } from './analyses/index.ts';
+import { collectGarbage } from './collect-garbage.ts';
 
 /** Generations [startByte, endByte) of the file, from startTime to endTime (ns). */
 export interface TimelinePart {
@@ -99,6 +100,8 @@ export function timelineParts(session: TraceSession<TraceAnalyses>): TimelinePar
       late.progress = 0;
       analyses.timeline = late;
       session.replaceLateResult(late);
+      // After the answer is sent: the collection takes the main thread for a moment.
+      setImmediate(collectGarbage);
       index = wanted;
       tables = partTables;
       return 'started';

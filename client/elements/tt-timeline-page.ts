@@ -18,6 +18,12 @@ import { sharedStyles } from '../styles/shared.ts';
 export type TimelineView = 'proc' | 'thread' | 'goroutine';
 const views: readonly TimelineView[] = ['proc', 'thread', 'goroutine'];
 
+/** The part whose time range holds the middle of `range`, or -1. */
+export function partHolding(parts: PartsResponse['parts'], range: TimelineRange): number {
+  const middle = (range.start + range.end) / 2;
+  return parts.findIndex((p, i) => middle >= p.startTime && (middle < p.endTime || (i === parts.length - 1 && middle <= p.endTime)));
+}
+
 /** The lanes of a view: the global lanes (counters, GC, STW, samples), then the view's own. */
 export function lanesForView(tracks: readonly TrackInfo[], view: TimelineView): TrackInfo[] {
   const global = tracks.filter((t) => t.group === 'global');
@@ -50,6 +56,8 @@ export class TtTimelinePage extends LitElement {
       .parts { padding: 4px 12px; font-size: 12px; background: #fff8e1; border-bottom: 1px solid var(--tt-border); }
       .parts button { font-size: 12px; padding: 1px 6px; margin: 2px 2px 0 0; }
       .parts button[aria-pressed='true'] { background: var(--tt-accent); color: #fff; }
+      .parts button.wanted { outline: 2px solid var(--tt-accent); }
+      .parts .linked { margin-bottom: 2px; }
       .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 3px; vertical-align: -1px; }
     `,
   ];
@@ -74,6 +82,11 @@ export class TtTimelinePage extends LitElement {
   /** The parts of a trace too big for one timeline (null until known, or without parts). */
   @state() private parts: PartsResponse | null = null;
   @state() private partError: string | null = null;
+  /**
+   * The range the page was opened on (a link from another page), kept to find the part that
+   * holds it when the part shown does not.
+   */
+  private linkedRange: TimelineRange | null = null;
 
   @query('tt-timeline-canvas') private canvas!: TtTimelineCanvas;
 
@@ -97,7 +110,7 @@ export class TtTimelinePage extends LitElement {
       this.refreshStatusSoon();
     });
     this.readQuery();
-    this.loadTracks(this.query.has('start') && this.query.has('end'));
+    this.loadTracks(this.linkedRange !== null);
     this.api.getJson<PartsResponse>('/api/timeline/parts').then(
       (parts) => {
         this.parts = parts.parts.length > 1 ? parts : null;
@@ -158,7 +171,10 @@ export class TtTimelinePage extends LitElement {
     this.data.timeOrigin = this.parts.parts[0].startTime;
     // Asking for the tracks now would be answered 503 until the part is in: wait for it first.
     await this.api.waitUntilBuilt('timeline').catch(() => {});
-    this.loadTracks(false);
+    // A linked range in this part is where the page opens; else the whole part.
+    const linked = this.linkedRange !== null && partHolding(this.parts.parts, this.linkedRange) === index;
+    if (linked) this.range = this.linkedRange!;
+    this.loadTracks(linked);
   }
 
   override disconnectedCallback(): void {
@@ -194,7 +210,7 @@ export class TtTimelinePage extends LitElement {
     this.view = view && views.includes(view) ? view : q.has('g') ? 'goroutine' : 'proc';
     const start = Number(q.get('start'));
     const end = Number(q.get('end'));
-    if (q.has('start') && q.has('end') && Number.isFinite(start) && Number.isFinite(end) && end > start) this.range = { start, end };
+    if (q.has('start') && q.has('end') && Number.isFinite(start) && Number.isFinite(end) && end > start) this.range = this.linkedRange = { start, end };
     const g = Number(q.get('g'));
     this.highlight = q.has('g') && Number.isInteger(g) ? g : null;
     // sel=<track>:<row>@<time>: the span of that lane row covering that time.
@@ -326,12 +342,18 @@ export class TtTimelinePage extends LitElement {
     const shown = p.parts[p.index];
     // Times from the trace's start, to three digits (shortDuration of a µs-rounded time).
     const at = (t: number) => shortDuration(Math.round((t - t0) / 1e3) * 1e3);
+    const linked = this.linkedRange;
+    const holding = linked === null ? -1 : partHolding(p.parts, linked);
     return html`<div class="parts" role="navigation" aria-label="Timeline parts">
+      ${holding >= 0 && holding !== p.index
+        ? html`<div class="linked"><b>The time this link shows (${at(linked!.start)} to ${at(linked!.end)}) is in part ${holding + 1}</b>,
+            not in the part shown: pick part ${holding + 1} to build it and go there.</div>`
+        : nothing}
       The whole timeline of this ${bytes(p.totalBytes)} trace would not fit in this machine's memory, so it is shown a part at a time.
       This is part ${p.index + 1} of ${p.parts.length}: ${at(shown.startTime)} to ${at(shown.endTime)} of the trace
       (${bytes(shown.endByte - shown.startByte)} of it). Every other page covers the whole trace; <code>tstrace -timeline=on</code> builds the whole timeline.
       <div>
-        ${p.parts.map((part, i) => html`<button aria-pressed=${i === p.index} ?disabled=${this.building && i !== p.index}
+        ${p.parts.map((part, i) => html`<button aria-pressed=${i === p.index} class=${i === holding && i !== p.index ? 'wanted' : ''} ?disabled=${this.building && i !== p.index}
           title=${`${bytes(part.endByte - part.startByte)} of the trace`} @click=${() => void this.showPart(i)}>${i + 1}: ${at(part.startTime)} – ${at(part.endTime)}</button>`)}
         ${this.partError ? html`<span class="error">${this.partError}</span>` : nothing}
       </div>

@@ -74,4 +74,32 @@ describe.skipIf(skipReason !== null)('timeline of a trace in parts, in chromium'
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it('opened on a link to a time in another part, says which part holds it and goes there', async () => {
+    const parts = (await (await fetch(`${url}/api/timeline/parts`)).json()) as { index: number; parts: { startTime: number; endTime: number }[] };
+    const other = 1 - parts.index;
+    const { startTime, endTime } = parts.parts[other];
+    const start = Math.round(startTime + (endTime - startTime) * 0.4);
+    const end = Math.round(startTime + (endTime - startTime) * 0.6);
+    const page = await browser.context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${url}/timeline?view=proc&start=${start}&end=${end}`);
+    const linked = page.locator('tt-timeline-page .parts .linked');
+    await linked.waitFor();
+    expect((await linked.textContent())!.replace(/\s+/g, ' ')).toContain(`is in part ${other + 1}`);
+    await page.locator('tt-timeline-page .parts button.wanted').click();
+    await page.waitForFunction((n) => {
+      const notice = document.querySelector('tt-app')?.shadowRoot?.querySelector('tt-timeline-page')?.shadowRoot?.querySelector('.parts');
+      return (notice?.textContent ?? '').includes(`This is part ${n} of 2`);
+    }, other + 1, { timeout: 20_000 });
+    await page.locator('tt-timeline-canvas canvas').waitFor();
+    // The page opens on the linked time, not the whole part, and no longer points elsewhere.
+    await page.waitForFunction(([s, e]) => {
+      const q = new URL(location.href).searchParams;
+      return q.get('start') === String(s) && q.get('end') === String(e);
+    }, [start, end], { timeout: 5_000 });
+    expect(await linked.count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
 });

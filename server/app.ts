@@ -73,10 +73,7 @@ export async function buildApp(session: ServedSession, options: AppOptions = {})
       if (timeline.value === null) return null;
       return { model: timeline.value, tables: partsOf()?.tables ?? tables };
     },
-    () => {
-      const state = partsOf();
-      return state === null ? null : { state, totalBytes: session.results().parse.totalBytes };
-    },
+    partsOf,
   );
 
   await registerPageRoutes(app, options.clientDir ?? defaultClientDir());

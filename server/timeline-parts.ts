@@ -7,9 +7,8 @@
 
 import { TraceTables, type GenerationStart } from '../parser/index.ts';
 import type { TimelineModel } from '../parser/model/timeline.ts';
-import { warmTileQueries } from '../parser/analysis/tiles.ts';
-import { LateResult, type TraceSession } from './trace-session.ts';
-import type { TraceAnalyses } from './analyses/index.ts';
+import { percentOf, type LateResult, type TraceSession } from './trace-session.ts';
+import { builtTimeline, servedTimeline, type TraceAnalyses } from './analyses/index.ts';
 import { collectGarbage } from './collect-garbage.ts';
 
 /** Generations [startByte, endByte) of the file, from startTime to endTime (ns). */
@@ -50,6 +49,8 @@ export type PartSelection = 'shown' | 'started' | 'busy' | 'unknown';
 /** The timeline routes' view of the parts: which is shown, and a way to show another. */
 export interface TimelinePartsState {
   parts: readonly TimelinePart[];
+  /** The trace file's size. */
+  totalBytes: number;
   index: number;
   /** The tables the shown part's stack ids refer to (a part read on its own has its own). */
   tables: TraceTables;
@@ -71,6 +72,7 @@ export function timelineParts(session: TraceSession<TraceAnalyses>): TimelinePar
   let tables = analyses.tables;
   return {
     parts,
+    totalBytes: parse.totalBytes,
     get index() {
       return index;
     },
@@ -86,17 +88,13 @@ export function timelineParts(session: TraceSession<TraceAnalyses>): TimelinePar
       // Percent of the part's bytes decoded (the timeline follows a few blocks behind, then finishes).
       let late: LateResult<TimelineModel> | null = null;
       const onProgress = (offset: number) => {
-        if (late !== null) late.progress = Math.round((1000 * Math.max(0, offset - startByte)) / (endByte - startByte)) / 10;
+        if (late !== null) late.progress = percentOf(Math.max(0, offset - startByte), endByte - startByte);
       };
       const built = session
         .parseFunction(session.traceFile, { byteRange: { start: startByte, end: endByte }, offThread: ['timeline'], tables: partTables, onEvent: () => {}, onProgress })
-        .then((parsed) => parsed.offThread.timeline ?? Promise.reject(new Error('the parser did not build the timeline')))
-        .then((model: TimelineModel) => {
-          warmTileQueries(model);
-          return model;
-        });
+        .then((parsed) => builtTimeline(parsed.offThread));
       // The shown timeline is dropped now (its memory is what the part needs), not when the part is in.
-      late = new LateResult('timeline', built);
+      late = servedTimeline(built);
       late.progress = 0;
       analyses.timeline = late;
       session.replaceLateResult(late);

@@ -132,7 +132,7 @@ export class TraceSession<A = unknown> {
   }
 
   status(): SessionStatus {
-    const percent = this.totalBytes > 0 ? Math.round((this.bytesRead / this.totalBytes) * 1000) / 10 : 0;
+    const percent = percentOf(this.bytesRead, this.totalBytes);
     const building = this.late.filter((r) => r.pending).map((r) => r.name);
     const status: SessionStatus = { state: this.state, bytesRead: this.bytesRead, totalBytes: this.totalBytes, percent, building };
     if (this.error !== undefined) status.error = this.error;
@@ -203,6 +203,11 @@ export class TraceSession<A = unknown> {
     }
     await Promise.all(this.late.map((r) => r.done));
   }
+}
+
+/** `done` of `total` as a percent with one decimal (0 when the total is not known yet). */
+export function percentOf(done: number, total: number): number {
+  return total > 0 ? Math.round((done / total) * 1000) / 10 : 0;
 }
 
 /** An error as one line for users: the message only, never a stack. */

@@ -5,6 +5,7 @@
 // trace, while its goroutine summary sees every event read.
 
 import type { ParseResult } from '../../parser/types.ts';
+import type { OffThreadResults } from '../../parser/index.ts';
 import type { TraceTables } from '../../parser/model/tables.ts';
 import { createSummarizer, type Summary } from '../../parser/analysis/summary.ts';
 import { createBlockingProfiles, type BlockingProfileKind, type BlockingProfiles } from '../../parser/analysis/pprof.ts';
@@ -50,22 +51,32 @@ export function createServedAnalyses(tables: TraceTables, options: { noTimeline?
     // Without a timeline (it would not fit in memory), its routes say why; the rest is served.
     offThread: noTimeline === null ? ['timeline'] : [],
     finish: (parse: SessionParseResult) => {
-      const built = noTimeline !== null ? Promise.reject(new Error(noTimeline)) : parse.offThread.timeline;
-      if (!built) throw new Error('the parser did not build the timeline');
+      const built = noTimeline !== null ? Promise.reject(new Error(noTimeline)) : builtTimeline(parse.offThread);
       return {
         tables,
         facts: facts.finish(),
         summary: summary.finish(),
         profiles: profiles.finish(parse.validEvents),
         mmu: mmu.finish(parse.validEvents),
-        timeline: new LateResult('timeline', built.then((model) => {
-          warmTileQueries(model);
-          return model;
-        })),
+        timeline: servedTimeline(built),
       };
     },
     lateResults: (results) => [results.timeline],
   };
+}
+
+/** The timeline the parser built beside the pass (ParseFileOptions.offThread); throws if it built none. */
+export function builtTimeline(offThread: OffThreadResults): Promise<TimelineModel> {
+  if (!offThread.timeline) throw new Error('the parser did not build the timeline');
+  return offThread.timeline;
+}
+
+/** The timeline as the routes get it: a late result, its tile code warmed on it before it is offered. */
+export function servedTimeline(built: Promise<TimelineModel>): LateResult<TimelineModel> {
+  return new LateResult('timeline', built.then((model) => {
+    warmTileQueries(model);
+    return model;
+  }));
 }
 
 /**

@@ -1,5 +1,6 @@
-// Hardening for a local viewer: no request bodies, strict response headers, and (when bound to
-// loopback) a Host check so a web page cannot reach the server through DNS rebinding.
+// Hardening for a local viewer: no request bodies, no state-changing request from another site's
+// page, strict response headers, and (when bound to loopback) a Host check so a web page cannot
+// reach the server through DNS rebinding.
 
 import type { FastifyInstance } from 'fastify';
 
@@ -38,10 +39,25 @@ export function hostName(hostHeader: string): string {
   return (colon < 0 ? hostHeader : hostHeader.slice(0, colon)).toLowerCase();
 }
 
+/** host[:port] of a URL, default ports dropped (null when it is not a URL, e.g. Origin "null"). */
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url).host;
+  } catch {
+    return null;
+  }
+}
+
 export function registerSecurity(app: FastifyInstance, { allowedHosts }: SecurityOptions): void {
   app.addHook('onRequest', async (request, reply) => {
     if (allowedHosts && !allowedHosts.includes(hostName(request.headers.host ?? ''))) {
       return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'unexpected Host header' });
+    }
+    // A request that changes what the viewer shows (any method but GET and HEAD) comes from its own
+    // pages only: browsers send Origin with one, and another site's page must not start work here.
+    const origin = request.headers.origin;
+    if (request.method !== 'GET' && request.method !== 'HEAD' && origin !== undefined && hostOf(origin) !== hostOf(`http://${request.headers.host ?? ''}`)) {
+      return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: "requests that change the viewer are taken from its own pages only" });
     }
     // The API and the pages take no bodies; refuse them before anything reads one.
     const length = request.headers['content-length'];

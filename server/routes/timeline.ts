@@ -19,7 +19,7 @@ export interface TimelineSource {
 }
 
 /** The parts of a trace too big for one timeline, and which one the model is (null: it covers the whole trace). */
-export type PartsSource = () => { state: TimelinePartsState; totalBytes: number } | null;
+export type PartsSource = () => TimelinePartsState | null;
 
 /** Goroutine tracks listed when the request does not ask for a page (traces may hold millions). */
 const DEFAULT_GOROUTINE_TRACKS = 10000;
@@ -156,15 +156,6 @@ function parseTrackIds(value: string, trackCount: number): number[] {
   return ids;
 }
 
-/** host[:port] of a URL, default ports dropped (null when it is not a URL, e.g. Origin "null"). */
-function hostOf(origin: string): string | null {
-  try {
-    return new URL(origin).host;
-  } catch {
-    return null;
-  }
-}
-
 function checkRange(start: number, end: number): void {
   if (!(end > start)) throw new BadRequestError(`end (${end}) must be greater than start (${start})`);
 }
@@ -216,27 +207,22 @@ export function registerTimelineRoutes(app: FastifyInstance, getModel: () => Tim
   );
 
   app.get('/api/timeline/parts', { schema: { response: { 200: partsResponse } } }, async () => {
-    const found = getParts();
-    if (found === null) return { index: 0, parts: [], totalBytes: 0 };
-    return { index: found.state.index, parts: found.state.parts, totalBytes: found.totalBytes };
+    const parts = getParts();
+    if (parts === null) return { index: 0, parts: [], totalBytes: 0 };
+    return { index: parts.index, parts: parts.parts, totalBytes: parts.totalBytes };
   });
 
   // Shows another part: answered at once (202) while the part is built; the timeline routes
-  // answer 503 until it is in, as during the load. Only from this server's own pages: a
-  // browser sends Origin with a POST, and another site's must not start a build.
+  // answer 503 until it is in, as during the load. (Another site's pages cannot ask: security.ts.)
   app.post<{ Params: { index: number } }>(
     '/api/timeline/parts/:index',
     { schema: { params: { type: 'object', required: ['index'], properties: { index: { type: 'integer', minimum: 0, maximum: 1000000 } } } } },
     async (request, reply) => {
-      const origin = request.headers.origin;
-      if (origin !== undefined && hostOf(origin) !== hostOf(`http://${request.headers.host ?? ''}`)) {
-        return reply.code(403).send(errorBody(403, 'parts are selected from the viewer\'s own pages only'));
-      }
-      const found = getParts();
-      if (found === null) return reply.code(409).send(errorBody(409, 'this timeline covers the whole trace: it has no parts'));
+      const parts = getParts();
+      if (parts === null) return reply.code(409).send(errorBody(409, 'this timeline covers the whole trace: it has no parts'));
       const { index } = request.params;
-      switch (found.state.select(index)) {
-        case 'unknown': throw new NotFoundError(`no part ${index} (there are ${found.state.parts.length})`);
+      switch (parts.select(index)) {
+        case 'unknown': throw new NotFoundError(`no part ${index} (there are ${parts.parts.length})`);
         case 'busy': return reply.code(409).send(errorBody(409, 'a part is being built: try again when it is in'));
         case 'shown': return { index, building: false };
         case 'started': return reply.code(202).send({ index, building: true });

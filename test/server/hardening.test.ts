@@ -53,6 +53,19 @@ function raw(request: string | Buffer): Promise<{ status: number; body: string }
 
 const get = (path: string) => raw(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
 
+describe('requests from other sites', () => {
+  it('refuses any but GET and HEAD from another site\'s page, before routing', async () => {
+    const foreign = await app.inject({ method: 'POST', url: '/api/no-such-route', headers: { origin: 'https://example.com' } });
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json().message).toContain('own pages only');
+    expect((await app.inject({ method: 'POST', url: '/api/no-such-route', headers: { origin: 'null' } })).statusCode).toBe(403);
+    // Its own pages, tools without Origin, and reads from anywhere are routed as before.
+    expect((await app.inject({ method: 'POST', url: '/api/no-such-route', headers: { origin: 'http://localhost:80' } })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'POST', url: '/api/no-such-route' })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/api/status', headers: { origin: 'https://example.com' } })).statusCode).toBe(200);
+  });
+});
+
 describe('a real listening server', () => {
   it('listens on loopback only', () => {
     expect((app.server.address() as net.AddressInfo).address).toBe('127.0.0.1');

@@ -4,7 +4,7 @@
 // resolution r re-merges the coarsest level finer than r, so it touches a few entries per pixel
 // instead of every span of a million-span lane.
 
-import { goroutineSpanStateNames, sliceKindNames, type SliceColumns, type StateColumns, type TimelineModel } from '../model/timeline.ts';
+import { goroutineSpanStateNames, sliceKindNames, stateRowSpans, type SliceColumns, type StateColumns, type TimelineModel } from '../model/timeline.ts';
 import { lowerBound, narrowed, type IntColumn } from '../model/timeline-columns.ts';
 import { resized } from '../model/typed-arrays.ts';
 import { entryTimes, mergeLane, sliceLaneColumns, stateRowColumns, type LaneColumns } from './tiles.ts';
@@ -177,21 +177,48 @@ export function buildTilePyramids(model: TimelineModel): TilePyramids {
   return joinedPyramids(slicePyramidLevels(model.slices, model.trackCount), statePyramidLevels(model.states, hasRow, model.goroutineTracks.ids));
 }
 
-/** Levels of the busy slice lanes, by sliceLaneKey. */
+/** Levels of the busy slice lanes, by sliceLaneKey (in key order). */
 export function slicePyramidLevels(s: SliceColumns, trackCount: number): Map<number, PyramidLevel[]> {
+  return sortedLevels(sharedSlicePyramidLevels(s, busySliceLanes(s, trackCount), new Int32Array(1)));
+}
+
+/**
+ * The slice lanes that get pyramids (segments of at least MIN_SPANS slices), biggest first: the
+ * work sharedSlicePyramidLevels hands out, a lane at a time, to the threads that share it.
+ */
+export function busySliceLanes(s: SliceColumns, trackCount: number): Uint32Array {
+  const lanes: number[] = [];
+  for (let segment = 0; segment < s.trackSegment[trackCount]; segment++) {
+    if (s.segmentOffset[segment + 1] - s.segmentOffset[segment] >= MIN_SPANS) lanes.push(segment);
+  }
+  const size = (segment: number) => s.segmentOffset[segment + 1] - s.segmentOffset[segment];
+  return Uint32Array.from(lanes.sort((a, b) => size(b) - size(a)));
+}
+
+/**
+ * Levels of the lanes this thread takes from `lanes` (busySliceLanes), by sliceLaneKey: it takes
+ * lane next[0] and counts it taken (Atomics), until none are left. Threads sharing `next` (in
+ * shared memory) and the columns build each lane once between them; their maps together are
+ * slicePyramidLevels' (joinedSliceLevels).
+ */
+export function sharedSlicePyramidLevels(s: SliceColumns, lanes: Uint32Array, next: Int32Array): Map<number, PyramidLevel[]> {
   const levels = new Map<number, PyramidLevel[]>();
   const scratch = new LevelScratch();
-  for (let track = 0; track < trackCount; track++) {
-    for (let lane = 0; lane < s.trackLanes[track]; lane++) {
-      const segment = s.trackSegment[track] + lane;
-      const lo = s.segmentOffset[segment];
-      const hi = s.segmentOffset[segment + 1];
-      if (hi - lo < MIN_SPANS) continue;
-      const built = laneLevels(sliceLaneColumns(s, lo, hi), sliceKindNames, scratch);
-      if (built.length > 0) levels.set(segment, built);
-    }
+  for (let i = Atomics.add(next, 0, 1); i < lanes.length; i = Atomics.add(next, 0, 1)) {
+    const segment = lanes[i];
+    const built = laneLevels(sliceLaneColumns(s, s.segmentOffset[segment], s.segmentOffset[segment + 1]), sliceKindNames, scratch);
+    if (built.length > 0) levels.set(segment, built);
   }
   return levels;
+}
+
+/** The slice levels several threads built (sharedSlicePyramidLevels), as one map in key order. */
+export function joinedSliceLevels(...parts: ReadonlyMap<number, PyramidLevel[]>[]): Map<number, PyramidLevel[]> {
+  return sortedLevels(new Map(parts.flatMap((part) => [...part])));
+}
+
+function sortedLevels(levels: Map<number, PyramidLevel[]>): Map<number, PyramidLevel[]> {
+  return new Map([...levels].sort((a, b) => a[0] - b[0]));
 }
 
 /**
@@ -204,10 +231,9 @@ export function statePyramidLevels(st: StateColumns, hasRow: Uint8Array, gorouti
   // Millions of goroutines, few with busy rows: read the offsets, not [lo, hi] pairs.
   for (let k = 0; k < hasRow.length; k++) {
     if (hasRow[k] === 0) continue;
-    const lo = st.rowOffset[k];
-    const hi = st.rowOffset[k + 1];
-    if (hi - lo < MIN_SPANS) continue;
-    const built = laneLevels(stateRowColumns(st, k, goroutineIds[k], lo, hi), goroutineSpanStateNames, scratch);
+    if (st.rowCount[k] < MIN_SPANS) continue;
+    const row = stateRowSpans(st, k);
+    const built = laneLevels(stateRowColumns(row, goroutineIds[k], row.lo, row.hi), goroutineSpanStateNames, scratch);
     if (built.length > 0) levels.set(-1 - k, built);
   }
   return levels;

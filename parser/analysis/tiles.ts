@@ -8,9 +8,9 @@ import type { TraceTables } from '../model/tables.ts';
 import {
   goroutineSpanStateNames,
   sliceKindNames,
+  TimelineModel,
   type SliceColumns,
-  type StateColumns,
-  type TimelineModel,
+  type StateRowSpans,
   type TrackDescriptor,
 } from '../model/timeline.ts';
 import { lowerBound, type IntColumn } from '../model/timeline-columns.ts';
@@ -413,18 +413,13 @@ export function sliceLaneColumns(s: SliceColumns, lo: number, hi: number): LaneC
   };
 }
 
-/** State row `row` (of goroutine `goroutine`) over [lo, hi). */
-export function stateRowColumns(st: StateColumns, row: number, goroutine: number, lo: number, hi: number): LaneColumns {
+/** A state row's spans (of goroutine `goroutine`) over [lo, hi) of its arrays. */
+export function stateRowColumns(row: StateRowSpans, goroutine: number, lo: number, hi: number): LaneColumns {
   return {
-    lo, hi, rowHi: st.rowOffset[row + 1], rowEnd: st.rowEnd[row], rowEndStack: st.rowEndStack[row],
-    start: st.start, end: null, kind: st.state, label: st.reason, goroutine: null, fixedGoroutine: goroutine,
-    stack: st.stack, endStack: null, kindNames: goroutineSpanStateNames, cumulative: null,
+    lo, hi, rowHi: row.hi, rowEnd: row.end, rowEndStack: row.endStack,
+    start: row.start, end: null, kind: row.state, label: row.reason, goroutine: null, fixedGoroutine: goroutine,
+    stack: row.stack, endStack: null, kindNames: goroutineSpanStateNames, cumulative: null,
   };
-}
-
-/** A goroutine track's state row over [lo, hi). */
-function stateLaneColumns(model: TimelineModel, track: number, lo: number, hi: number): LaneColumns {
-  return stateRowColumns(model.states, model.stateRowOfTrack[track], model.goroutineTracks.ids[track - model.goroutineTrackBase], lo, hi);
 }
 
 function sliceLane(model: TimelineModel, track: number, lane: number, t0: number, t1: number, resolution: number, sink: EntrySink): void {
@@ -443,8 +438,10 @@ function stateLane(model: TimelineModel, track: number, t0: number, t1: number, 
     mergeLane(levelColumns(level, goroutineSpanStateNames, t0, t1), resolution, sink);
     return;
   }
-  const [lo, hi] = model.stateRangeIn(track, t0, t1);
-  mergeLane(stateLaneColumns(model, track, lo, hi), resolution, sink);
+  const row = model.stateRowOf(track);
+  if (row === null) return;
+  const [lo, hi] = TimelineModel.stateRangeIn(row, t0, t1);
+  mergeLane(stateRowColumns(row, model.goroutineTracks.ids[track - model.goroutineTrackBase], lo, hi), resolution, sink);
 }
 
 /** Counter points in [t0, t1] (plus the one in force at t0), at most one per pixel holding the maxima of its points. */
@@ -521,18 +518,17 @@ export interface FlowsResult {
 export function queryFlows(model: TimelineModel, start: number, end: number, limit = 20000): FlowsResult {
   const f = model.flows;
   const { indices, truncated } = model.flowsIn(start, end, limit);
-  const pick = <T extends ArrayLike<number>>(col: T) => indices.map((i) => col[i]);
   return {
-    name: indices.map((i) => model.strings.get(f.name[i])),
-    fromTime: pick(f.fromTime),
-    toTime: pick(f.toTime),
-    fromG: pick(f.fromG),
-    fromP: pick(f.fromP),
-    fromM: pick(f.fromM),
-    toG: pick(f.toG),
-    toP: pick(f.toP),
-    toM: pick(f.toM),
-    fromStack: pick(f.fromStack),
+    name: indices.map((i) => model.strings.get(f.name(i))),
+    fromTime: indices.map((i) => f.fromTime(i)),
+    toTime: indices.map((i) => f.toTime(i)),
+    fromG: indices.map((i) => f.fromG(i)),
+    fromP: indices.map((i) => f.fromP(i)),
+    fromM: indices.map((i) => f.fromM(i)),
+    toG: indices.map((i) => f.toG(i)),
+    toP: indices.map((i) => f.toP(i)),
+    toM: indices.map((i) => f.toM(i)),
+    fromStack: indices.map((i) => f.fromStack(i)),
     truncated,
   };
 }

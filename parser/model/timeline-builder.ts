@@ -17,13 +17,13 @@ import type { TraceTables } from './tables.ts';
 import {
   chunkedF64, f64, i32, narrowChunked, narrowed, StringTable, type GrowableColumn,
 } from './timeline-columns.ts';
-import { FlowStore } from './timeline-flows.ts';
+import { FlowStore, FlowTable } from './timeline-flows.ts';
 import { StateRowsBuilder } from './timeline-states.ts';
 import { BLOCK_REASON, FLAGS, GoroutineRecords, LABEL, PENDING_FLOW, START_FUNCTION } from './timeline-goroutines.ts';
 import { buildSliceColumns, SliceStore } from './timeline-slices.ts';
 import { DELTA_MINUS, DELTA_PLUS, DeltaCounterBuilder, PlainCounter, type CounterSeries } from './timeline-counter.ts';
 import { DenseIdIndex } from '../analysis/dense-id-index.ts';
-import { joinedPyramids, slicePyramidLevels, type PyramidLevel } from '../analysis/tiles-pyramid.ts';
+import { busySliceLanes, joinedPyramids, joinedSliceLevels, sharedSlicePyramidLevels, slicePyramidLevels, type PyramidLevel } from '../analysis/tiles-pyramid.ts';
 import { RowValues } from './typed-arrays.ts';
 import {
   GoroutineSpanState,
@@ -35,9 +35,9 @@ import {
   type TrackKind,
 } from './timeline.ts';
 import { NONE, TimelineViews, type SliceSink, type TraceClock } from './timeline-views.ts';
-import { runSplitFinish, type SplitFinishRest, type SplitFinishResult, type SplitFinishRunner } from './timeline-finish-split.ts';
+import { buildStateHalf, type SplitFinishRest, type SplitFinishResult, type SplitFinishRunner } from './timeline-finish-split.ts';
 
-/** Flows + state spans below which a split finish saves nothing (its half is ~50 ms of work; a thread's start costs about that). */
+/** State spans below which a split finish saves nothing (its half is ~50 ms of work; a thread's start costs about that). */
 const SPLIT_FINISH_MIN_SPANS = 1 << 20;
 
 /** The tracks' order, fixed at the start of finish, and the state rows' part of the half that may run elsewhere. */
@@ -51,6 +51,7 @@ interface FinishPlan {
   counterBase: number;
   trackCount: number;
   stateRowOfTrack: Int32Array;
+  flows: FlowTable;
   /** The state rows' part of the half that may run elsewhere. */
   rest: SplitFinishRest;
 }
@@ -175,7 +176,7 @@ function metricNumber(v: TraceEvent['value']): number {
 
 /** The timeline analysis; its finish may also be split across two threads (finishSplit). */
 export interface TimelineAnalysis extends Analysis<TimelineModel> {
-  /** Whether finishSplit would save anything: enough flows and state spans (~1 M) to outweigh a thread's start. */
+  /** Whether finishSplit would save anything: enough state spans (~1 M) to outweigh a thread's start. */
   readonly splitWorthwhile: boolean;
   /** finish(), with half of it run by `runner` (see TimelineBuilder.finishSplit). */
   finishSplit(runner: SplitFinishRunner): Promise<TimelineModel>;
@@ -563,34 +564,38 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
   // ── finish ───────────────────────────────────────────────────────────────────────────────
 
   finish(): TimelineModel {
-    const flows = this.flows.staged();
     const plan = this.beginFinish();
     // Slices first, as before the split: on one thread the peak is lowest this way (a first part
     // of a huge trace finishes on one thread because memory is short).
     const local = this.finishLocalHalf(plan);
-    return this.endFinish(plan, local, runSplitFinish(flows, plan.rest));
+    return this.endFinish(plan, local, buildStateHalf(plan.rest));
   }
 
   get splitWorthwhile(): boolean {
-    return this.flows.length + this.states.movedSpans >= SPLIT_FINISH_MIN_SPANS;
+    return this.states.movedSpans >= SPLIT_FINISH_MIN_SPANS;
   }
 
   /**
-   * finish(), with the flows and state rows ordered by `runner` (on another thread) while this
-   * one lays out the slices: the two halves cost about the same. The flows need nothing else and
-   * go at once; the state rows once the goroutine tracks are ordered.
+   * finish(), with the state rows ordered by `runner` (on another thread) once the goroutine
+   * tracks are ordered, while this one lays out the slices; then both build the slice lanes'
+   * pyramids, each taking the next lane left.
    */
   async finishSplit(runner: SplitFinishRunner): Promise<TimelineModel> {
-    runner.flows(this.flows.staged());
     const plan = this.beginFinish();
     const split = runner.rest(plan.rest);
-    const local = this.finishLocalHalf(plan);
-    return this.endFinish(plan, local, await split);
+    const { slices, counters } = this.layOutSlices(plan);
+    const job = { slices, lanes: busySliceLanes(slices, plan.trackCount), next: new Int32Array(new SharedArrayBuffer(4)) };
+    const theirs = runner.slicePyramids(job);
+    const mine = sharedSlicePyramidLevels(slices, job.lanes, job.next);
+    const slicePyramids = joinedSliceLevels(mine, await theirs);
+    return this.endFinish(plan, { slices, counters, slicePyramids }, await split);
   }
 
   /** Closes what is open at the trace's end and orders the tracks; `rest` hands over the state rows. */
   private beginFinish(): FinishPlan {
     if (Number.isNaN(this.clock.startTime)) this.clock.startTime = this.clock.endTime = 0;
+    // Flows are final as the pass recorded them (timeline-flows.ts), bar a few ties.
+    const flows = FlowTable.fromStaged(this.flows.staged());
     const end = this.clock.endTime;
     // gen.go Finish: open proc ranges, then open GC ranges, then executing goroutines.
     for (const r of this.procRanges.values()) this.slice('proc', r.proc, r.time, end, SliceKind.Range, -1, this.strings.intern(r.name), r.stack, 0);
@@ -624,21 +629,26 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
       hasRow,
       goroutineIds: goroutineTracks.ids,
     };
-    return { fixedTracks, finalOf, goroutineTracks, kOfRow, goroutineBase, counterBase, trackCount, stateRowOfTrack, rest };
+    return { fixedTracks, finalOf, goroutineTracks, kOfRow, goroutineBase, counterBase, trackCount, stateRowOfTrack, flows, rest };
   }
 
   /** What finish builds besides the split-off half: slices and their pyramids, counters. */
   private finishLocalHalf(plan: FinishPlan): FinishLocalHalf {
+    const { slices, counters } = this.layOutSlices(plan);
+    return { slices, slicePyramids: slicePyramidLevels(slices, plan.trackCount), counters };
+  }
+
+  private layOutSlices(plan: FinishPlan): { slices: SliceColumns; counters: CounterSeries[] } {
     const { trackCount, finalOf, goroutineBase, counterBase, kOfRow } = plan;
     const slices = this.buildSlices(trackCount, finalOf, goroutineBase, kOfRow);
     for (const t of plan.fixedTracks) t.lanes = slices.trackLanes[t.id];
     const counters: CounterSeries[] = [this.heap.build(counterBase), this.goroutineCounter.build(counterBase + 1), this.threadCounter.build(counterBase + 2)];
-    return { slices, slicePyramids: slicePyramidLevels(slices, trackCount), counters };
+    return { slices, counters };
   }
 
   private endFinish(plan: FinishPlan, local: FinishLocalHalf, split: SplitFinishResult): TimelineModel {
     const goroutineTracks = { ...plan.goroutineTracks, ids: split.goroutineIds };
-    const model = new TimelineModel(this.clock.startTime, this.clock.endTime, plan.fixedTracks, goroutineTracks, local.slices, split.states, plan.stateRowOfTrack, local.counters, split.flows, {
+    const model = new TimelineModel(this.clock.startTime, this.clock.endTime, plan.fixedTracks, goroutineTracks, local.slices, split.states, plan.stateRowOfTrack, local.counters, plan.flows, {
       time: this.sampleTime.trimmed(),
       g: narrowed(this.sampleG.trimmed()),
       p: narrowed(this.sampleP.trimmed()),

@@ -1,7 +1,8 @@
 // Growable typed-array columns for the timeline model. Spans are stored struct-of-arrays so a
 // 30 M-event trace costs a few dozen bytes per span instead of one JS object each; columns grow
 // (in chunks, or by doubling and then eightfold once big) while the single event pass appends,
-// and are trimmed or permuted once at finish.
+// and are trimmed or permuted once at finish — or, where the pass already appends them in the
+// model's order (flows, most state rows), kept as they are: the model reads their chunks.
 
 import { grownCapacity, growingArray, narrowestUnsignedType, resized } from './typed-arrays.ts';
 
@@ -93,7 +94,8 @@ function typeFor({ min, max, integer }: ValueRange): IntColumnConstructor {
   return min >= -0x8000 && max <= 0x7fff ? Int16Array : min >= -0x80000000 && max <= 0x7fffffff ? Int32Array : Float64Array;
 }
 
-type Chunks = readonly ArrayLike<number>[];
+/** The chunks of a chunked column, as the pass filled them (chunkValue reads value i). */
+export type Chunks = readonly ArrayLike<number>[];
 
 /**
  * Orders are mostly runs of consecutive indices (spans arrive nearly sorted): a run this long
@@ -219,102 +221,6 @@ function gatherInto(out: IntColumn, chunks: Chunks, plan: GatherPlan, at = 0): v
   else gatherF64(out, chunks, plan, at);
 }
 
-/**
- * Runs of values to move: run b is `length[b]` values from index `source[b]` to index `dest[b]`
- * (the columns' runs are short, e.g. a goroutine's staged state spans; no index per value).
- */
-export interface BlockMoves {
-  source: Uint32Array;
-  length: Uint8Array;
-  dest: Uint32Array;
-  count: number;
-}
-
-type MoveBlocks<T extends IntColumn> = (out: T, chunks: Chunks, moves: BlockMoves) => void;
-
-// out[dest[b] + j] = value source[b] + j, one copy per output type (as the gathers above).
-const moveU8: MoveBlocks<Uint8Array> = (out, chunks, { source, length, dest, count }) => {
-  for (let b = 0; b < count; b++) {
-    const from = source[b];
-    const n = length[b];
-    const at = dest[b];
-    const o = from & CHUNK_MASK;
-    if (o + n <= CHUNK) {
-      const chunk = chunks[from >>> CHUNK_BITS];
-      for (let j = 0; j < n; j++) out[at + j] = chunk[o + j];
-    } else for (let j = 0; j < n; j++) out[at + j] = chunks[(from + j) >>> CHUNK_BITS][(from + j) & CHUNK_MASK];
-  }
-};
-const moveU16: MoveBlocks<Uint16Array> = (out, chunks, { source, length, dest, count }) => {
-  for (let b = 0; b < count; b++) {
-    const from = source[b];
-    const n = length[b];
-    const at = dest[b];
-    const o = from & CHUNK_MASK;
-    if (o + n <= CHUNK) {
-      const chunk = chunks[from >>> CHUNK_BITS];
-      for (let j = 0; j < n; j++) out[at + j] = chunk[o + j];
-    } else for (let j = 0; j < n; j++) out[at + j] = chunks[(from + j) >>> CHUNK_BITS][(from + j) & CHUNK_MASK];
-  }
-};
-const moveI16: MoveBlocks<Int16Array> = (out, chunks, { source, length, dest, count }) => {
-  for (let b = 0; b < count; b++) {
-    const from = source[b];
-    const n = length[b];
-    const at = dest[b];
-    const o = from & CHUNK_MASK;
-    if (o + n <= CHUNK) {
-      const chunk = chunks[from >>> CHUNK_BITS];
-      for (let j = 0; j < n; j++) out[at + j] = chunk[o + j];
-    } else for (let j = 0; j < n; j++) out[at + j] = chunks[(from + j) >>> CHUNK_BITS][(from + j) & CHUNK_MASK];
-  }
-};
-const moveI32: MoveBlocks<Int32Array> = (out, chunks, { source, length, dest, count }) => {
-  for (let b = 0; b < count; b++) {
-    const from = source[b];
-    const n = length[b];
-    const at = dest[b];
-    const o = from & CHUNK_MASK;
-    if (o + n <= CHUNK) {
-      const chunk = chunks[from >>> CHUNK_BITS];
-      for (let j = 0; j < n; j++) out[at + j] = chunk[o + j];
-    } else for (let j = 0; j < n; j++) out[at + j] = chunks[(from + j) >>> CHUNK_BITS][(from + j) & CHUNK_MASK];
-  }
-};
-const moveU32: MoveBlocks<Uint32Array> = (out, chunks, { source, length, dest, count }) => {
-  for (let b = 0; b < count; b++) {
-    const from = source[b];
-    const n = length[b];
-    const at = dest[b];
-    const o = from & CHUNK_MASK;
-    if (o + n <= CHUNK) {
-      const chunk = chunks[from >>> CHUNK_BITS];
-      for (let j = 0; j < n; j++) out[at + j] = chunk[o + j];
-    } else for (let j = 0; j < n; j++) out[at + j] = chunks[(from + j) >>> CHUNK_BITS][(from + j) & CHUNK_MASK];
-  }
-};
-const moveF64: MoveBlocks<Float64Array> = (out, chunks, { source, length, dest, count }) => {
-  for (let b = 0; b < count; b++) {
-    const from = source[b];
-    const n = length[b];
-    const at = dest[b];
-    const o = from & CHUNK_MASK;
-    if (o + n <= CHUNK) {
-      const chunk = chunks[from >>> CHUNK_BITS];
-      for (let j = 0; j < n; j++) out[at + j] = chunk[o + j];
-    } else for (let j = 0; j < n; j++) out[at + j] = chunks[(from + j) >>> CHUNK_BITS][(from + j) & CHUNK_MASK];
-  }
-};
-
-function moveBlocksInto(out: IntColumn, chunks: Chunks, moves: BlockMoves): void {
-  if (out instanceof Uint8Array) moveU8(out, chunks, moves);
-  else if (out instanceof Uint16Array) moveU16(out, chunks, moves);
-  else if (out instanceof Int16Array) moveI16(out, chunks, moves);
-  else if (out instanceof Int32Array) moveI32(out, chunks, moves);
-  else if (out instanceof Uint32Array) moveU32(out, chunks, moves);
-  else moveF64(out, chunks, moves);
-}
-
 /** The values of several columns, for choosing the one array type that holds them all. */
 export class IntRange {
   private readonly range: ValueRange = { min: 0, max: 0, integer: true };
@@ -324,49 +230,18 @@ export class IntRange {
     return this;
   }
 
-  /** A new array of `length` in the narrowest type holding every value added. */
+  /** A new array of `length` in the narrowest type holding every value added, in shared memory (growingArray). */
   allocate(length: number): IntColumn {
-    return new (typeFor(this.range))(length);
+    return growingArray(typeFor(this.range), length);
   }
 }
 
-/** The range of the values `order` selects from the chunks. */
-function selectedRange(chunks: Chunks, plan: GatherPlan): ValueRange {
-  const range: ValueRange = { min: 0, max: 0, integer: true };
-  const { order, count, start, length, run } = plan;
-  // Runs are scanned as chunk slices by the typed loops of widenRange; loose indices one by one.
-  for (let s = 0; s < count && range.integer; s++) {
-    const lo = start[s];
-    const hi = lo + length[s];
-    if (run[s] === 1) {
-      const from = order[lo] & CHUNK_MASK;
-      widenRange(range, (chunks[order[lo] >>> CHUNK_BITS] as IntColumn).subarray(from, from + hi - lo), hi - lo);
-      continue;
-    }
-    let { min, max } = range;
-    for (let i = lo; i < hi; i++) {
-      const v = chunks[order[i] >>> CHUNK_BITS][order[i] & CHUNK_MASK];
-      if (v < min) min = v;
-      else if (v > max) max = v;
-      // NaN or a fraction (only Float64 chunks can hold one).
-      if (!Number.isInteger(v)) range.integer = false;
-    }
-    range.min = min;
-    range.max = max;
-  }
-  return range;
-}
-
-/**
- * chunked[order[i]] at i, in the narrowest array type that holds the chunked columns' values
- * (`selectedOnly`: only the values `order` selects, when it leaves some out).
- */
-function gatherNarrow(chunks: Chunks, length: number, by: Uint32Array | GatherPlan, selectedOnly = false): IntColumn {
+/** chunked[order[i]] at i, in the narrowest array type that holds the chunked columns' values. */
+function gatherNarrow(chunks: Chunks, length: number, by: Uint32Array | GatherPlan): IntColumn {
   const plan = planOf(by);
   const order = plan.order;
-  let range: ValueRange = { min: 0, max: 0, integer: true };
-  if (selectedOnly) range = selectedRange(chunks, plan);
-  else for (let c = 0; c < chunks.length; c++) widenRange(range, chunks[c], Math.min(CHUNK, length - c * CHUNK));
+  const range: ValueRange = { min: 0, max: 0, integer: true };
+  for (let c = 0; c < chunks.length; c++) widenRange(range, chunks[c], Math.min(CHUNK, length - c * CHUNK));
   const out = new (typeFor(range))(order.length);
   gatherInto(out, chunks, plan);
   return out;
@@ -463,9 +338,25 @@ export function take<C extends { release(): void }, R>(column: C, build: (c: C) 
   return out;
 }
 
-const CHUNK_BITS = 16;
+/** Chunked columns hold 2^CHUNK_BITS values a chunk: value i is chunks[i >>> CHUNK_BITS][i & CHUNK_MASK]. */
+export const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
-const CHUNK_MASK = CHUNK - 1;
+export const CHUNK_MASK = CHUNK - 1;
+
+/**
+ * The chunks of a column of `length` values, the last one cut to the values it holds (a view:
+ * the rest of its chunk was never written, so it is address space, not memory).
+ */
+export function usedChunks<T extends TypedArray>(chunks: readonly T[], length: number): T[] {
+  const out = chunks.slice(0, Math.ceil(length / CHUNK));
+  if (out.length > 0) out[out.length - 1] = out[out.length - 1].subarray(0, length - (out.length - 1) * CHUNK) as T;
+  return out;
+}
+
+/** Value i of a column held as chunks of 65 536 values (ChunkedColumn.parts().chunks). */
+export function chunkValue(chunks: Chunks, i: number): number {
+  return chunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
+}
 
 /**
  * An append-only column in fixed chunks of 65 536 values: no doubling copies while the pass
@@ -538,20 +429,13 @@ export class ChunkedColumn<T extends TypedArray> {
   }
 
   /** Like permuted(), in the narrowest array type that holds the values (see narrowed()). */
-  permutedNarrow(by: Uint32Array | GatherPlan, selectedOnly = false): IntColumn {
-    return gatherNarrow(this.chunks, this.length, by, selectedOnly);
+  permutedNarrow(by: Uint32Array | GatherPlan): IntColumn {
+    return gatherNarrow(this.chunks, this.length, by);
   }
 
   /** out[at + i] = value plan.order[i]. */
   gatherInto(out: T, at: number, plan: GatherPlan): void {
     gatherInto(out as IntColumn, this.chunks, plan, at);
-  }
-
-  /** A new array of `length` values holding the values the block moves place. */
-  movedBlocks(moves: BlockMoves, length: number): T {
-    const out = new this.ctor(length);
-    moveBlocksInto(out as IntColumn, this.chunks, moves);
-    return out;
   }
 
   /** The values as plain data, to rebuild the column on another thread (fromParts). */
@@ -582,6 +466,8 @@ export class ChunkedColumn<T extends TypedArray> {
 
 /** Chunk types a NarrowChunkedColumn widens through: each holds every value of the previous. */
 const WIDENING: readonly IntColumnConstructor[] = [Uint8Array, Uint16Array, Int32Array, Float64Array];
+/** A NarrowChunkedColumn chunk's type by its level (NarrowChunkedParts.level). */
+export const NARROW_TYPES = WIDENING;
 
 /**
  * An append-only chunked column of integers (ids, stacks) whose chunks start as bytes and widen
@@ -667,22 +553,13 @@ export class NarrowChunkedColumn {
   }
 
   /** value order[i] at i, in the narrowest array type that holds the values (see narrowed()); `by`: the order, or a plan of it. */
-  permutedNarrow(by: Uint32Array | GatherPlan, selectedOnly = false): IntColumn {
-    return gatherNarrow(this.chunks, this.length, by, selectedOnly);
+  permutedNarrow(by: Uint32Array | GatherPlan): IntColumn {
+    return gatherNarrow(this.chunks, this.length, by);
   }
 
   /** out[at + i] = value plan.order[i] (out chosen by an IntRange this column was added to). */
   gatherInto(out: IntColumn, at: number, plan: GatherPlan): void {
     gatherInto(out, this.chunks, plan, at);
-  }
-
-  /** Like ChunkedColumn.movedBlocks, in the narrowest array type that holds every value. */
-  movedBlocksNarrow(moves: BlockMoves, length: number): IntColumn {
-    const range: ValueRange = { min: 0, max: 0, integer: true };
-    this.widenRangeOf(range);
-    const out = new (typeFor(range))(length);
-    moveBlocksInto(out, this.chunks, moves);
-    return out;
   }
 
   /** Extends `range` by every value (for IntRange). */
@@ -763,11 +640,16 @@ export class RecordCursor {
 }
 
 export const f64 = () => new GrowableColumn<Float64Array>(Float64Array);
-export const narrowChunked = () => new NarrowChunkedColumn();
-export const chunkedF64 = () => new ChunkedColumn<Float64Array>(Float64Array);
+/**
+ * A first chunk for columns the model keeps as they are (state rows, flows): it doubles up to a
+ * full chunk, so a small trace's model is small.
+ */
+export const SMALL_FIRST_CHUNK = 1024;
+export const narrowChunked = (firstChunk?: number) => new NarrowChunkedColumn(firstChunk);
+export const chunkedF64 = (firstChunk?: number) => new ChunkedColumn<Float64Array>(Float64Array, firstChunk);
 export const chunkedI32 = () => new ChunkedColumn<Int32Array>(Int32Array);
-export const chunkedU32 = () => new ChunkedColumn<Uint32Array>(Uint32Array);
-export const chunkedU8 = () => new ChunkedColumn<Uint8Array>(Uint8Array);
+export const chunkedU32 = (firstChunk?: number) => new ChunkedColumn<Uint32Array>(Uint32Array, firstChunk);
+export const chunkedU8 = (firstChunk?: number) => new ChunkedColumn<Uint8Array>(Uint8Array, firstChunk);
 export const i32 = () => new GrowableColumn<Int32Array>(Int32Array);
 export const u32 = () => new GrowableColumn<Uint32Array>(Uint32Array);
 export const u8 = () => new GrowableColumn<Uint8Array>(Uint8Array);

@@ -1,15 +1,13 @@
-// The half of the timeline's finish that needs none of the slices: ordering the flows and the
-// state rows, and the state rows' tile pyramids. On a big trace finish() runs for seconds after
-// the event pass, when the main thread is done and one core would sit idle; so the builder hands
-// this half to another thread (parser/worker/finish-helper.ts) while it lays out the slices and
-// their pyramids. The flows need nothing from the rest of finish and go first, as it begins.
-// Inline, it all runs in place.
+// The half of the timeline's finish that needs none of the slices: ordering the state rows, and
+// their tile pyramids. On a big trace finish() runs for seconds after the event pass, when the
+// main thread is done and one core would sit idle; so the builder hands this half to another
+// thread (parser/worker/finish-helper.ts) while it lays out the slices, and then both build the
+// slice lanes' pyramids, a lane at a time. Inline, it all runs in place.
 
 import { statePyramidLevels, type PyramidLevel } from '../analysis/tiles-pyramid.ts';
-import { buildFlowColumns, type StagedFlows } from './timeline-flows.ts';
 import { transferableBuffers } from './timeline-transfer.ts';
 import { buildStateRows, packStagedStateRows, unpackStagedStateRows, type PackedStagedStateRows, type StagedStateRows } from './timeline-states.ts';
-import type { FlowColumns, StateColumns } from './timeline.ts';
+import type { SliceColumns, StateColumns } from './timeline.ts';
 import { RowValues } from './typed-arrays.ts';
 
 /** The state rows' part of the job, ready once finish has ordered the goroutine tracks. */
@@ -31,20 +29,30 @@ export interface SplitFinishRest {
 
 export interface SplitFinishResult {
   states: StateColumns;
-  flows: FlowColumns;
   /** Tile pyramids of the busy state rows, by stateLaneKey. */
   statePyramids: Map<number, PyramidLevel[]>;
   /** The job's goroutineIds, handed back. */
   goroutineIds: Float64Array;
 }
 
-/** Runs the half somewhere: given the flows first, then the rest; resolves with the whole half. */
-export interface SplitFinishRunner {
-  flows(staged: StagedFlows): void;
-  rest(job: SplitFinishRest): Promise<SplitFinishResult>;
+/**
+ * Slice lanes whose tile pyramids the helper builds a share of, once it is done with the rest
+ * (tiles-pyramid.ts sharedSlicePyramidLevels): the columns and `next` are shared memory.
+ */
+export interface SlicePyramidJob {
+  slices: SliceColumns;
+  lanes: Uint32Array;
+  next: Int32Array;
 }
 
-export function buildStateHalf(job: SplitFinishRest): Omit<SplitFinishResult, 'flows'> {
+/** Runs the half somewhere; resolves with it. */
+export interface SplitFinishRunner {
+  rest(job: SplitFinishRest): Promise<SplitFinishResult>;
+  /** Then builds pyramids of slice lanes taken from the job's; resolves with them. */
+  slicePyramids(job: SlicePyramidJob): Promise<Map<number, PyramidLevel[]>>;
+}
+
+export function buildStateHalf(job: SplitFinishRest): SplitFinishResult {
   const rows = buildStateRows(job.states, job.rowOfK, job.kOfRow);
   const rowCount = job.rowOfK.length;
   const states: StateColumns = {
@@ -53,10 +61,6 @@ export function buildStateHalf(job: SplitFinishRest): Omit<SplitFinishResult, 'f
     rowEndStack: new RowValues(job.rowEndStackByRow, rowCount).permutedNarrowUnsigned(job.rowOfK),
   };
   return { states, statePyramids: statePyramidLevels(states, job.hasRow, job.goroutineIds), goroutineIds: job.goroutineIds };
-}
-
-export function runSplitFinish(flows: StagedFlows, job: SplitFinishRest): SplitFinishResult {
-  return { flows: buildFlowColumns(flows), ...buildStateHalf(job) };
 }
 
 /** The rest as plain data. */

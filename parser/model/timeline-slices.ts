@@ -5,7 +5,7 @@
 // goroutine tracks (their ranges) share one store with a row column.
 
 import { ChunkedColumn, GatherPlan, IntRange, NarrowChunkedColumn, RecordCursor, sortSegment } from './timeline-columns.ts';
-import { resized, writtenZeros } from './typed-arrays.ts';
+import { growingArray, resized, writtenZeros } from './typed-arrays.ts';
 import type { SliceColumns } from './timeline.ts';
 
 /** Stores start small (a trace may have thousands of threads) and grow to full chunks. */
@@ -94,8 +94,9 @@ export function buildSliceColumns(stores: SliceStores): SliceColumns {
   // chunks from every store as soon as it is copied out (the peak holds one column twice, not
   // all of them). The sort keys are the stores' starts and ends copied to where their slices go
   // (gathering those columns overwrites them last); each store's order sits at the same place.
-  const start = new Float64Array(n);
-  const end = new Float64Array(n);
+  // The columns are shared memory: a helper thread builds tile pyramids of some lanes (finishSplit).
+  const start = growingArray(Float64Array, n);
+  const end = growingArray(Float64Array, n);
   const orders = new Uint32Array(n);
   const placed: { store: SliceStore; at: number; plan: GatherPlan }[] = [];
   const scratch = new LaneScratch();
@@ -152,12 +153,12 @@ export function buildSliceColumns(stores: SliceStores): SliceColumns {
     store.end.gatherInto(end, at, plan);
     store.end.release();
   }
-  const kind = new Uint8Array(n);
+  const kind = growingArray(Uint8Array, n);
   for (const { store, at, plan } of placed) {
     store.kind.gatherInto(kind, at, plan);
     store.kind.release();
   }
-  const name = new Uint32Array(n);
+  const name = growingArray(Uint32Array, n);
   for (const { store, at, plan } of placed) {
     store.name.gatherInto(name, at, plan);
     store.name.release();

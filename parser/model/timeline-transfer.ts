@@ -5,8 +5,9 @@
 // Structured cloning keeps own fields but not classes, so the receiving side rebuilds the model
 // with its constructor and gives the counters and tile pyramids their classes back.
 
-import { TimelineModel, type FlowColumns, type GoroutineTrackColumns, type SampleColumns, type SliceColumns, type StateColumns, type TrackDescriptor } from './timeline.ts';
+import { TimelineModel, type GoroutineTrackColumns, type SampleColumns, type SliceColumns, type StateColumns, type TrackDescriptor } from './timeline.ts';
 import { StringTable } from './timeline-columns.ts';
+import { FlowTable, type FlowTableParts } from './timeline-flows.ts';
 import { DeltaCounter, PlainCounter, type CounterSeries } from './timeline-counter.ts';
 import { TilePyramids } from '../analysis/tiles-pyramid.ts';
 
@@ -20,7 +21,8 @@ export interface PackedTimelineModel {
   states: StateColumns;
   stateRowOfTrack: Int32Array;
   counters: { delta: boolean; fields: Record<string, unknown> }[];
-  flows: FlowColumns;
+  /** Shared memory (the pass's chunks): posted, not transferred. */
+  flows: FlowTableParts;
   samples: SampleColumns;
   strings: string[];
   pyramids: Record<string, unknown> | null;
@@ -37,7 +39,7 @@ export function packTimelineModel(model: TimelineModel): { packed: PackedTimelin
     states: model.states,
     stateRowOfTrack: model.stateRowOfTrack,
     counters: model.counters.map((c) => ({ delta: c instanceof DeltaCounter, fields: counterFields(c) })),
-    flows: model.flows,
+    flows: model.flows.parts,
     samples: model.samples,
     strings: model.strings.strings,
     pyramids: model.tilePyramids ? { ...model.tilePyramids } : null,
@@ -51,7 +53,7 @@ export function unpackTimelineModel(p: PackedTimelineModel): TimelineModel {
   for (let i = 1; i < p.strings.length; i++) strings.intern(p.strings[i]);
   const counters: CounterSeries[] = p.counters.map((c) => withClass(c.delta ? DeltaCounter.prototype : PlainCounter.prototype, c.fields));
   const model = new TimelineModel(
-    p.startTime, p.endTime, p.fixedTracks, p.goroutineTracks, p.slices, p.states, p.stateRowOfTrack, counters, p.flows, p.samples, strings,
+    p.startTime, p.endTime, p.fixedTracks, p.goroutineTracks, p.slices, p.states, p.stateRowOfTrack, counters, new FlowTable(p.flows), p.samples, strings,
   );
   model.tilePyramids = p.pyramids ? withClass(TilePyramids.prototype, p.pyramids) : null;
   return model;

@@ -5,9 +5,10 @@
 // goroutinegen.go) so slice boundaries, names and counters equal go tool trace's.
 
 import type { Nanoseconds, StackID } from './event.ts';
-import { DERIVED_STRING_BASE, lowerBound, type IntColumn, type StringTable } from './timeline-columns.ts';
+import { CHUNK_BITS, CHUNK_MASK, DERIVED_STRING_BASE, lowerBound, type IntColumn, type StringTable } from './timeline-columns.ts';
 import type { CounterSeries } from './timeline-counter.ts';
 import type { TilePyramids } from '../analysis/tiles-pyramid.ts';
+import type { FlowTable } from './timeline-flows.ts';
 
 export type { CounterSeries, CounterPixels } from './timeline-counter.ts';
 
@@ -68,22 +69,60 @@ export interface SliceColumns {
 /**
  * Goroutine state spans: per goroutine row, a gap-free tiling of its lifetime. Only starts are
  * stored; a span ends where the next one in its row starts, or at rowEnd for the last one.
+ *
+ * The spans are stored in chunks (the pass's, kept as they are, plus an array of its own for each
+ * row whose spans were not already together in one chunk; timeline-states.ts): row r's spans are
+ * values [o, o + rowCount[r]) of chunk c of each column, where rowFirst[r] = c · 2^16 + o.
+ * stateRow() gives a row's arrays.
  */
 export interface StateColumns {
-  start: Float64Array;
-  state: Uint8Array;
+  start: Float64Array[];
+  state: Uint8Array[];
   /** String id of the blocking reason (Waiting, WaitingGC), else 0. */
-  reason: IntColumn;
+  reason: IntColumn[];
   /** Stack of the event that began the span (the end stack is the next span's start stack). */
-  stack: IntColumn;
-  /** Row r covers spans [rowOffset[r], rowOffset[r+1]). */
-  rowOffset: Uint32Array;
+  stack: IntColumn[];
+  rowFirst: Uint32Array;
+  rowCount: IntColumn;
+  /** Spans in all rows. */
+  spans: number;
   rowEnd: Float64Array;
   /** Stack of the event that ended the row's last span (goroutine exit), or 0. */
   rowEndStack: IntColumn;
 }
 
-/** Causal arrows: goroutine created by / unblocked by, drawn from `fromTime` to `toTime`. */
+/** One state row's spans: [lo, hi) of these arrays, then `end` (the row's end, its stack `endStack`). */
+export interface StateRowSpans {
+  start: Float64Array;
+  state: Uint8Array;
+  reason: IntColumn;
+  stack: IntColumn;
+  lo: number;
+  hi: number;
+  end: number;
+  endStack: number;
+}
+
+/** Row `row`'s spans (see StateColumns). */
+export function stateRowSpans(st: StateColumns, row: number): StateRowSpans {
+  const first = st.rowFirst[row];
+  const chunk = first >>> CHUNK_BITS;
+  const lo = first & CHUNK_MASK;
+  return {
+    start: st.start[chunk], state: st.state[chunk], reason: st.reason[chunk], stack: st.stack[chunk],
+    lo, hi: lo + st.rowCount[row], end: st.rowEnd[row], endStack: st.rowEndStack[row],
+  };
+}
+
+/** End time of span i of a row's spans. */
+export function stateSpanEnd(row: StateRowSpans, i: number): number {
+  return i + 1 < row.hi ? row.start[i + 1] : row.end;
+}
+
+/**
+ * Causal arrows: goroutine created by / unblocked by, drawn from `fromTime` to `toTime`, as plain
+ * columns (FlowTable.columns(); the model keeps them as a FlowTable).
+ */
 export interface FlowColumns {
   /** String ids: "go", "unblock (chan receive)", "exit blocked syscall", … (go tool trace's arrow names). */
   name: IntColumn;
@@ -174,7 +213,7 @@ export class TimelineModel {
     readonly stateRowOfTrack: Int32Array,
     /** Heap, Goroutines, Threads: track ids counterTrackBase + index. */
     readonly counters: readonly CounterSeries[],
-    readonly flows: FlowColumns,
+    readonly flows: FlowTable,
     readonly samples: SampleColumns,
     readonly strings: StringTable,
   ) {
@@ -287,44 +326,45 @@ export class TimelineModel {
     return [first, last];
   }
 
-  /** State span index range [lo, hi) of a goroutine track, or [0, 0]. */
-  stateRange(track: number): [number, number] {
+  /** The spans of a goroutine track's state row, or null if it has none. */
+  stateRowOf(track: number): StateRowSpans | null {
     const row = this.stateRowOfTrack[track];
-    if (row < 0) return [0, 0];
-    return [this.states.rowOffset[row], this.states.rowOffset[row + 1]];
+    return row < 0 ? null : stateRowSpans(this.states, row);
   }
 
-  /** End time of state span i of the given row range's upper bound `hi`. */
-  stateEnd(i: number, hi: number, row: number): number {
-    return i + 1 < hi ? this.states.start[i + 1] : this.states.rowEnd[row];
-  }
-
-  /** State spans of a goroutine track overlapping [t0, t1): index range [first, last). */
-  stateRangeIn(track: number, t0: number, t1: number): [number, number] {
-    const [lo, hi] = this.stateRange(track);
+  /** Of a state row's spans, those overlapping [t0, t1): index range [first, last) of its arrays. */
+  static stateRangeIn(row: StateRowSpans, t0: number, t1: number): [number, number] {
+    const { lo, hi } = row;
     if (lo === hi) return [lo, lo];
-    const row = this.stateRowOfTrack[track];
-    if (this.states.rowEnd[row] <= t0) return [hi, hi];
+    if (row.end <= t0) return [hi, hi];
     // The span containing t0 is the last one starting at or before it.
-    const first = Math.max(lo, lowerBound(this.states.start, lo, hi, t0, true) - 1);
-    const last = lowerBound(this.states.start, first, hi, t1);
+    const first = Math.max(lo, lowerBound(row.start, lo, hi, t0, true) - 1);
+    const last = lowerBound(row.start, first, hi, t1);
     return [first, last];
   }
 
   /**
-   * Flows whose arrow overlaps [t0, t1] (flows are sorted by fromTime), at most `limit` of them.
-   * Blocks of 256 flows carry their largest toTime so early blocks are skipped wholesale.
+   * Flow slots (FlowTable indices) whose arrow overlaps [t0, t1] (slots are in fromTime order),
+   * at most `limit` of them. Blocks of 256 slots carry their largest toTime so early blocks are
+   * skipped wholesale.
    */
   flowsIn(t0: number, t1: number, limit = Infinity): { indices: number[]; truncated: boolean } {
     const f = this.flows;
     const blockMax = this.flowBlockMaxTo();
-    const hi = lowerBound(f.fromTime, 0, f.fromTime.length, t1, true);
+    // The first slot starting after t1.
+    let lo = 0;
+    let hi = f.slots;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (f.fromTime(mid) <= t1) lo = mid + 1;
+      else hi = mid;
+    }
     const indices: number[] = [];
-    for (let b = 0; b * FLOW_BLOCK < hi; b++) {
+    for (let b = 0; b * FLOW_BLOCK < lo; b++) {
       if (blockMax[b] < t0) continue;
-      const end = Math.min(hi, (b + 1) * FLOW_BLOCK);
+      const end = Math.min(lo, (b + 1) * FLOW_BLOCK);
       for (let i = b * FLOW_BLOCK; i < end; i++) {
-        if (f.toTime[i] < t0) continue;
+        if (!f.drawn(i) || f.toTime(i) < t0) continue;
         if (indices.length >= limit) return { indices, truncated: true };
         indices.push(i);
       }
@@ -335,12 +375,14 @@ export class TimelineModel {
   private blockMaxTo: Float64Array | null = null;
   private flowBlockMaxTo(): Float64Array {
     if (this.blockMaxTo) return this.blockMaxTo;
-    const to = this.flows.toTime;
-    const out = new Float64Array(Math.ceil(to.length / FLOW_BLOCK));
+    const f = this.flows;
+    const out = new Float64Array(Math.ceil(f.slots / FLOW_BLOCK));
     out.fill(-Infinity);
-    for (let i = 0; i < to.length; i++) {
+    for (let i = 0; i < f.slots; i++) {
+      if (!f.drawn(i)) continue;
       const b = (i / FLOW_BLOCK) | 0;
-      if (to[i] > out[b]) out[b] = to[i];
+      const to = f.toTime(i);
+      if (to > out[b]) out[b] = to;
     }
     return (this.blockMaxTo = out);
   }
@@ -348,15 +390,16 @@ export class TimelineModel {
   memory(): TimelineMemory {
     const bytesOf = (o: object) => Object.values(o).reduce((n: number, v) => n + (ArrayBuffer.isView(v) ? v.byteLength : 0), 0);
     const sliceBytes = bytesOf(this.slices);
-    const stateBytes = bytesOf(this.states);
+    const stateBytes = bytesOf(this.states) + [this.states.start, this.states.state, this.states.reason, this.states.stack]
+      .reduce((n, chunks) => n + chunks.reduce((m: number, c: ArrayBufferView) => m + c.byteLength, 0), 0);
     const counterBytes = this.counters.reduce((n, c) => n + c.bytes, 0);
-    const bytes = sliceBytes + stateBytes + bytesOf(this.flows) + bytesOf(this.samples) + counterBytes + this.stateRowOfTrack.byteLength
+    const bytes = sliceBytes + stateBytes + this.flows.bytes + bytesOf(this.samples) + counterBytes + this.stateRowOfTrack.byteLength
       + bytesOf(this.goroutineTracks);
-    const spans = this.slices.start.length + this.states.start.length;
+    const spans = this.slices.start.length + this.states.spans;
     return {
       slices: this.slices.start.length,
-      stateSpans: this.states.start.length,
-      flows: this.flows.name.length,
+      stateSpans: this.states.spans,
+      flows: this.flows.count,
       samples: this.samples.time.length,
       counterPoints: this.counters.reduce((n, c) => n + c.length, 0),
       bytes: bytes + (this.tilePyramids?.bytes ?? 0),

@@ -197,10 +197,11 @@ interface Arrow {
  */
 function* arrowEvents(model: TimelineModel, view: ChromeView): Generator<Arrow> {
   const f = model.flows;
-  for (let i = 0; i < f.name.length; i++) {
-    const name = model.strings.get(f.name[i]);
-    let from = view === "proc" ? f.fromP[i] : f.fromM[i];
-    const to = view === 'proc' ? f.toP[i] : f.toM[i];
+  for (let i = 0; i < f.slots; i++) {
+    if (!f.drawn(i)) continue;
+    const name = model.strings.get(f.name(i));
+    let from = view === "proc" ? f.fromP(i) : f.fromM(i);
+    const to = view === 'proc' ? f.toP(i) : f.toM(i);
     if (name === 'go') {
       if (from === -1) continue;
     } else if (name === 'exit blocked syscall') {
@@ -216,7 +217,7 @@ function* arrowEvents(model: TimelineModel, view: ChromeView): Generator<Arrow> 
     if (view === 'proc' && to === -1) continue;
     // go tool trace writes "no resource" as uint64(-1); JSON readers see it as 2^64.
     const row = (r: number) => (r === -1 ? NO_RESOURCE : r);
-    yield { name, from: f.fromTime[i], to: f.toTime[i], fromResource: row(from), toResource: row(to), stack: f.fromStack[i] };
+    yield { name, from: f.fromTime(i), to: f.toTime(i), fromResource: row(from), toResource: row(to), stack: f.fromStack(i) };
   }
 }
 

@@ -9,7 +9,7 @@
 
 import protobuf from 'protobufjs';
 import type { TimelineModel, TrackDescriptor } from '../../parser/model/timeline.ts';
-import { goroutineSpanStateNames } from '../../parser/model/timeline.ts';
+import { goroutineSpanStateNames, stateSpanEnd } from '../../parser/model/timeline.ts';
 
 export const PERFETTO_SCHEMA = `
 syntax = "proto2";
@@ -164,13 +164,12 @@ export function* perfettoTrace(model: TimelineModel, chunkBytes = 1 << 20): Gene
     let laneBase = 0;
     if (t.kind === 'goroutine') {
       // The state row: one slice per state span, named by state (and reason).
-      const [lo, hi] = model.stateRange(t.id);
-      const row = model.stateRowOfTrack[t.id];
+      const row = model.stateRowOf(t.id);
       const uuid = trackUuid(t.id, 0);
-      for (let i = lo; i < hi; i++) {
-        const state = goroutineSpanStateNames[model.states.state[i]];
-        const reason = model.strings.get(model.states.reason[i]);
-        slice(uuid, model.states.start[i], model.stateEnd(i, hi, row), reason ? `${state}: ${reason}` : state, 'state');
+      for (let i = row?.lo ?? 0; row !== null && i < row.hi; i++) {
+        const state = goroutineSpanStateNames[row.state[i]];
+        const reason = model.strings.get(row.reason[i]);
+        slice(uuid, row.start[i], stateSpanEnd(row, i), reason ? `${state}: ${reason}` : state, 'state');
         yield* flush();
       }
       laneBase = 1;

@@ -160,6 +160,6 @@ describe('Perfetto export', () => {
     const goGroup = [...described].find(([, d]) => d.name === 'Goroutines')![0];
     let stateSlices = 0;
     for (const [uuid, names] of sliceNamesByTrack) if (described.get(uuid)!.parent === goGroup) stateSlices += names.length - names.filter((n) => /^(GC|stop-the-world)/.test(n)).length;
-    expect(stateSlices).toBe(model.states.start.length);
+    expect(stateSlices).toBe(model.states.spans);
   });
 });

@@ -36,7 +36,7 @@ describe.runIf(Boolean(bigTrace))('timeline on a big trace', () => {
     // The busiest tracks: procs first, then the goroutines with the most spans.
     const busy = model.tracks
       .filter((t) => t.kind === 'proc' || t.kind === 'goroutine' || t.kind === 'counter' || t.kind === 'gc')
-      .map((t) => ({ id: t.id, n: t.kind === 'proc' ? Infinity : model.stateRange(t.id)[1] - model.stateRange(t.id)[0] + (t.kind === 'counter' || t.kind === 'gc' ? 1e9 : 0) }))
+      .map((t) => ({ id: t.id, n: t.kind === 'proc' ? Infinity : (model.stateRowOf(t.id)?.hi ?? 0) - (model.stateRowOf(t.id)?.lo ?? 0) + (t.kind === 'counter' || t.kind === 'gc' ? 1e9 : 0) }))
       .sort((a, b) => b.n - a.n)
       .slice(0, 40)
       .map((t) => t.id)

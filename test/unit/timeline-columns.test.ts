@@ -8,6 +8,7 @@ import { sortIndicesByKeys } from '../../parser/model/timeline-sort.ts';
 import { buildStateRows, StateRowsBuilder } from '../../parser/model/timeline-states.ts';
 import { GoroutineRecords } from '../../parser/model/timeline-goroutines.ts';
 import { buildSliceColumns, SliceStore } from '../../parser/model/timeline-slices.ts';
+import { stateRowSpans } from '../../parser/model/timeline.ts';
 import { DurationColumn, KeyedSums } from '../../parser/analysis/summary-columns.ts';
 
 /** A deterministic pseudo-random sequence in [0, 1). */
@@ -204,7 +205,7 @@ describe('timeline finishing', () => {
     for (let i = 0; i < want.length; i += 331) expect(narrow.get(i)).toBe(want[i]);
   });
 
-  it('overwrites values of narrow columns, widening the chunk, and narrows to the values selected', () => {
+  it('overwrites values of narrow columns, widening the chunk', () => {
     const col = new NarrowChunkedColumn();
     for (let i = 0; i < 100000; i++) col.push(i % 7);
     col.set(5, 2 ** 33);
@@ -213,11 +214,9 @@ describe('timeline finishing', () => {
     expect(col.get(4)).toBe(4);
     expect(col.get(99999)).toBe(-2);
     expect(col.get(99998)).toBe(99998 % 7);
-    const withoutBig = Uint32Array.from([0, 1, 2, 99999]);
-    const picked = col.permutedNarrow(withoutBig, true);
-    expect(picked).toBeInstanceOf(Int16Array);
+    const picked = col.permutedNarrow(Uint32Array.from([0, 1, 2, 99999]));
+    expect(picked).toBeInstanceOf(Float64Array);
     expect(Array.from(picked)).toEqual([0, 1, 2, -2]);
-    expect(col.permutedNarrow(withoutBig)).toBeInstanceOf(Float64Array);
   });
 
   it('gathers by orders of long runs, runs across chunk boundaries and loose indices as element by element does', () => {
@@ -247,14 +246,7 @@ describe('timeline finishing', () => {
     const o = Uint32Array.from(order);
     expect(Array.from(plain.permuted(o))).toEqual(want);
     expect(Array.from(narrow.permutedNarrow(o))).toEqual(want);
-    // Selected values only: without the fraction, then without the negative and the big one too.
-    const integral = order.filter((i) => i !== 190000);
-    const small = integral.filter((i) => i !== 140000 && i !== 70000);
-    expect(narrow.permutedNarrow(Uint32Array.from(integral), true)).toBeInstanceOf(Int32Array);
-    expect(Array.from(narrow.permutedNarrow(Uint32Array.from(integral), true))).toEqual(integral.map((i) => values[i]));
-    expect(narrow.permutedNarrow(Uint32Array.from(small), true)).toBeInstanceOf(Uint8Array);
-    expect(Array.from(narrow.permutedNarrow(Uint32Array.from(small), true))).toEqual(small.map((i) => values[i]));
-    expect(narrow.permutedNarrow(o, true)).toBeInstanceOf(Float64Array);
+    expect(narrow.permutedNarrow(o)).toBeInstanceOf(Float64Array);
   });
 
   it('appends records to several columns through one cursor, widening narrow chunks, and overwrites never-written ones', () => {
@@ -316,7 +308,8 @@ describe('timeline finishing', () => {
     const built = buildStateRows(states.staged(), rowOfK, kOfRow);
     for (let k = 0; k < rows; k++) {
       const got: number[] = [];
-      for (let i = built.rowOffset[k]; i < built.rowOffset[k + 1]; i++) got.push(built.start[i], built.state[i], built.reason[i], built.stack[i]);
+      const row = stateRowSpans({ ...built, rowEnd: new Float64Array(rows), rowEndStack: new Uint8Array(rows) }, k);
+      for (let i = row.lo; i < row.hi; i++) got.push(row.start[i], row.state[i], row.reason[i], row.stack[i]);
       expect(got, `row ${rowOfK[k]}`).toEqual(want[rowOfK[k]]);
     }
   });

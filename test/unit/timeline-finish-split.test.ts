@@ -6,9 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { parseTraceFile, TraceTables } from '../../parser/index.ts';
 import { createTimelineModel, type TimelineAnalysis } from '../../parser/model/timeline-builder.ts';
 import { startFinishHelper } from '../../parser/worker/finish-helper.ts';
-import { buildStateHalf, packSplitFinishRest, unpackSplitFinishRest, type SplitFinishRunner } from '../../parser/model/timeline-finish-split.ts';
-import { buildFlowColumns, packStagedFlows, unpackStagedFlows } from '../../parser/model/timeline-flows.ts';
-import type { FlowColumns } from '../../parser/model/timeline.ts';
+import { buildStateHalf, packSplitFinishRest, unpackSplitFinishRest, type SlicePyramidJob, type SplitFinishRunner } from '../../parser/model/timeline-finish-split.ts';
+import { sharedSlicePyramidLevels } from '../../parser/analysis/tiles-pyramid.ts';
 import { listFixtures } from '../helpers/fixtures.ts';
 import { timelineDigest } from '../helpers/timeline-digest.ts';
 
@@ -45,7 +44,7 @@ describe('timeline finish split across threads', () => {
     expect(timeline.splitWorthwhile).toBe(false);
     const oneThread = timeline.finish();
     const split = await finishOnHelper(await builtTimeline(path));
-    expect(split.states.start.length).toBe(oneThread.states.start.length);
+    expect(split.states.spans).toBe(oneThread.states.spans);
     expect(timelineDigest(split)).toEqual(timelineDigest(oneThread));
   }, 60_000);
 
@@ -62,33 +61,49 @@ describe('timeline finish split across threads', () => {
   it('hands the staged columns over: their chunks are shared memory, and the builder keeps none of them', async () => {
     const path = cases.find((f) => f.id === 'go1.25/gc')!.tracePath;
     const oneThread = (await builtTimeline(path)).finish();
-    let flows: FlowColumns | null = null;
     const sent: { kept: number[]; shared: boolean[] } = { kept: [], shared: [] };
     // The helper's packing and unpacking, in this thread.
     const runner: SplitFinishRunner = {
-      flows(staged) {
-        const packed = packStagedFlows(staged);
-        sent.kept.push(staged.fromTime.length, staged.toG.length, staged.started.length);
-        sent.shared.push(...packed.fromTime.chunks.map((c) => c.buffer instanceof SharedArrayBuffer));
-        flows = buildFlowColumns(unpackStagedFlows(structuredClone(packed)));
-      },
       async rest(job) {
         const { packed } = packSplitFinishRest(job);
         sent.kept.push(job.states.start.length, job.states.reason.length);
         sent.shared.push(...packed.states.start.chunks.map((c) => c.buffer instanceof SharedArrayBuffer));
-        return { flows: flows!, ...buildStateHalf(unpackSplitFinishRest(structuredClone(packed))) };
+        return buildStateHalf(unpackSplitFinishRest(structuredClone(packed)));
+      },
+      async slicePyramids(job) {
+        sent.shared.push(job.slices.start.buffer instanceof SharedArrayBuffer, job.next.buffer instanceof SharedArrayBuffer);
+        return sharedSlicePyramidLevels(job.slices, job.lanes, job.next);
       },
     };
     const split = await (await builtTimeline(path)).finishSplit(runner);
-    expect(sent.kept).toEqual([0, 0, 0, 0, 0]);
+    expect(sent.kept).toEqual([0, 0]);
     expect(sent.shared.length).toBeGreaterThan(1);
     expect(sent.shared.every(Boolean)).toBe(true);
     expect(timelineDigest(split)).toEqual(timelineDigest(oneThread));
   });
 
+  it('answers a job given after the helper failed with its error, rather than waiting for it', async () => {
+    const helper = startFinishHelper();
+    try {
+      // A job the helper cannot read (a column whose chunks are not a list): it fails, and says why.
+      const column = { parts: () => ({ chunks: 5, length: 1, level: [] }), release() {} };
+      const states = { start: column, state: column, reason: column, stack: column, blockRow: new Uint32Array(0), blockStart: new Uint32Array(0), blockLength: new Uint8Array(0), blocks: 0 };
+      const none = new Uint32Array(0);
+      const job = { states, rowOfK: none, kOfRow: none, rowEndByRow: new Float64Array(0), rowEndStackByRow: none, hasRow: new Uint8Array(0), goroutineIds: new Float64Array(0) };
+      const rest = helper.rest(job as unknown as Parameters<typeof helper.rest>[0]);
+      await expect(rest).rejects.toThrow(/timeline finish/);
+      // Long enough for the failed worker to have exited: a job posted to it now would never be answered.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const slices = { segmentOffset: new Uint32Array(1), trackSegment: new Uint32Array(1) } as unknown as SlicePyramidJob['slices'];
+      await expect(helper.slicePyramids({ slices, lanes: new Uint32Array(0), next: new Int32Array(1) })).rejects.toThrow(/timeline finish/);
+    } finally {
+      helper.stop();
+    }
+  }, 10_000);
+
   it('fails with the helper\u2019s error when the other half fails', async () => {
     const timeline = await builtTimeline(cases[0].tracePath);
-    const gone = { flows: () => {}, rest: () => Promise.reject(new Error('timeline finish: helper gone')) };
+    const gone = { rest: () => Promise.reject(new Error('timeline finish: helper gone')), slicePyramids: async () => new Map() };
     await expect(timeline.finishSplit(gone)).rejects.toThrow('helper gone');
   });
 });

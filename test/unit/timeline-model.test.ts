@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { EventKind, GoState, ProcState, ResourceKind, TraceEvent } from '../../parser/model/event.ts';
 import { TraceTables } from '../../parser/model/tables.ts';
 import { createTimelineModel } from '../../parser/model/timeline-builder.ts';
-import { GoroutineSpanState, SliceKind, type TimelineModel } from '../../parser/model/timeline.ts';
+import { GoroutineSpanState, SliceKind, stateSpanEnd, type TimelineModel } from '../../parser/model/timeline.ts';
 
 type Fields = Partial<Omit<TraceEvent, 'reset' | 'goTransition'>>;
 
@@ -43,11 +43,10 @@ function slicesOf(model: TimelineModel, kind: string, resource: number) {
 
 function statesOf(model: TimelineModel, goid: number) {
   const track = model.tracks.find((t) => t.kind === 'goroutine' && t.resource === goid)!;
-  const [lo, hi] = model.stateRange(track.id);
-  const row = model.stateRowOfTrack[track.id];
+  const row = model.stateRowOf(track.id)!;
   const out: [number, number, string, string][] = [];
-  for (let i = lo; i < hi; i++) {
-    out.push([model.states.start[i], model.stateEnd(i, hi, row), GoroutineSpanState[model.states.state[i]], model.strings.get(model.states.reason[i])]);
+  for (let i = row.lo; i < row.hi; i++) {
+    out.push([row.start[i], stateSpanEnd(row, i), GoroutineSpanState[row.state[i]], model.strings.get(row.reason[i])]);
   }
   return out;
 }
@@ -140,7 +139,7 @@ describe('timeline model: one block/unblock/syscall story', () => {
   });
 
   it('records go and unblock flows when the target starts running', () => {
-    const f = model.flows;
+    const f = model.flows.columns();
     const flows = Array.from(f.name, (n, i) => [model.strings.get(n), f.fromTime[i], f.toTime[i], f.fromG[i], f.toG[i], f.fromP[i], f.toP[i]]);
     expect(flows).toEqual([
       ['go', 20, 40, 1, 2, 0, 0],

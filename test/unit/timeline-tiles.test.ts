@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { EventKind, GoState, ProcState, ResourceKind, TraceEvent } from '../../parser/model/event.ts';
 import { TraceTables } from '../../parser/model/tables.ts';
 import { createTimelineModel } from '../../parser/model/timeline-builder.ts';
-import { SliceKind, type TimelineModel } from '../../parser/model/timeline.ts';
+import { SliceKind, stateSpanEnd, type TimelineModel } from '../../parser/model/timeline.ts';
 import { listTracks, queryFlows, queryTile, queryTileWire, stackFrames, type CounterTrackTile, type SpanTrackTile, type TileWire } from '../../parser/analysis/tiles.ts';
 import { normalizeTile } from '../../client/controllers/timeline-adapter.ts';
 import type { CounterTile, SpanTile } from '../../client/api/timeline-types.ts';
@@ -132,16 +132,16 @@ describe('timeline invariants on a simulated schedule', () => {
     let rows = 0;
     for (const track of model.tracks) {
       if (track.kind !== 'goroutine') continue;
-      const [lo, hi] = model.stateRange(track.id);
+      const row = model.stateRowOf(track.id)!;
+      const { lo, hi } = row;
       expect(hi).toBeGreaterThan(lo);
       rows++;
-      const row = model.stateRowOfTrack[track.id];
       for (let i = lo; i < hi; i++) {
-        const end = model.stateEnd(i, hi, row);
-        expect(end).toBeGreaterThanOrEqual(model.states.start[i]);
-        if (i > lo) expect(model.states.start[i]).toBe(model.stateEnd(i - 1, hi, row));
+        const end = stateSpanEnd(row, i);
+        expect(end).toBeGreaterThanOrEqual(row.start[i]);
+        if (i > lo) expect(row.start[i]).toBe(stateSpanEnd(row, i - 1));
       }
-      expect(model.states.rowEnd[row]).toBeLessThanOrEqual(model.endTime);
+      expect(row.end).toBeLessThanOrEqual(model.endTime);
     }
     expect(rows).toBeGreaterThan(100);
   });
@@ -171,10 +171,10 @@ describe('timeline invariants on a simulated schedule', () => {
     let runningSpans = 0;
     for (const track of model.tracks) {
       if (track.kind !== 'goroutine') continue;
-      const [lo, hi] = model.stateRange(track.id);
+      const { lo, hi, state } = model.stateRowOf(track.id)!;
       for (let i = lo; i < hi; i++) {
         // Running spans that follow a non-executing state (Syscall→Running continues the slice).
-        if (model.states.state[i] === 2 && (i === lo || model.states.state[i - 1] !== 5)) runningSpans++;
+        if (state[i] === 2 && (i === lo || state[i - 1] !== 5)) runningSpans++;
       }
     }
     let execs = 0;
@@ -323,7 +323,7 @@ describe('timeline invariants on a simulated schedule', () => {
 
   it('finds flows in a range and resolves stacks', () => {
     const all = queryFlows(model, model.startTime, model.endTime);
-    expect(all.name.length).toBe(model.flows.name.length);
+    expect(all.name.length).toBe(model.flows.count);
     expect(new Set(all.name)).toEqual(new Set(['go', 'unblock (chan receive)', 'unblock (sync)', 'unblock (sleep)', 'exit blocked syscall']));
     const mid = (model.startTime + model.endTime) / 2;
     const part = queryFlows(model, mid, mid + 1000);
@@ -331,7 +331,8 @@ describe('timeline invariants on a simulated schedule', () => {
       expect(part.fromTime[i]).toBeLessThanOrEqual(mid + 1000);
       expect(part.toTime[i]).toBeGreaterThanOrEqual(mid);
     }
-    const brute = Array.from(model.flows.fromTime).filter((f, i) => f <= mid + 1000 && model.flows.toTime[i] >= mid).length;
+    const flows = model.flows.columns();
+    const brute = Array.from(flows.fromTime).filter((f, i) => f <= mid + 1000 && flows.toTime[i] >= mid).length;
     expect(part.name.length).toBe(brute);
     expect(queryFlows(model, model.startTime, model.endTime, 10)).toMatchObject({ truncated: true });
   });

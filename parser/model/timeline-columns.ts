@@ -512,9 +512,13 @@ export class NarrowChunkedColumn {
       bigger.set(this.current as never);
       this.chunks[0] = this.current = bigger;
     } else {
-      this.chunks.push((this.current = growingArray(Uint8Array, this.chunks.length === 0 ? this.firstChunk : CHUNK)));
-      this.level.push(0);
-      this.currentWidest = false;
+      // A new chunk starts as wide as the last one: the values that widened it tend to recur, and
+      // a model reading the chunks in place (flows, state rows) is read by code that stays fast
+      // while it sees one array type per column.
+      const level = this.level.length > 0 ? this.level[this.level.length - 1] : 0;
+      this.chunks.push((this.current = growingArray(WIDENING[level], this.chunks.length === 0 ? this.firstChunk : CHUNK)));
+      this.level.push(level);
+      this.currentWidest = level === WIDENING.length - 1;
     }
     this.limit = (this.chunks.length - 1) * CHUNK + this.current.length;
   }

@@ -201,6 +201,27 @@ export class FlowTable {
     return chunkValue(this.parts.toM, chunkValue(this.parts.target, i) - 1);
   }
 
+  /**
+   * By block of `blockSize` slots: the latest toTime
+   * of its drawn flows, or -Infinity. One pass over the chunks, for range queries to skip blocks.
+   */
+  maxToTimeByBlock(blockSize: number): Float64Array {
+    const { slots, target, toTime } = this.parts;
+    const out = new Float64Array(Math.ceil(slots / blockSize)).fill(-Infinity);
+    for (let c = 0, base = 0; base < slots; base += target[c].length, c++) {
+      const targets = target[c];
+      const n = Math.min(targets.length, slots - base);
+      for (let o = 0; o < n; o++) {
+        const t = targets[o];
+        if (t === 0) continue;
+        const to = chunkValue(toTime, t - 1);
+        const b = (base + o) / blockSize;
+        if (to > out[b | 0]) out[b | 0] = to;
+      }
+    }
+    return out;
+  }
+
   /** The drawn flows as plain columns, in model order (for exports and digests; a copy). */
   columns(): FlowColumns {
     const n = this.count;

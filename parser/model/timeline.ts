@@ -374,17 +374,7 @@ export class TimelineModel {
 
   private blockMaxTo: Float64Array | null = null;
   private flowBlockMaxTo(): Float64Array {
-    if (this.blockMaxTo) return this.blockMaxTo;
-    const f = this.flows;
-    const out = new Float64Array(Math.ceil(f.slots / FLOW_BLOCK));
-    out.fill(-Infinity);
-    for (let i = 0; i < f.slots; i++) {
-      if (!f.drawn(i)) continue;
-      const b = (i / FLOW_BLOCK) | 0;
-      const to = f.toTime(i);
-      if (to > out[b]) out[b] = to;
-    }
-    return (this.blockMaxTo = out);
+    return (this.blockMaxTo ??= this.flows.maxToTimeByBlock(FLOW_BLOCK));
   }
 
   memory(): TimelineMemory {

@@ -583,7 +583,7 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
   async finishSplit(runner: SplitFinishRunner): Promise<TimelineModel> {
     const plan = this.beginFinish();
     const split = runner.rest(plan.rest);
-    const { slices, counters } = this.layOutSlices(plan);
+    const { slices, counters } = this.layOutSlices(plan, true);
     const job = { slices, lanes: busySliceLanes(slices, plan.trackCount), next: new Int32Array(new SharedArrayBuffer(4)) };
     const theirs = runner.slicePyramids(job);
     const mine = sharedSlicePyramidLevels(slices, job.lanes, job.next);
@@ -634,13 +634,14 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
 
   /** What finish builds besides the split-off half: slices and their pyramids, counters. */
   private finishLocalHalf(plan: FinishPlan): FinishLocalHalf {
-    const { slices, counters } = this.layOutSlices(plan);
+    const { slices, counters } = this.layOutSlices(plan, false);
     return { slices, slicePyramids: slicePyramidLevels(slices, plan.trackCount), counters };
   }
 
-  private layOutSlices(plan: FinishPlan): { slices: SliceColumns; counters: CounterSeries[] } {
+  /** `shared`: the slice columns in shared memory, for a helper thread (buildSliceColumns). */
+  private layOutSlices(plan: FinishPlan, shared: boolean): { slices: SliceColumns; counters: CounterSeries[] } {
     const { trackCount, finalOf, goroutineBase, counterBase, kOfRow } = plan;
-    const slices = this.buildSlices(trackCount, finalOf, goroutineBase, kOfRow);
+    const slices = this.buildSlices(trackCount, finalOf, goroutineBase, kOfRow, shared);
     for (const t of plan.fixedTracks) t.lanes = slices.trackLanes[t.id];
     const counters: CounterSeries[] = [this.heap.build(counterBase), this.goroutineCounter.build(counterBase + 1), this.threadCounter.build(counterBase + 2)];
     return { slices, counters };
@@ -691,7 +692,7 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
   }
 
   /** Slices by (track, lane, start), with lanes so no two slices in a lane overlap (timeline-slices.ts). */
-  private buildSlices(trackCount: number, finalOf: Int32Array, goroutineBase: number, kOfRow: Uint32Array): SliceColumns {
+  private buildSlices(trackCount: number, finalOf: Int32Array, goroutineBase: number, kOfRow: Uint32Array, shared: boolean): SliceColumns {
     const fixed: { track: number; store: SliceStore }[] = [];
     this.sliceStores.forEach((store, prov) => {
       if (store) fixed.push({ track: finalOf[prov], store });
@@ -699,7 +700,7 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
     const rows = this.goroutineSliceRow;
     const goroutineTrack = new Uint32Array(rows.length);
     for (let i = 0; i < rows.length; i++) goroutineTrack[i] = goroutineBase + kOfRow[rows.data[i]];
-    return buildSliceColumns({ trackCount, fixed, goroutine: this.goroutineSlices, goroutineTrack });
+    return buildSliceColumns({ trackCount, fixed, goroutine: this.goroutineSlices, goroutineTrack }, shared);
   }
 }
 

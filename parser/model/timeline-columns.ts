@@ -230,9 +230,9 @@ export class IntRange {
     return this;
   }
 
-  /** A new array of `length` in the narrowest type holding every value added, in shared memory (growingArray). */
-  allocate(length: number): IntColumn {
-    return growingArray(typeFor(this.range), length);
+  /** A new array of `length` in the narrowest type holding every value added (`shared`: in shared memory, growingArray). */
+  allocate(length: number, shared = false): IntColumn {
+    return shared ? growingArray(typeFor(this.range), length) : new (typeFor(this.range))(length);
   }
 }
 

@@ -73,9 +73,14 @@ export interface SliceStores {
 
 /**
  * The model's slice columns: per track, slices by (start, end descending) spread over lanes
- * greedily so no two in a lane overlap, then lane by lane. Releases the stores.
+ * greedily so no two in a lane overlap, then lane by lane. Releases the stores. `shared`: the
+ * columns in shared memory, for another thread to read too (a split finish's helper builds tile
+ * pyramids of some lanes). Otherwise they are ordinary arrays: V8 counts those, so it collects
+ * the stores' chunks as they are released; shared ones would raise the finish's peak instead
+ * (a 0.8 GiB part of a trace: +1.4 GB).
  */
-export function buildSliceColumns(stores: SliceStores): SliceColumns {
+export function buildSliceColumns(stores: SliceStores, shared = false): SliceColumns {
+  const allocate = shared ? growingArray : <T>(ctor: { new (length: number): T }, length: number) => new ctor(length);
   const { trackCount, fixed, goroutine, goroutineTrack } = stores;
   for (const { store } of fixed) store.seal();
   goroutine.seal();
@@ -94,9 +99,8 @@ export function buildSliceColumns(stores: SliceStores): SliceColumns {
   // chunks from every store as soon as it is copied out (the peak holds one column twice, not
   // all of them). The sort keys are the stores' starts and ends copied to where their slices go
   // (gathering those columns overwrites them last); each store's order sits at the same place.
-  // The columns are shared memory: a helper thread builds tile pyramids of some lanes (finishSplit).
-  const start = growingArray(Float64Array, n);
-  const end = growingArray(Float64Array, n);
+  const start = allocate(Float64Array, n);
+  const end = allocate(Float64Array, n);
   const orders = new Uint32Array(n);
   const placed: { store: SliceStore; at: number; plan: GatherPlan }[] = [];
   const scratch = new LaneScratch();
@@ -153,12 +157,12 @@ export function buildSliceColumns(stores: SliceStores): SliceColumns {
     store.end.gatherInto(end, at, plan);
     store.end.release();
   }
-  const kind = growingArray(Uint8Array, n);
+  const kind = allocate(Uint8Array, n);
   for (const { store, at, plan } of placed) {
     store.kind.gatherInto(kind, at, plan);
     store.kind.release();
   }
-  const name = growingArray(Uint32Array, n);
+  const name = allocate(Uint32Array, n);
   for (const { store, at, plan } of placed) {
     store.name.gatherInto(name, at, plan);
     store.name.release();
@@ -166,7 +170,7 @@ export function buildSliceColumns(stores: SliceStores): SliceColumns {
   const all = [...fixed.map((f) => f.store), goroutine];
   /** One narrow column of every store, in the narrowest type holding all their values. */
   const narrowColumn = (pick: (s: SliceStore) => NarrowChunkedColumn) => {
-    const out = all.reduce((r, s) => r.add(pick(s)), new IntRange()).allocate(n);
+    const out = all.reduce((r, s) => r.add(pick(s)), new IntRange()).allocate(n, shared);
     for (const { store, at, plan } of placed) pick(store).gatherInto(out, at, plan);
     for (const store of all) pick(store).release();
     return out;

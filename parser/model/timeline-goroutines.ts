@@ -13,7 +13,8 @@ export const BLOCK_REASON = 3; // string id of the reason of the current block
 export const PENDING_FLOW = 4; // flow slot + 1 of the pending start cause, else 0
 export const VIEW_SLOT = 5; // TimelineViews slot + 1, else 0
 export const STATE_SLOT = 6; // StateRowsBuilder staging slot + 1, else 0
-/** Fields per record (room for one more), as a shift. */
+export const STATE_HOME = 7; // where StateRowsBuilder put the row's spans: 0 none yet, block + 1, or PRIVATE_STATE_ROW
+/** Fields per record, as a shift. */
 const SHIFT = 3;
 
 export class GoroutineRecords {

@@ -10,11 +10,61 @@ import {
   CHUNK_BITS, CHUNK_MASK, ChunkedColumn, usedChunks, chunkedF64, chunkedU8, NARROW_TYPES, NarrowChunkedColumn, narrowChunked, RecordCursor, SMALL_FIRST_CHUNK, take, u32, u8,
   type ChunkedParts, type Chunks, type IntColumn, type NarrowChunkedParts,
 } from './timeline-columns.ts';
-import { GoroutineRecords, STATE_SLOT } from './timeline-goroutines.ts';
+import { GoroutineRecords, STATE_HOME, STATE_SLOT } from './timeline-goroutines.ts';
 import type { TraceEvent } from './event.ts';
 
 /** Spans a live goroutine stages before they move to the columns as one block. */
 const STAGE = 8;
+/** STATE_HOME of a row whose spans go to columns of its own (PrivateRow). */
+const PRIVATE_STATE_ROW = 0xffffffff;
+
+/**
+ * The spans of a goroutine that flushed more than one block (a long-lived one): in columns of its
+ * own from its second block on, so they are together for the model without a copy of scattered
+ * blocks at finish (56 goroutines held 6.7 M of 26.7 M spans on the 183 MB trace).
+ */
+class PrivateRow {
+  readonly start = chunkedF64(SMALL_FIRST_CHUNK);
+  readonly state = chunkedU8(SMALL_FIRST_CHUNK);
+  readonly reason = narrowChunked(SMALL_FIRST_CHUNK);
+  readonly stack = narrowChunked(SMALL_FIRST_CHUNK);
+  readonly cursor = new RecordCursor([this.start, this.state, this.reason, this.stack]);
+
+  push(start: number, state: number, reason: number, stack: number): void {
+    const o = this.cursor.next();
+    this.start.current[o] = start;
+    this.state.current[o] = state;
+    const reasons = this.reason.current;
+    reasons[o] = reason;
+    if (reasons[o] !== reason) this.reason.widenCurrent(o, reason);
+    const stacks = this.stack.current;
+    stacks[o] = stack;
+    if (stacks[o] !== stack) this.stack.widenCurrent(o, stack);
+  }
+
+  parts(row: number): PrivateRowParts {
+    this.cursor.seal();
+    const n = this.cursor.length;
+    return {
+      row,
+      length: n,
+      start: usedChunks(this.start.parts().chunks, n),
+      state: usedChunks(this.state.parts().chunks, n),
+      reason: usedChunks(this.reason.parts().chunks, n),
+      stack: usedChunks(this.stack.parts().chunks, n),
+    };
+  }
+}
+
+/** A PrivateRow's spans as plain data (chunks in shared memory). */
+export interface PrivateRowParts {
+  row: number;
+  length: number;
+  start: Float64Array[];
+  state: Uint8Array[];
+  reason: IntColumn[];
+  stack: IntColumn[];
+}
 
 /** The state rows as the model stores them (StateColumns minus the rows' ends). */
 export interface StateRows {
@@ -48,6 +98,7 @@ export class StateRowsBuilder {
   private readonly blockRow = u32();
   private readonly blockStart = u32();
   private readonly blockLength = u8();
+  private readonly privateRows = new Map<number, PrivateRow>();
 
   /**
    * `records`: the builder's goroutine records, whose STATE_SLOT field is the row's slot + 1;
@@ -118,6 +169,13 @@ export class StateRowsBuilder {
   private flush(row: number, slot: number): void {
     const fill = this.stageFill[slot];
     if (fill === 0) return;
+    const homeAt = GoroutineRecords.at(row, STATE_HOME);
+    const home = this.records.data[homeAt];
+    if (home !== 0) {
+      this.flushPrivate(row, slot, fill, home);
+      return;
+    }
+    this.records.data[homeAt] = this.blockRow.length + 1;
     this.blockRow.push(row);
     this.blockStart.push(this.cursor.length);
     this.blockLength.push(fill);
@@ -137,15 +195,41 @@ export class StateRowsBuilder {
     this.stageFill[slot] = 0;
   }
 
+  /**
+   * A row's second block and later ones go to its PrivateRow; on the second, the first block
+   * (`home` − 1) moves there too and stays behind empty (length 0).
+   */
+  private flushPrivate(row: number, slot: number, fill: number, home: number): void {
+    let own = this.privateRows.get(row);
+    if (own === undefined) {
+      own = new PrivateRow();
+      this.privateRows.set(row, own);
+      const block = home - 1;
+      for (let i = this.blockStart.data[block], end = i + this.blockLength.data[block]; i < end; i++) {
+        own.push(this.start.get(i), this.state.get(i), this.reason.get(i), this.stack.get(i));
+      }
+      this.blockLength.data[block] = 0;
+      this.records.data[GoroutineRecords.at(row, STATE_HOME)] = PRIVATE_STATE_ROW;
+    }
+    for (let i = slot * STAGE, end = i + fill; i < end; i++) own.push(this.stageStart[i], this.stageState[i], this.stageReason[i], this.stageStack[i]);
+    this.privateSpans += fill;
+    this.stageFill[slot] = 0;
+  }
+
+  /** Spans flushed to private rows (not counting the first blocks they took over). */
+  private privateSpans = 0;
+
   /** Spans moved out of staging so far (those still staged are not counted). */
   get movedSpans(): number {
-    return this.cursor.length;
+    return this.cursor.length + this.privateSpans;
   }
 
   /** Every span moved out of staging, as the blocks buildStateRows orders. The builder takes no more. */
   staged(): StagedStateRows {
     for (let row = 0; row < this.records.count; row++) if (this.records.data[GoroutineRecords.at(row, STATE_SLOT)] !== 0) this.close(row);
     this.cursor.seal();
+    const privateRows = [...this.privateRows].map(([row, own]) => own.parts(row));
+    this.privateRows.clear();
     return {
       start: this.start,
       state: this.state,
@@ -155,6 +239,8 @@ export class StateRowsBuilder {
       blockStart: this.blockStart.data,
       blockLength: this.blockLength.data,
       blocks: this.blockRow.length,
+      spans: this.cursor.length + this.privateSpans,
+      privateRows,
     };
   }
 }
@@ -170,40 +256,73 @@ export interface StagedStateRows {
   blockStart: Uint32Array;
   blockLength: Uint8Array;
   blocks: number;
+  /** Spans of all rows (the shared columns also hold the emptied blocks' old copies). */
+  spans: number;
+  /** Rows whose spans are in columns of their own (no block of theirs has any length). */
+  privateRows: PrivateRowParts[];
 }
 
 /**
  * The spans row by row, rows in the order rowOfK (rows missing from it must have no spans),
  * each row's spans in the order they were pushed. The staged chunks become the model's: a row
- * whose spans are already one run within a chunk (nearly every goroutine: it lived for a block
- * or two) is read where it is, and only the others (the few long-lived goroutines, with a
- * quarter of the spans of a busy trace) are copied, into chunks of their own. Moving every span
- * into row order instead cost ~0.8 s of CPU and ~100 K fresh pages on a 170 MB trace.
+ * whose spans are one block (nearly every goroutine) is read where it is, a long-lived one's
+ * private columns are appended as they are or packed with others, and only a block that
+ * straddles two chunks is copied. Moving every span into row order instead cost ~0.8 s of CPU
+ * and ~100 K fresh pages on a 170 MB trace.
  */
 export function buildStateRows(staged: StagedStateRows, rowOfK: Uint32Array, kOfRow: Uint32Array): StateRows {
   const { blockRow, blockStart, blockLength, blocks } = staged;
   const rows = rowOfK.length;
-  const spans = staged.start.length;
-  // Per row: its span count, its first span, and whether its spans are one run within a chunk.
+  const shared = staged.start.length;
   const rowCount = writtenZeros(Uint32Array, rows);
   const rowFirst = writtenZeros(Uint32Array, rows);
-  const scattered = new Uint8Array(rows);
-  for (let b = 0; b < blocks; b++) {
-    const k = kOfRow[blockRow[b]];
-    const first = blockStart[b];
-    const last = first + blockLength[b] - 1;
-    if (rowCount[k] === 0) rowFirst[k] = first;
-    else if (rowFirst[k] + rowCount[k] !== first) scattered[k] = 1;
-    if (last >>> CHUNK_BITS !== rowFirst[k] >>> CHUNK_BITS) scattered[k] = 1;
-    rowCount[k] += blockLength[b];
-  }
-  const columns = {
-    start: usedChunks(staged.start.parts().chunks, spans),
-    state: usedChunks(staged.state.parts().chunks, spans),
-    reason: usedChunks(staged.reason.parts().chunks, spans),
-    stack: usedChunks(staged.stack.parts().chunks, spans),
+  const columns: SpanColumns = {
+    start: usedChunks(staged.start.parts().chunks, shared),
+    state: usedChunks(staged.state.parts().chunks, shared),
+    reason: usedChunks(staged.reason.parts().chunks, shared),
+    stack: usedChunks(staged.stack.parts().chunks, shared),
   };
-  relocateScatteredRows(staged, columns, { rowFirst, rowCount, scattered, kOfRow });
+  const packer = new RowPacker(columns);
+  // A row in the shared columns has one block (flush moves a second one's row to columns of its own).
+  const straddling: number[] = [];
+  for (let b = 0; b < blocks; b++) {
+    const length = blockLength[b];
+    if (length === 0) continue;
+    const k = kOfRow[blockRow[b]];
+    rowFirst[k] = blockStart[b];
+    rowCount[k] = length;
+    if (blockStart[b] >>> CHUNK_BITS !== (blockStart[b] + length - 1) >>> CHUNK_BITS) straddling.push(b);
+  }
+  const levels = { reason: staged.reason.parts().level, stack: staged.stack.parts().level };
+  const blockPlaces = straddling.map((b) => {
+    const c = blockStart[b] >>> CHUNK_BITS;
+    return packer.place(blockLength[b], Math.max(levels.reason[c], levels.reason[c + 1]), Math.max(levels.stack[c], levels.stack[c + 1]));
+  });
+  const privatePlaces = staged.privateRows.map((own) => packer.place(own.length, widestLevel(own.reason), widestLevel(own.stack)));
+  packer.allocate();
+  straddling.forEach((b, n) => {
+    const at = blockPlaces[n];
+    for (const key of SPAN_COLUMNS) {
+      const from = staged[key].parts().chunks;
+      const to = columns[key][at.chunk];
+      for (let i = blockStart[b], o = at.offset, end = i + blockLength[b]; i < end; i++, o++) to[o] = from[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    }
+    rowFirst[kOfRow[blockRow[b]]] = at.first;
+  });
+  staged.privateRows.forEach((own, n) => {
+    const at = privatePlaces[n];
+    for (const key of SPAN_COLUMNS) {
+      const to = columns[key][at.chunk];
+      let o = at.offset;
+      for (const chunk of own[key]) {
+        to.set(chunk as never, o);
+        o += chunk.length;
+      }
+    }
+    const k = kOfRow[own.row];
+    rowFirst[k] = at.first;
+    rowCount[k] = own.length;
+  });
   if (columns.start.length === 0) {
     // No spans: one empty chunk, so that every row (of no spans) has arrays to point to.
     columns.start.push(new Float64Array(0));
@@ -211,84 +330,74 @@ export function buildStateRows(staged: StagedStateRows, rowOfK: Uint32Array, kOf
     columns.reason.push(new Uint8Array(0));
     columns.stack.push(new Uint8Array(0));
   }
-  return { ...columns, rowFirst, rowCount, spans };
+  return { ...columns, rowFirst, rowCount, spans: staged.spans };
 }
 
-/** Where relocateScatteredRows puts rows: chunks of this many values (a longer row gets one of its own length). */
-const RELOCATED_CHUNK = 1 << CHUNK_BITS;
+interface SpanColumns {
+  start: Float64Array[];
+  state: Uint8Array[];
+  reason: IntColumn[];
+  stack: IntColumn[];
+}
+
+const SPAN_COLUMNS = ['start', 'state', 'reason', 'stack'] as const;
+
+/** The level (NARROW_TYPES index) that holds every value of a row's narrow chunks. */
+function widestLevel(chunks: readonly IntColumn[]): number {
+  return chunks.reduce((level, c) => Math.max(level, NARROW_TYPES.indexOf(c.constructor as (typeof NARROW_TYPES)[number])), 0);
+}
+
+/** Rows are packed into new chunks of this many values (a longer row gets one of its own length). */
+const PACKED_CHUNK = 1 << CHUNK_BITS;
 
 /**
- * Copies the spans of every scattered row, in block order, into new chunks appended to the
- * columns (rows packed into chunks of RELOCATED_CHUNK values, each row in one chunk), and points
- * rowFirst there. A new chunk's narrow columns take the widest type of the chunks its rows came from.
+ * Places rows copied out of the shared chunks (private rows, straddling blocks) in new chunks
+ * appended to the columns, each row within one chunk: place() them all, allocate(), then copy.
  */
-function relocateScatteredRows(
-  staged: StagedStateRows,
-  columns: { start: Float64Array[]; state: Uint8Array[]; reason: IntColumn[]; stack: IntColumn[] },
-  rowsInfo: { rowFirst: Uint32Array; rowCount: Uint32Array; scattered: Uint8Array; kOfRow: Uint32Array },
-): void {
-  const { rowFirst, rowCount, scattered, kOfRow } = rowsInfo;
-  const { blockRow, blockStart, blockLength, blocks } = staged;
-  const reasonLevel = staged.reason.parts().level;
-  const stackLevel = staged.stack.parts().level;
-  // Plan: each scattered row's chunk and offset (by first appearance), and each new chunk's size and types.
-  const placeOf = new Map<number, { chunk: number; offset: number; fill: number }>();
-  const newChunks: { length: number; reasonLevel: number; stackLevel: number }[] = [];
-  let packing = -1;
-  for (let b = 0; b < blocks; b++) {
-    const k = kOfRow[blockRow[b]];
-    if (scattered[k] === 0) continue;
-    let place = placeOf.get(k);
-    if (place === undefined) {
-      const count = rowCount[k];
-      if (count > RELOCATED_CHUNK) {
-        newChunks.push({ length: count, reasonLevel: 0, stackLevel: 0 });
-        place = { chunk: newChunks.length - 1, offset: 0, fill: 0 };
-      } else {
-        if (packing < 0 || newChunks[packing].length + count > RELOCATED_CHUNK) {
-          newChunks.push({ length: 0, reasonLevel: 0, stackLevel: 0 });
-          packing = newChunks.length - 1;
-        }
-        place = { chunk: packing, offset: newChunks[packing].length, fill: 0 };
-        newChunks[packing].length += count;
+class RowPacker {
+  private readonly chunks: { length: number; reasonLevel: number; stackLevel: number }[] = [];
+  private packing = -1;
+  private readonly places: { chunk: number; offset: number; first: number }[] = [];
+
+  constructor(private readonly columns: SpanColumns) {}
+
+  /** A row of `count` spans whose narrow columns need these levels; its place is filled in by allocate(). */
+  place(count: number, reasonLevel: number, stackLevel: number): { chunk: number; offset: number; first: number } {
+    let chunk: number;
+    let offset = 0;
+    if (count > PACKED_CHUNK) {
+      chunk = this.chunks.push({ length: count, reasonLevel: 0, stackLevel: 0 }) - 1;
+    } else {
+      if (this.packing < 0 || this.chunks[this.packing].length + count > PACKED_CHUNK) {
+        this.packing = this.chunks.push({ length: 0, reasonLevel: 0, stackLevel: 0 }) - 1;
       }
-      placeOf.set(k, place);
+      chunk = this.packing;
+      offset = this.chunks[chunk].length;
+      this.chunks[chunk].length += count;
     }
-    // The source chunks of this block (it may straddle two).
-    const chunk = newChunks[place.chunk];
-    for (let c = blockStart[b] >>> CHUNK_BITS; c <= (blockStart[b] + blockLength[b] - 1) >>> CHUNK_BITS; c++) {
-      chunk.reasonLevel = Math.max(chunk.reasonLevel, reasonLevel[c]);
-      chunk.stackLevel = Math.max(chunk.stackLevel, stackLevel[c]);
+    const c = this.chunks[chunk];
+    c.reasonLevel = Math.max(c.reasonLevel, reasonLevel);
+    c.stackLevel = Math.max(c.stackLevel, stackLevel);
+    const place = { chunk, offset, first: 0 };
+    this.places.push(place);
+    return place;
+  }
+
+  /** Appends the chunks to the columns; each place's chunk and `first` (StateColumns.rowFirst) become final. */
+  allocate(): void {
+    const base = this.columns.start.length;
+    if (base + this.chunks.length > 2 ** (32 - CHUNK_BITS)) throw new Error(`timeline: too many state rows to place (${this.chunks.length} chunks)`);
+    for (const c of this.chunks) {
+      this.columns.start.push(growingArray(Float64Array, c.length));
+      this.columns.state.push(growingArray(Uint8Array, c.length));
+      this.columns.reason.push(growingArray(NARROW_TYPES[c.reasonLevel], c.length));
+      this.columns.stack.push(growingArray(NARROW_TYPES[c.stackLevel], c.length));
+    }
+    for (const place of this.places) {
+      place.chunk += base;
+      place.first = place.chunk * PACKED_CHUNK + place.offset;
     }
   }
-  if (newChunks.length === 0) return;
-  const base = columns.start.length;
-  if (base + newChunks.length > 2 ** (32 - CHUNK_BITS)) throw new Error(`timeline: too many state spans (${staged.start.length})`);
-  for (const c of newChunks) {
-    columns.start.push(growingArray(Float64Array, c.length));
-    columns.state.push(growingArray(Uint8Array, c.length));
-    columns.reason.push(growingArray(NARROW_TYPES[c.reasonLevel], c.length));
-    columns.stack.push(growingArray(NARROW_TYPES[c.stackLevel], c.length));
-  }
-  for (const [k, place] of placeOf) rowFirst[k] = (base + place.chunk) * RELOCATED_CHUNK + place.offset;
-  // Copy: blocks in order, so each row's spans stay in push order; a column at a time (a block,
-  // at most STAGE values, is copied value by value from its chunk: it may straddle two).
-  const copyColumn = (from: Chunks, to: readonly IntColumn[]) => {
-    for (let b = 0; b < blocks; b++) {
-      const k = kOfRow[blockRow[b]];
-      if (scattered[k] === 0) continue;
-      const place = placeOf.get(k)!;
-      const out = to[base + place.chunk];
-      let at = place.offset + place.fill;
-      for (let i = blockStart[b], end = i + blockLength[b]; i < end; i++) out[at++] = from[i >>> CHUNK_BITS][i & CHUNK_MASK];
-      place.fill += blockLength[b];
-    }
-    for (const place of placeOf.values()) place.fill = 0;
-  };
-  copyColumn(staged.start.parts().chunks, columns.start);
-  copyColumn(staged.state.parts().chunks, columns.state);
-  copyColumn(staged.reason.parts().chunks, columns.reason);
-  copyColumn(staged.stack.parts().chunks, columns.stack);
 }
 
 /**

@@ -1,14 +1,14 @@
 // Goroutine state spans, gathered by goroutine while the pass appends them. The model reads
 // them row by row, but they arrive interleaved across millions of goroutines. So each live
 // goroutine stages its spans in a small slot and moves them to the append columns a block at a
-// time (when the slot fills, or the goroutine exits): a goroutine that lived for a block or two
-// (nearly all of them) then has its spans together, where the model reads them in place, and
-// finishing copies only the rows of the few long-lived ones (buildStateRows).
+// time (when the slot fills, or the goroutine exits): a goroutine that lived for one block
+// (nearly all of them) then has its spans together, where the model reads them in place, and a
+// longer-lived one moves its spans to columns of its own (PrivateRow) at its second block.
 
 import { growingArray, resized, writtenZeros } from './typed-arrays.ts';
 import {
   CHUNK_BITS, CHUNK_MASK, ChunkedColumn, usedChunks, chunkedF64, chunkedU8, NARROW_TYPES, NarrowChunkedColumn, narrowChunked, RecordCursor, SMALL_FIRST_CHUNK, take, u32, u8,
-  type ChunkedParts, type Chunks, type IntColumn, type NarrowChunkedParts,
+  type ChunkedParts, type IntColumn, type NarrowChunkedParts,
 } from './timeline-columns.ts';
 import { GoroutineRecords, STATE_HOME, STATE_SLOT } from './timeline-goroutines.ts';
 import type { TraceEvent } from './event.ts';

@@ -314,6 +314,39 @@ describe('timeline finishing', () => {
     }
   });
 
+  it('reads short-lived goroutines\u2019 rows in place, and copies a row whose one block straddles two chunks', () => {
+    const records = new GoroutineRecords();
+    const states = new StateRowsBuilder(records, { startTime: 0 });
+    // 20 000 goroutines of 5 spans each, one after another: the block of row 13 107 holds spans
+    // 65 535 … 65 539, across the first chunk's end.
+    const rows = 20000;
+    const want: number[][] = [];
+    for (let row = 0; row < rows; row++) {
+      records.add();
+      want.push([]);
+      for (let j = 0; j < 5; j++) {
+        const i = row * 5 + j;
+        states.push(row, i, j, row % 7, i % 300);
+        want[row].push(i, j, row % 7, i % 300);
+      }
+      states.close(row);
+    }
+    const identity = Uint32Array.from({ length: rows }, (_, k) => k);
+    const built = buildStateRows(states.staged(), identity, identity);
+    expect(built.spans).toBe(rows * 5);
+    const st = { ...built, rowEnd: new Float64Array(rows), rowEndStack: new Uint8Array(rows) };
+    for (let k = 0; k < rows; k++) {
+      const row = stateRowSpans(st, k);
+      const got: number[] = [];
+      for (let i = row.lo; i < row.hi; i++) got.push(row.start[i], row.state[i], row.reason[i], row.stack[i]);
+      expect(got, `row ${k}`).toEqual(want[k]);
+    }
+    // In place: the pass's two chunks (the first one's values cut to its length), then the copy.
+    expect(built.start.length).toBe(3);
+    expect(built.rowFirst[13106]).toBe(13106 * 5);
+    expect(built.rowFirst[13107]).toBe(2 * 65536);
+  });
+
   it('lays slices out by track and lane as a sort of all slices by (track, start, end descending) with greedy lanes does', () => {
     const next = random(31);
     const trackCount = 6;

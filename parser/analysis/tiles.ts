@@ -8,9 +8,10 @@ import type { TraceTables } from '../model/tables.ts';
 import {
   goroutineSpanStateNames,
   sliceKindNames,
-  TimelineModel,
+  stateSpansIn,
   type SliceColumns,
   type StateRowSpans,
+  type TimelineModel,
   type TrackDescriptor,
 } from '../model/timeline.ts';
 import { lowerBound, type IntColumn } from '../model/timeline-columns.ts';
@@ -440,7 +441,7 @@ function stateLane(model: TimelineModel, track: number, t0: number, t1: number, 
   }
   const row = model.stateRowOf(track);
   if (row === null) return;
-  const [lo, hi] = TimelineModel.stateRangeIn(row, t0, t1);
+  const [lo, hi] = stateSpansIn(row, t0, t1);
   mergeLane(stateRowColumns(row, model.goroutineTracks.ids[track - model.goroutineTrackBase], lo, hi), resolution, sink);
 }
 

@@ -70,10 +70,10 @@ export interface SliceColumns {
  * Goroutine state spans: per goroutine row, a gap-free tiling of its lifetime. Only starts are
  * stored; a span ends where the next one in its row starts, or at rowEnd for the last one.
  *
- * The spans are stored in chunks (the pass's, kept as they are, plus an array of its own for each
- * row whose spans were not already together in one chunk; timeline-states.ts): row r's spans are
- * values [o, o + rowCount[r]) of chunk c of each column, where rowFirst[r] = c · 2^16 + o.
- * stateRow() gives a row's arrays.
+ * The spans are stored in chunks (the pass's, kept as they are, then chunks of the rows copied out
+ * of them: long-lived goroutines' own columns, blocks across two chunks; timeline-states.ts): row
+ * r's spans are values [o, o + rowCount[r]) of chunk c of each column, where rowFirst[r] =
+ * c · 2^16 + o. stateRowSpans() gives a row's arrays.
  */
 export interface StateColumns {
   start: Float64Array[];
@@ -117,6 +117,17 @@ export function stateRowSpans(st: StateColumns, row: number): StateRowSpans {
 /** End time of span i of a row's spans. */
 export function stateSpanEnd(row: StateRowSpans, i: number): number {
   return i + 1 < row.hi ? row.start[i + 1] : row.end;
+}
+
+/** Of a state row's spans, those overlapping [t0, t1): index range [first, last) of its arrays. */
+export function stateSpansIn(row: StateRowSpans, t0: number, t1: number): [number, number] {
+  const { lo, hi } = row;
+  if (lo === hi) return [lo, lo];
+  if (row.end <= t0) return [hi, hi];
+  // The span containing t0 is the last one starting at or before it.
+  const first = Math.max(lo, lowerBound(row.start, lo, hi, t0, true) - 1);
+  const last = lowerBound(row.start, first, hi, t1);
+  return [first, last];
 }
 
 /**
@@ -330,17 +341,6 @@ export class TimelineModel {
   stateRowOf(track: number): StateRowSpans | null {
     const row = this.stateRowOfTrack[track];
     return row < 0 ? null : stateRowSpans(this.states, row);
-  }
-
-  /** Of a state row's spans, those overlapping [t0, t1): index range [first, last) of its arrays. */
-  static stateRangeIn(row: StateRowSpans, t0: number, t1: number): [number, number] {
-    const { lo, hi } = row;
-    if (lo === hi) return [lo, lo];
-    if (row.end <= t0) return [hi, hi];
-    // The span containing t0 is the last one starting at or before it.
-    const first = Math.max(lo, lowerBound(row.start, lo, hi, t0, true) - 1);
-    const last = lowerBound(row.start, first, hi, t1);
-    return [first, last];
   }
 
   /**

@@ -621,6 +621,7 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
     }
     const rest: SplitFinishRest = {
       states: this.states.staged(),
+      flows: flows.parts,
       rowOfK,
       kOfRow,
       // Handed over as they are (a helper thread puts them in track order): the builder is done with them.
@@ -649,6 +650,7 @@ class TimelineBuilder implements TimelineAnalysis, SliceSink {
 
   private endFinish(plan: FinishPlan, local: FinishLocalHalf, split: SplitFinishResult): TimelineModel {
     const goroutineTracks = { ...plan.goroutineTracks, ids: split.goroutineIds };
+    plan.flows.parts.latestArrivals ??= split.flowArrivals;
     const model = new TimelineModel(this.clock.startTime, this.clock.endTime, plan.fixedTracks, goroutineTracks, local.slices, split.states, plan.stateRowOfTrack, local.counters, plan.flows, {
       time: this.sampleTime.trimmed(),
       g: narrowed(this.sampleG.trimmed()),

@@ -8,11 +8,14 @@ import { statePyramidLevels, type PyramidLevel } from '../analysis/tiles-pyramid
 import { transferableBuffers } from './timeline-transfer.ts';
 import { buildStateRows, packStagedStateRows, unpackStagedStateRows, type PackedStagedStateRows, type StagedStateRows } from './timeline-states.ts';
 import type { SliceColumns, StateColumns } from './timeline.ts';
+import { FlowTable, type FlowTableParts } from './timeline-flows.ts';
 import { RowValues } from './typed-arrays.ts';
 
 /** The state rows' part of the job, ready once finish has ordered the goroutine tracks. */
 export interface SplitFinishRest {
   states: StagedStateRows;
+  /** The model's flows (shared memory): the helper makes their index (FlowTable.latestArrivals) too. */
+  flows: FlowTableParts;
   /** Goroutine track k ↔ builder row (the state rows' order). */
   rowOfK: Uint32Array;
   kOfRow: Uint32Array;
@@ -33,6 +36,8 @@ export interface SplitFinishResult {
   statePyramids: Map<number, PyramidLevel[]>;
   /** The job's goroutineIds, handed back. */
   goroutineIds: Float64Array;
+  /** The flows' FlowTable.latestArrivals(). */
+  flowArrivals: Float64Array;
 }
 
 /**
@@ -60,7 +65,12 @@ export function buildStateHalf(job: SplitFinishRest): SplitFinishResult {
     rowEnd: new RowValues(job.rowEndByRow, rowCount).permuted(job.rowOfK),
     rowEndStack: new RowValues(job.rowEndStackByRow, rowCount).permutedNarrowUnsigned(job.rowOfK),
   };
-  return { states, statePyramids: statePyramidLevels(states, job.hasRow, job.goroutineIds), goroutineIds: job.goroutineIds };
+  return {
+    states,
+    statePyramids: statePyramidLevels(states, job.hasRow, job.goroutineIds),
+    goroutineIds: job.goroutineIds,
+    flowArrivals: new FlowTable(job.flows).latestArrivals(),
+  };
 }
 
 /** The rest as plain data. */

@@ -113,7 +113,12 @@ export interface FlowTableParts {
   toG: Chunks;
   toP: Chunks;
   toM: Chunks;
+  /** FlowTable.latestArrivals() once made (a split finish's helper makes it while it would wait). */
+  latestArrivals?: Float64Array;
 }
+
+/** Slots per block of FlowTable.latestArrivals(). */
+export const FLOW_INDEX_BLOCK = 256;
 
 /**
  * The flows of the model, kept in the chunks the pass recorded them in. Causes are recorded in
@@ -202,11 +207,16 @@ export class FlowTable {
   }
 
   /**
-   * By block of `blockSize` slots: the latest toTime
-   * of its drawn flows, or -Infinity. One pass over the chunks, for range queries to skip blocks.
+   * By block of FLOW_INDEX_BLOCK slots: the latest toTime of its drawn flows, or -Infinity, for
+   * range queries to skip blocks. Made on first use (one pass over the chunks) unless it came made.
    */
-  maxToTimeByBlock(blockSize: number): Float64Array {
+  latestArrivals(): Float64Array {
+    return (this.parts.latestArrivals ??= this.arrivalsByBlock());
+  }
+
+  private arrivalsByBlock(): Float64Array {
     const { slots, target, toTime } = this.parts;
+    const blockSize = FLOW_INDEX_BLOCK;
     const out = new Float64Array(Math.ceil(slots / blockSize)).fill(-Infinity);
     for (let c = 0, base = 0; base < slots; base += target[c].length, c++) {
       const targets = target[c];

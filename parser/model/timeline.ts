@@ -8,7 +8,7 @@ import type { Nanoseconds, StackID } from './event.ts';
 import { CHUNK_BITS, CHUNK_MASK, DERIVED_STRING_BASE, lowerBound, type IntColumn, type StringTable } from './timeline-columns.ts';
 import type { CounterSeries } from './timeline-counter.ts';
 import type { TilePyramids } from '../analysis/tiles-pyramid.ts';
-import type { FlowTable } from './timeline-flows.ts';
+import { FLOW_INDEX_BLOCK, type FlowTable } from './timeline-flows.ts';
 
 export type { CounterSeries, CounterPixels } from './timeline-counter.ts';
 
@@ -198,7 +198,6 @@ export interface TimelineMemory {
   bytesPerSpan: number;
 }
 
-const FLOW_BLOCK = 256;
 /** Derived goroutine-name ids (two per goroutine id) must fit the Uint32 name column. */
 const MAX_DERIVED_GOROUTINE_ID = 2 ** 30 - 1;
 
@@ -345,12 +344,12 @@ export class TimelineModel {
 
   /**
    * Flow slots (FlowTable indices) whose arrow overlaps [t0, t1] (slots are in fromTime order),
-   * at most `limit` of them. Blocks of 256 slots carry their largest toTime so early blocks are
-   * skipped wholesale.
+   * at most `limit` of them. Blocks of slots carry their latest toTime (FlowTable.latestArrivals),
+   * so early blocks are skipped wholesale.
    */
   flowsIn(t0: number, t1: number, limit = Infinity): { indices: number[]; truncated: boolean } {
     const f = this.flows;
-    const blockMax = this.flowBlockMaxTo();
+    const blockMax = f.latestArrivals();
     // The first slot starting after t1.
     let lo = 0;
     let hi = f.slots;
@@ -360,10 +359,10 @@ export class TimelineModel {
       else hi = mid;
     }
     const indices: number[] = [];
-    for (let b = 0; b * FLOW_BLOCK < lo; b++) {
+    for (let b = 0; b * FLOW_INDEX_BLOCK < lo; b++) {
       if (blockMax[b] < t0) continue;
-      const end = Math.min(lo, (b + 1) * FLOW_BLOCK);
-      for (let i = b * FLOW_BLOCK; i < end; i++) {
+      const end = Math.min(lo, (b + 1) * FLOW_INDEX_BLOCK);
+      for (let i = b * FLOW_INDEX_BLOCK; i < end; i++) {
         if (!f.drawn(i) || f.toTime(i) < t0) continue;
         if (indices.length >= limit) return { indices, truncated: true };
         indices.push(i);
@@ -372,10 +371,6 @@ export class TimelineModel {
     return { indices, truncated: false };
   }
 
-  private blockMaxTo: Float64Array | null = null;
-  private flowBlockMaxTo(): Float64Array {
-    return (this.blockMaxTo ??= this.flows.maxToTimeByBlock(FLOW_BLOCK));
-  }
 
   memory(): TimelineMemory {
     const bytesOf = (o: object) => Object.values(o).reduce((n: number, v) => n + (ArrayBuffer.isView(v) ? v.byteLength : 0), 0);

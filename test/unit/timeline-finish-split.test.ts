@@ -8,6 +8,7 @@ import { createTimelineModel, type TimelineAnalysis } from '../../parser/model/t
 import { startFinishHelper } from '../../parser/worker/finish-helper.ts';
 import { buildStateHalf, packSplitFinishRest, unpackSplitFinishRest, type SlicePyramidJob, type SplitFinishRunner } from '../../parser/model/timeline-finish-split.ts';
 import { sharedSlicePyramidLevels } from '../../parser/analysis/tiles-pyramid.ts';
+import { FlowTable } from '../../parser/model/timeline-flows.ts';
 import { listFixtures } from '../helpers/fixtures.ts';
 import { timelineDigest } from '../helpers/timeline-digest.ts';
 
@@ -46,6 +47,9 @@ describe('timeline finish split across threads', () => {
     const split = await finishOnHelper(await builtTimeline(path));
     expect(split.states.spans).toBe(oneThread.states.spans);
     expect(timelineDigest(split)).toEqual(timelineDigest(oneThread));
+    // The flows' index the helper made is the one a fresh table makes from the chunks.
+    const fresh = new FlowTable({ ...split.flows.parts, latestArrivals: undefined }).latestArrivals();
+    expect(split.flows.parts.latestArrivals).toEqual(fresh);
   }, 60_000);
 
   it('moves busy state rows\u2019 pyramids back with the rest (go1.25/gc has both kinds)', async () => {

@@ -497,11 +497,13 @@ export class NarrowChunkedColumn {
   }
 
   /**
-   * After `current[offset] = value` read back different: widens the last chunk to hold it (for
-   * writers that store into `current` themselves, as RecordCursor users do).
+   * Stores `value` at `offset` of the last chunk (a RecordCursor's offset), widening the chunk if
+   * it does not hold the value: reading it back tells.
    */
-  widenCurrent(offset: number, value: number): void {
-    if (!this.currentWidest) this.widen(this.chunks.length - 1, offset, value, offset);
+  store(offset: number, value: number): void {
+    const chunk = this.current;
+    chunk[offset] = value;
+    if (chunk[offset] !== value && !this.currentWidest) this.widen(this.chunks.length - 1, offset, value, offset);
   }
 
   /** Room for values up to a new limit (see ChunkedColumn.extend). */

@@ -39,11 +39,11 @@ export class FlowStore {
     const slot = this.cursor.length;
     const o = this.cursor.next();
     this.fromTime.current[o] = ev.time;
-    put(this.name, o, name);
-    put(this.fromG, o, ev.g);
-    put(this.fromP, o, ev.p);
-    put(this.fromM, o, ev.m);
-    put(this.fromStack, o, ev.stack);
+    this.name.store(o, name);
+    this.fromG.store(o, ev.g);
+    this.fromP.store(o, ev.p);
+    this.fromM.store(o, ev.m);
+    this.fromStack.store(o, ev.stack);
     return slot;
   }
 
@@ -55,9 +55,9 @@ export class FlowStore {
     this.started.set(slot, ++this.startedCount);
     const o = this.toCursor.next();
     this.toTime.current[o] = ev.oldState === GoState.Undetermined ? clock.startTime : ev.time;
-    put(this.toG, o, ev.resourceId);
-    put(this.toP, o, ev.p);
-    put(this.toM, o, ev.m);
+    this.toG.store(o, ev.resourceId);
+    this.toP.store(o, ev.p);
+    this.toM.store(o, ev.m);
   }
 
   /** Causes recorded so far. */
@@ -342,11 +342,4 @@ function reordered(staged: StagedFlows): StagedFlows {
   for (const k of CAUSE_COLUMNS) staged[k].release();
   staged.fromTime.release();
   return rebuilt;
-}
-
-/** Stores `value` at offset `o` of the column's current chunk, widening it if needed. */
-function put(column: NarrowChunkedColumn, o: number, value: number): void {
-  const chunk = column.current;
-  chunk[o] = value;
-  if (chunk[o] !== value) column.widenCurrent(o, value);
 }

@@ -33,15 +33,9 @@ export class SliceStore {
     this.end.current[o] = end;
     this.kind.current[o] = kind;
     this.name.current[o] = name;
-    const g = this.goroutine.current;
-    g[o] = goroutine;
-    if (g[o] !== goroutine) this.goroutine.widenCurrent(o, goroutine);
-    const ss = this.startStack.current;
-    ss[o] = startStack;
-    if (ss[o] !== startStack) this.startStack.widenCurrent(o, startStack);
-    const es = this.endStack.current;
-    es[o] = endStack;
-    if (es[o] !== endStack) this.endStack.widenCurrent(o, endStack);
+    this.goroutine.store(o, goroutine);
+    this.startStack.store(o, startStack);
+    this.endStack.store(o, endStack);
   }
 
   /** Makes the columns readable (their lengths); the store takes no more pushes after. */

@@ -18,36 +18,57 @@ const STAGE = 8;
 /** STATE_HOME of a row whose spans go to columns of its own (PrivateRow). */
 const PRIVATE_STATE_ROW = 0xffffffff;
 
+/** Span columns in chunks: the shared ones of StateRowsBuilder, a long-lived row's own, the model's. */
+export interface SpanColumns {
+  start: Float64Array[];
+  state: Uint8Array[];
+  reason: IntColumn[];
+  stack: IntColumn[];
+}
+
 /**
- * The spans of a goroutine that flushed more than one block (a long-lived one): in columns of its
- * own from its second block on, so they are together for the model without a copy of scattered
- * blocks at finish (56 goroutines held 6.7 M of 26.7 M spans on the 183 MB trace).
+ * Appendable span columns: StateRowsBuilder's shared ones, and those of a goroutine that flushed
+ * more than one block (a long-lived one), whose spans go to columns of their own from its second
+ * block on, so they are together for the model without a copy of scattered blocks at finish
+ * (56 goroutines held 6.7 M of 26.7 M spans on the 183 MB trace).
  */
-class PrivateRow {
+class StateSpans {
   readonly start = chunkedF64(SMALL_FIRST_CHUNK);
   readonly state = chunkedU8(SMALL_FIRST_CHUNK);
   readonly reason = narrowChunked(SMALL_FIRST_CHUNK);
   readonly stack = narrowChunked(SMALL_FIRST_CHUNK);
   readonly cursor = new RecordCursor([this.start, this.state, this.reason, this.stack]);
 
-  push(start: number, state: number, reason: number, stack: number): void {
+  /** Appends staged spans [from, end) of the stage arrays. */
+  appendStaged(stage: { start: Float64Array; state: Uint8Array; reason: Float64Array; stack: Float64Array }, from: number, end: number): void {
+    for (let i = from; i < end; i++) this.put(stage.start[i], stage.state[i], stage.reason[i], stage.stack[i]);
+  }
+
+  /** Appends spans [from, end) of `other`. */
+  appendFrom(other: StateSpans, from: number, end: number): void {
+    for (let i = from; i < end; i++) this.put(other.start.get(i), other.state.get(i), other.reason.get(i), other.stack.get(i));
+  }
+
+  /** Leaves values up to the next chunk unused if `count` more would cross into it (a row's block is read within one chunk). */
+  keepInOneChunk(count: number): void {
+    const n = this.cursor.length;
+    if (n >>> CHUNK_BITS === (n + count - 1) >>> CHUNK_BITS) return;
+    while (this.cursor.length & CHUNK_MASK) this.cursor.next();
+  }
+
+  private put(start: number, state: number, reason: number, stack: number): void {
     const o = this.cursor.next();
     this.start.current[o] = start;
     this.state.current[o] = state;
-    const reasons = this.reason.current;
-    reasons[o] = reason;
-    if (reasons[o] !== reason) this.reason.widenCurrent(o, reason);
-    const stacks = this.stack.current;
-    stacks[o] = stack;
-    if (stacks[o] !== stack) this.stack.widenCurrent(o, stack);
+    this.reason.store(o, reason);
+    this.stack.store(o, stack);
   }
 
-  parts(row: number): PrivateRowParts {
+  /** The chunks holding the values so far (the columns take no more). */
+  chunks(): SpanColumns {
     this.cursor.seal();
     const n = this.cursor.length;
     return {
-      row,
-      length: n,
       start: usedChunks(this.start.parts().chunks, n),
       state: usedChunks(this.state.parts().chunks, n),
       reason: usedChunks(this.reason.parts().chunks, n),
@@ -56,22 +77,14 @@ class PrivateRow {
   }
 }
 
-/** A PrivateRow's spans as plain data (chunks in shared memory). */
-export interface PrivateRowParts {
+/** A long-lived row's spans (its StateSpans' chunks, in shared memory). */
+export interface PrivateRowParts extends SpanColumns {
   row: number;
   length: number;
-  start: Float64Array[];
-  state: Uint8Array[];
-  reason: IntColumn[];
-  stack: IntColumn[];
 }
 
 /** The state rows as the model stores them (StateColumns minus the rows' ends). */
-export interface StateRows {
-  start: Float64Array[];
-  state: Uint8Array[];
-  reason: IntColumn[];
-  stack: IntColumn[];
+export interface StateRows extends SpanColumns {
   /** Row k (in the order asked for): chunk · 2^16 + offset of its first span (see StateColumns). */
   rowFirst: Uint32Array;
   rowCount: Uint32Array;
@@ -88,17 +101,16 @@ export class StateRowsBuilder {
   private stageReason = new Float64Array(64 * STAGE);
   private stageStack = new Float64Array(64 * STAGE);
 
-  // Blocks, in the order they were moved: spans [blockStart, blockStart + blockLength) of blockRow.
-  // The model keeps these chunks (buildStateRows).
-  private readonly start = chunkedF64(SMALL_FIRST_CHUNK);
-  private readonly state = chunkedU8(SMALL_FIRST_CHUNK);
-  private readonly reason = narrowChunked(SMALL_FIRST_CHUNK);
-  private readonly stack = narrowChunked(SMALL_FIRST_CHUNK);
-  private readonly cursor = new RecordCursor([this.start, this.state, this.reason, this.stack]);
+  // Blocks, in the order they were moved: spans [blockStart, blockStart + blockLength) of blockRow
+  // in the shared columns, each within one chunk. The model keeps these chunks (buildStateRows).
+  private readonly shared = new StateSpans();
   private readonly blockRow = u32();
   private readonly blockStart = u32();
   private readonly blockLength = u8();
-  private readonly privateRows = new Map<number, PrivateRow>();
+  /** Long-lived rows' own columns, by row. */
+  private readonly privateRows = new Map<number, StateSpans>();
+  /** Spans flushed to private rows (not counting the first blocks they took over). */
+  private privateSpans = 0;
 
   /**
    * `records`: the builder's goroutine records, whose STATE_SLOT field is the row's slot + 1;
@@ -176,70 +188,58 @@ export class StateRowsBuilder {
       return;
     }
     this.records.data[homeAt] = this.blockRow.length + 1;
+    this.shared.keepInOneChunk(fill);
     this.blockRow.push(row);
-    this.blockStart.push(this.cursor.length);
+    this.blockStart.push(this.shared.cursor.length);
     this.blockLength.push(fill);
-    for (let i = slot * STAGE, end = i + fill; i < end; i++) {
-      const o = this.cursor.next();
-      this.start.current[o] = this.stageStart[i];
-      this.state.current[o] = this.stageState[i];
-      const reason = this.stageReason[i];
-      const reasons = this.reason.current;
-      reasons[o] = reason;
-      if (reasons[o] !== reason) this.reason.widenCurrent(o, reason);
-      const stack = this.stageStack[i];
-      const stacks = this.stack.current;
-      stacks[o] = stack;
-      if (stacks[o] !== stack) this.stack.widenCurrent(o, stack);
-    }
+    this.shared.appendStaged(this.stageArrays(), slot * STAGE, slot * STAGE + fill);
     this.stageFill[slot] = 0;
   }
 
+  private stageArrays() {
+    return { start: this.stageStart, state: this.stageState, reason: this.stageReason, stack: this.stageStack };
+  }
+
   /**
-   * A row's second block and later ones go to its PrivateRow; on the second, the first block
+   * A row's second block and later ones go to its own columns; on the second, the first block
    * (`home` − 1) moves there too and stays behind empty (length 0).
    */
   private flushPrivate(row: number, slot: number, fill: number, home: number): void {
     let own = this.privateRows.get(row);
     if (own === undefined) {
-      own = new PrivateRow();
+      own = new StateSpans();
       this.privateRows.set(row, own);
       const block = home - 1;
-      for (let i = this.blockStart.data[block], end = i + this.blockLength.data[block]; i < end; i++) {
-        own.push(this.start.get(i), this.state.get(i), this.reason.get(i), this.stack.get(i));
-      }
+      const first = this.blockStart.data[block];
+      own.appendFrom(this.shared, first, first + this.blockLength.data[block]);
       this.blockLength.data[block] = 0;
       this.records.data[GoroutineRecords.at(row, STATE_HOME)] = PRIVATE_STATE_ROW;
     }
-    for (let i = slot * STAGE, end = i + fill; i < end; i++) own.push(this.stageStart[i], this.stageState[i], this.stageReason[i], this.stageStack[i]);
+    own.appendStaged(this.stageArrays(), slot * STAGE, slot * STAGE + fill);
     this.privateSpans += fill;
     this.stageFill[slot] = 0;
   }
 
-  /** Spans flushed to private rows (not counting the first blocks they took over). */
-  private privateSpans = 0;
-
   /** Spans moved out of staging so far (those still staged are not counted). */
   get movedSpans(): number {
-    return this.cursor.length + this.privateSpans;
+    return this.shared.cursor.length + this.privateSpans;
   }
 
   /** Every span moved out of staging, as the blocks buildStateRows orders. The builder takes no more. */
   staged(): StagedStateRows {
     for (let row = 0; row < this.records.count; row++) if (this.records.data[GoroutineRecords.at(row, STATE_SLOT)] !== 0) this.close(row);
-    this.cursor.seal();
-    const privateRows = [...this.privateRows].map(([row, own]) => own.parts(row));
+    this.shared.cursor.seal();
+    const privateRows = [...this.privateRows].map(([row, own]) => ({ row, length: own.cursor.length, ...own.chunks() }));
     this.privateRows.clear();
     return {
-      start: this.start,
-      state: this.state,
-      reason: this.reason,
-      stack: this.stack,
+      start: this.shared.start,
+      state: this.shared.state,
+      reason: this.shared.reason,
+      stack: this.shared.stack,
       blockRow: this.blockRow.data,
       blockStart: this.blockStart.data,
       blockLength: this.blockLength.data,
       blocks: this.blockRow.length,
-      spans: this.cursor.length + this.privateSpans,
       privateRows,
     };
   }
@@ -256,8 +256,6 @@ export interface StagedStateRows {
   blockStart: Uint32Array;
   blockLength: Uint8Array;
   blocks: number;
-  /** Spans of all rows (the shared columns also hold the emptied blocks' old copies). */
-  spans: number;
   /** Rows whose spans are in columns of their own (no block of theirs has any length). */
   privateRows: PrivateRowParts[];
 }
@@ -265,10 +263,9 @@ export interface StagedStateRows {
 /**
  * The spans row by row, rows in the order rowOfK (rows missing from it must have no spans),
  * each row's spans in the order they were pushed. The staged chunks become the model's: a row
- * whose spans are one block (nearly every goroutine) is read where it is, a long-lived one's
- * private columns are appended as they are or packed with others, and only a block that
- * straddles two chunks is copied. Moving every span into row order instead cost ~0.8 s of CPU
- * and ~100 K fresh pages on a 170 MB trace.
+ * whose spans are one block (nearly every goroutine; a block never crosses a chunk's end) is
+ * read where it is, and a long-lived one's own columns are packed into new chunks. Moving every
+ * span into row order instead cost ~0.8 s of CPU and ~100 K fresh pages on a 170 MB trace.
  */
 export function buildStateRows(staged: StagedStateRows, rowOfK: Uint32Array, kOfRow: Uint32Array): StateRows {
   const { blockRow, blockStart, blockLength, blocks } = staged;
@@ -282,35 +279,19 @@ export function buildStateRows(staged: StagedStateRows, rowOfK: Uint32Array, kOf
     reason: usedChunks(staged.reason.parts().chunks, shared),
     stack: usedChunks(staged.stack.parts().chunks, shared),
   };
-  const packer = new RowPacker(columns);
+  let spans = 0;
   // A row in the shared columns has one block (flush moves a second one's row to columns of its own).
-  const straddling: number[] = [];
   for (let b = 0; b < blocks; b++) {
-    const length = blockLength[b];
-    if (length === 0) continue;
     const k = kOfRow[blockRow[b]];
     rowFirst[k] = blockStart[b];
-    rowCount[k] = length;
-    if (blockStart[b] >>> CHUNK_BITS !== (blockStart[b] + length - 1) >>> CHUNK_BITS) straddling.push(b);
+    rowCount[k] = blockLength[b];
+    spans += blockLength[b];
   }
-  const levels = { reason: staged.reason.parts().level, stack: staged.stack.parts().level };
-  const blockPlaces = straddling.map((b) => {
-    const c = blockStart[b] >>> CHUNK_BITS;
-    return packer.place(blockLength[b], Math.max(levels.reason[c], levels.reason[c + 1]), Math.max(levels.stack[c], levels.stack[c + 1]));
-  });
-  const privatePlaces = staged.privateRows.map((own) => packer.place(own.length, widestLevel(own.reason), widestLevel(own.stack)));
+  const packer = new RowPacker(columns);
+  const places = staged.privateRows.map((own) => packer.place(own.length, widestLevel(own.reason), widestLevel(own.stack)));
   packer.allocate();
-  straddling.forEach((b, n) => {
-    const at = blockPlaces[n];
-    for (const key of SPAN_COLUMNS) {
-      const from = staged[key].parts().chunks;
-      const to = columns[key][at.chunk];
-      for (let i = blockStart[b], o = at.offset, end = i + blockLength[b]; i < end; i++, o++) to[o] = from[i >>> CHUNK_BITS][i & CHUNK_MASK];
-    }
-    rowFirst[kOfRow[blockRow[b]]] = at.first;
-  });
   staged.privateRows.forEach((own, n) => {
-    const at = privatePlaces[n];
+    const at = places[n];
     for (const key of SPAN_COLUMNS) {
       const to = columns[key][at.chunk];
       let o = at.offset;
@@ -322,6 +303,7 @@ export function buildStateRows(staged: StagedStateRows, rowOfK: Uint32Array, kOf
     const k = kOfRow[own.row];
     rowFirst[k] = at.first;
     rowCount[k] = own.length;
+    spans += own.length;
   });
   if (columns.start.length === 0) {
     // No spans: one empty chunk, so that every row (of no spans) has arrays to point to.
@@ -330,14 +312,7 @@ export function buildStateRows(staged: StagedStateRows, rowOfK: Uint32Array, kOf
     columns.reason.push(new Uint8Array(0));
     columns.stack.push(new Uint8Array(0));
   }
-  return { ...columns, rowFirst, rowCount, spans: staged.spans };
-}
-
-interface SpanColumns {
-  start: Float64Array[];
-  state: Uint8Array[];
-  reason: IntColumn[];
-  stack: IntColumn[];
+  return { ...columns, rowFirst, rowCount, spans };
 }
 
 const SPAN_COLUMNS = ['start', 'state', 'reason', 'stack'] as const;
@@ -351,8 +326,8 @@ function widestLevel(chunks: readonly IntColumn[]): number {
 const PACKED_CHUNK = 1 << CHUNK_BITS;
 
 /**
- * Places rows copied out of the shared chunks (private rows, straddling blocks) in new chunks
- * appended to the columns, each row within one chunk: place() them all, allocate(), then copy.
+ * Places long-lived rows' spans in new chunks appended to the columns, each row within one chunk:
+ * place() them all, allocate(), then copy.
  */
 class RowPacker {
   private readonly chunks: { length: number; reasonLevel: number; stackLevel: number }[] = [];

@@ -265,8 +265,7 @@ describe('timeline finishing', () => {
       const v = r < 0.9 ? Math.floor(next() * 200) : r < 0.99 ? Math.floor(next() * 70000) : r < 0.995 ? -Math.floor(next() * 5e9) : 0.5 + i;
       const o = cursor.next();
       time.current[o] = t;
-      id.current[o] = v;
-      if (id.current[o] !== v) id.widenCurrent(o, v);
+      id.store(o, v);
       expectTime.push(t);
       expectId.push(v);
       // Some records get a later value, after more have been appended.
@@ -314,11 +313,11 @@ describe('timeline finishing', () => {
     }
   });
 
-  it('reads short-lived goroutines\u2019 rows in place, and copies a row whose one block straddles two chunks', () => {
+  it('reads short-lived goroutines\u2019 rows in place, a block that would cross a chunk\u2019s end starting the next chunk', () => {
     const records = new GoroutineRecords();
     const states = new StateRowsBuilder(records, { startTime: 0 });
-    // 20 000 goroutines of 5 spans each, one after another: the block of row 13 107 holds spans
-    // 65 535 … 65 539, across the first chunk's end.
+    // 20 000 goroutines of 5 spans each, one after another: the block of row 13 107 would hold
+    // spans 65 535 … 65 539, across the first chunk's end.
     const rows = 20000;
     const want: number[][] = [];
     for (let row = 0; row < rows; row++) {
@@ -341,10 +340,10 @@ describe('timeline finishing', () => {
       for (let i = row.lo; i < row.hi; i++) got.push(row.start[i], row.state[i], row.reason[i], row.stack[i]);
       expect(got, `row ${k}`).toEqual(want[k]);
     }
-    // In place: the pass's two chunks (the first one's values cut to its length), then the copy.
-    expect(built.start.length).toBe(3);
+    // In place, in the pass's two chunks: row 13 107 begins the second one (one value left unused).
+    expect(built.start.length).toBe(2);
     expect(built.rowFirst[13106]).toBe(13106 * 5);
-    expect(built.rowFirst[13107]).toBe(2 * 65536);
+    expect(built.rowFirst[13107]).toBe(65536);
   });
 
   it('lays slices out by track and lane as a sort of all slices by (track, start, end descending) with greedy lanes does', () => {

@@ -162,7 +162,12 @@ export class FlowTable {
 
   /** Whether slot i is a flow (its target started). */
   drawn(i: number): boolean {
-    return chunkValue(this.parts.target, i) !== 0;
+    return this.targetOf(i) >= 0;
+  }
+
+  /** Slot i's index in the target columns, or -1 (never started). */
+  private targetOf(i: number): number {
+    return chunkValue(this.parts.target, i) - 1;
   }
 
   name(i: number): number {
@@ -191,19 +196,19 @@ export class FlowTable {
 
   /** The target's fields, for a drawn slot. */
   toTime(i: number): number {
-    return chunkValue(this.parts.toTime, chunkValue(this.parts.target, i) - 1);
+    return chunkValue(this.parts.toTime, this.targetOf(i));
   }
 
   toG(i: number): number {
-    return chunkValue(this.parts.toG, chunkValue(this.parts.target, i) - 1);
+    return chunkValue(this.parts.toG, this.targetOf(i));
   }
 
   toP(i: number): number {
-    return chunkValue(this.parts.toP, chunkValue(this.parts.target, i) - 1);
+    return chunkValue(this.parts.toP, this.targetOf(i));
   }
 
   toM(i: number): number {
-    return chunkValue(this.parts.toM, chunkValue(this.parts.target, i) - 1);
+    return chunkValue(this.parts.toM, this.targetOf(i));
   }
 
   /**
@@ -331,13 +336,8 @@ function reordered(staged: StagedFlows): StagedFlows {
   };
   for (let k = 0; k < slots; k++) {
     const i = order[k];
-    rebuilt.name.push(staged.name.get(i));
     rebuilt.fromTime.push(from[i]);
-    rebuilt.fromG.push(staged.fromG.get(i));
-    rebuilt.fromP.push(staged.fromP.get(i));
-    rebuilt.fromM.push(staged.fromM.get(i));
-    rebuilt.fromStack.push(staged.fromStack.get(i));
-    rebuilt.started.push(started[i]);
+    for (const key of CAUSE_COLUMNS) rebuilt[key].push(staged[key].get(i));
   }
   for (const k of CAUSE_COLUMNS) staged[k].release();
   staged.fromTime.release();

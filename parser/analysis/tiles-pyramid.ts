@@ -187,11 +187,9 @@ export function slicePyramidLevels(s: SliceColumns, trackCount: number): Map<num
  * work sharedSlicePyramidLevels hands out, a lane at a time, to the threads that share it.
  */
 export function busySliceLanes(s: SliceColumns, trackCount: number): Uint32Array {
-  const lanes: number[] = [];
-  for (let segment = 0; segment < s.trackSegment[trackCount]; segment++) {
-    if (s.segmentOffset[segment + 1] - s.segmentOffset[segment] >= MIN_SPANS) lanes.push(segment);
-  }
   const size = (segment: number) => s.segmentOffset[segment + 1] - s.segmentOffset[segment];
+  const lanes: number[] = [];
+  for (let segment = 0; segment < s.trackSegment[trackCount]; segment++) if (size(segment) >= MIN_SPANS) lanes.push(segment);
   return Uint32Array.from(lanes.sort((a, b) => size(b) - size(a)));
 }
 

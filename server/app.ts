@@ -12,6 +12,7 @@ import { registerGoroutineRoutes } from './routes/goroutines.ts';
 import { registerProfileRoutes } from './routes/profiles.ts';
 import { registerTaskRoutes } from './routes/tasks.ts';
 import { registerRegionRoutes } from './routes/regions.ts';
+import { registerAnnotationRoutes } from './routes/annotations.ts';
 import { registerMmuRoutes } from './routes/mmu.ts';
 import { registerTimelineRoutes } from './routes/timeline.ts';
 import { registerPageRoutes, defaultClientDir } from './routes/pages.ts';
@@ -56,6 +57,7 @@ export async function buildApp(session: ServedSession, options: AppOptions = {})
   registerProfileRoutes(app, session);
   registerTaskRoutes(app, session);
   registerRegionRoutes(app, session);
+  registerAnnotationRoutes(app, session);
   registerMmuRoutes(app, session);
   // A trace too big for a whole timeline is viewed a part at a time (server/timeline-parts.ts).
   let parts: TimelinePartsState | null | undefined;

@@ -25,6 +25,8 @@ export interface TrackInfo {
   rows: number;
   /** go tool trace's "system goroutine" flag, for goroutine lanes. */
   system?: boolean;
+  /** For goroutine lanes: rows of nested user regions drawn below the lane's own rows. */
+  regionRows?: number;
 }
 
 export interface SpanTile {
@@ -82,4 +84,38 @@ export interface Flow {
 export interface TimelineRange {
   start: number;
   end: number;
+}
+
+/**
+ * User annotations over a range (GET /api/annotations): regions and log messages by goroutine,
+ * marks closer than a pixel merged. Indices into `strings` for names and texts; stacks are ids
+ * into the whole trace's tables (/api/annotations/stacks/:id), not a timeline part's.
+ */
+export interface Annotations {
+  strings: string[];
+  regions: {
+    count: number;
+    goroutine: Float64Array;
+    depth: Uint16Array;
+    start: Float64Array;
+    end: Float64Array;
+    name: Int32Array;
+    task: Float64Array;
+    startStack: Uint32Array;
+    endStack: Uint32Array;
+    merged: Uint32Array;
+  };
+  logs: {
+    count: number;
+    goroutine: Float64Array;
+    time: Float64Array;
+    text: Int32Array;
+    task: Float64Array;
+    stack: Uint32Array;
+    merged: Uint32Array;
+  };
+  /** Goroutine → indices of its regions, and of its logs (lanes draw only their own). */
+  regionsOf: Map<number, number[]>;
+  logsOf: Map<number, number[]>;
+  truncated: boolean;
 }

@@ -1,8 +1,8 @@
 // Turns the server's timeline JSON (/api/timeline/tracks, /tile, /flows, /api/stacks/:id,
-// produced by parser/analysis/tiles.ts) into the client's in-memory form
+// produced by parser/analysis/tiles.ts; /api/annotations, by server/routes/annotations.ts) into the client's in-memory form
 // (api/timeline-types.ts). The only client module that knows the wire form.
 
-import type { Flow, SpanTile, CounterTile, TrackInfo, TrackTile, TrackGroup } from '../api/timeline-types.ts';
+import type { Annotations, Flow, SpanTile, CounterTile, TrackInfo, TrackTile, TrackGroup } from '../api/timeline-types.ts';
 import type { CounterTrackWire, SpanTrackWire, TileWire } from '../../parser/analysis/tiles.ts';
 
 /** GET /api/timeline/tracks */
@@ -139,4 +139,56 @@ export function normalizeFlows(body: FlowsResponse): Flow[] {
     toTime: body.toTime[i],
     toG: body.toG[i],
   }));
+}
+
+/** GET /api/annotations/rows: region rows per goroutine (goroutines without regions absent). */
+export interface AnnotationRowsResponse {
+  goroutine: number[];
+  rows: number[];
+}
+
+/** GET /api/annotations: parallel arrays, names and texts as indices into `strings`. */
+export interface AnnotationsResponse {
+  strings: string[];
+  regions: { goroutine: number[]; depth: number[]; start: number[]; end: number[]; name: number[]; task: number[]; startStack: number[]; endStack: number[]; merged: number[] };
+  logs: { goroutine: number[]; time: number[]; text: number[]; task: number[]; stack: number[]; merged: number[] };
+  truncated: boolean;
+}
+
+/** Indices of `goroutines` grouped by goroutine. */
+function byGoroutine(goroutines: ArrayLike<number>): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (let i = 0; i < goroutines.length; i++) {
+    const list = out.get(goroutines[i]);
+    if (list) list.push(i);
+    else out.set(goroutines[i], [i]);
+  }
+  return out;
+}
+
+export function normalizeAnnotations(body: AnnotationsResponse): Annotations {
+  const r = body.regions;
+  const l = body.logs;
+  const regions = {
+    count: r.start.length,
+    goroutine: Float64Array.from(r.goroutine),
+    depth: Uint16Array.from(r.depth),
+    start: Float64Array.from(r.start),
+    end: Float64Array.from(r.end),
+    name: Int32Array.from(r.name),
+    task: Float64Array.from(r.task),
+    startStack: Uint32Array.from(r.startStack),
+    endStack: Uint32Array.from(r.endStack),
+    merged: Uint32Array.from(r.merged),
+  };
+  const logs = {
+    count: l.time.length,
+    goroutine: Float64Array.from(l.goroutine),
+    time: Float64Array.from(l.time),
+    text: Int32Array.from(l.text),
+    task: Float64Array.from(l.task),
+    stack: Uint32Array.from(l.stack),
+    merged: Uint32Array.from(l.merged),
+  };
+  return { strings: body.strings, regions, logs, regionsOf: byGoroutine(regions.goroutine), logsOf: byGoroutine(logs.goroutine), truncated: body.truncated };
 }

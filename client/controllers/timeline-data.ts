@@ -7,8 +7,11 @@
 // The wanted range is the visible one padded by a screen on either side.
 
 import type { ApiClient } from './api-client.ts';
-import type { Flow, TrackInfo, TrackTile, TimelineRange } from '../api/timeline-types.ts';
-import { normalizeTile, normalizeTracks, normalizeFlows, type TracksResponse, type TileResponse, type FlowsResponse } from './timeline-adapter.ts';
+import type { Annotations, Flow, TrackInfo, TrackTile, TimelineRange } from '../api/timeline-types.ts';
+import {
+  normalizeAnnotations, normalizeTile, normalizeTracks, normalizeFlows,
+  type AnnotationRowsResponse, type AnnotationsResponse, type TracksResponse, type TileResponse, type FlowsResponse,
+} from './timeline-adapter.ts';
 
 export const tilePixels = 1024;
 const maxInFlight = 4;
@@ -75,7 +78,9 @@ export class TimelineData {
   private queue: TileRequest[] = [];
   private flowCache: { range: TimelineRange; flows: Flow[] } | null = null;
   private flowRequest: string | null = null;
-  private readonly stackCache = new Map<number, Promise<StackFrameLike[]>>();
+  private readonly stackCache = new Map<string, Promise<StackFrameLike[]>>();
+  private annotationCache: { range: TimelineRange; level: number; annotations: Annotations } | null = null;
+  private annotationRequest: string | null = null;
 
   constructor(private readonly api: ApiClient, private readonly onChange: () => void) {}
 
@@ -85,8 +90,16 @@ export class TimelineData {
   /** Loads the track list; `goroutine` is listed even when it is not in the server's first page. */
   async loadTracks(signal?: AbortSignal, goroutine?: number | null): Promise<void> {
     const query = goroutine === null || goroutine === undefined ? '' : `?goroutine=${goroutine}`;
-    const body = await this.api.getJson<TracksResponse>(`/api/timeline/tracks${query}`, signal);
+    // Region rows come from the whole trace's summary; a server without them just draws none.
+    const [body, regionRows] = await Promise.all([
+      this.api.getJson<TracksResponse>(`/api/timeline/tracks${query}`, signal),
+      this.api.getJson<AnnotationRowsResponse>('/api/annotations/rows', signal).catch(() => null),
+    ]);
     const { tracks, start, end } = normalizeTracks(body);
+    if (regionRows) {
+      const rowsOf = new Map(regionRows.goroutine.map((g, i) => [g, regionRows.rows[i]]));
+      for (const t of tracks) if (t.group === 'goroutine' && t.goroutine !== undefined) t.regionRows = rowsOf.get(t.goroutine);
+    }
     this.tracks = tracks;
     this.unlistedGoroutines = Math.max(0, (body.goroutineTrackCount ?? 0) - tracks.filter((t) => t.group === 'goroutine').length);
     for (const t of tracks) if (t.goroutine !== undefined && t.startFunction) this.startFunctions.set(t.goroutine, t.startFunction);
@@ -228,13 +241,44 @@ export class TimelineData {
     return cached?.flows ?? [];
   }
 
-  /** Stack frames by id, fetched once. */
-  stack(id: number): Promise<StackFrameLike[]> {
-    let pending = this.stackCache.get(id);
+  /**
+   * User regions and logs overlapping a range at the resolution drawn; fetched once per range
+   * and resolution level (marks closer than a pixel come merged), like flows.
+   */
+  annotationsIn(range: TimelineRange, nsPerPx: number): Annotations | null {
+    const level = levelFor(nsPerPx);
+    const cached = this.annotationCache;
+    if (cached && cached.level === level && cached.range.start <= range.start && cached.range.end >= range.end) return cached.annotations;
+    const width = range.end - range.start;
+    const padded = { start: Math.max(this.traceStart, range.start - width), end: Math.min(this.traceEnd, range.end + width) };
+    const query = { start: Math.floor(padded.start), end: Math.ceil(padded.end), resolution: Math.pow(2, level) };
+    const key = `${query.start}:${query.end}:${level}`;
+    if (this.annotationRequest !== key && query.end > query.start) {
+      this.annotationRequest = key;
+      this.api
+        .getJson<AnnotationsResponse>(this.api.url('/api/annotations', query))
+        .then((body) => {
+          if (this.annotationRequest !== key) return;
+          this.annotationCache = { range: padded, level, annotations: normalizeAnnotations(body) };
+          this.onChange();
+        })
+        .catch((err: Error) => console.warn(`timeline annotations failed: ${err.message}`));
+    }
+    // Until the new level arrives, the old one is drawn (slightly off in merging only).
+    return cached?.annotations ?? null;
+  }
+
+  /**
+   * Stack frames by id, fetched once. `scope` 'trace': an id into the whole trace's tables (user
+   * annotations come from the summary); else the shown timeline's (a part has tables of its own).
+   */
+  stack(id: number, scope: 'timeline' | 'trace' = 'timeline'): Promise<StackFrameLike[]> {
+    const key = `${scope}:${id}`;
+    let pending = this.stackCache.get(key);
     if (!pending) {
-      pending = this.api.getJson<unknown>(`/api/stacks/${id}`).then(normalizeStack);
-      pending.catch(() => this.stackCache.delete(id));
-      this.stackCache.set(id, pending);
+      pending = this.api.getJson<unknown>(scope === 'trace' ? `/api/annotations/stacks/${id}` : `/api/stacks/${id}`).then(normalizeStack);
+      pending.catch(() => this.stackCache.delete(key));
+      this.stackCache.set(key, pending);
     }
     return pending;
   }

@@ -10,6 +10,9 @@ import type { Flow } from '../api/timeline-types.ts';
 import { goDuration } from '../lib/duration.ts';
 import { sharedStyles } from '../styles/shared.ts';
 
+/** The details row naming what was selected, by SpanSelection.kind (goroutine states: 'State'). */
+const kindTitles: Record<string, string> = { goroutine: 'Running', range: 'Range', region: 'Region', log: 'Log' };
+
 type StackState = { kind: 'none' } | { kind: 'loading' } | { kind: 'ready'; frames: StackFrameLike[] } | { kind: 'error'; message: string };
 
 @customElement('tt-span-details')
@@ -48,7 +51,7 @@ export class TtSpanDetails extends LitElement {
   private loadStack(id: number, set: (s: StackState) => void): StackState {
     if (!id || !this.data) return { kind: 'none' };
     const selection = this.selection;
-    this.data.stack(id).then(
+    this.data.stack(id, selection?.stackScope).then(
       (frames) => {
         if (this.selection === selection) set({ kind: 'ready', frames });
       },
@@ -97,10 +100,11 @@ export class TtSpanDetails extends LitElement {
     return html`<h3 data-testid="details-title">${s.goroutine >= 0 ? `G${s.goroutine}` : s.label}</h3>
       <table class="facts">
         <tr><td>Lane</td><td>${s.laneName}</td></tr>
-        <tr><td>${s.kind === 'goroutine' ? 'Running' : s.kind === 'range' ? 'Range' : 'State'}</td><td>${s.label}</td></tr>
-        <tr><td>Start</td><td>${goDuration(s.start - origin)}</td></tr>
-        <tr><td>Duration</td><td>${goDuration(s.end - s.start)}</td></tr>
-        ${s.merged > 1 ? html`<tr><td>Merged</td><td>${s.merged} spans below one pixel (zoom in for each)</td></tr>` : nothing}
+        <tr><td>${kindTitles[s.kind] ?? 'State'}</td><td>${s.label}</td></tr>
+        ${s.task ? html`<tr><td>Task</td><td>${s.task}</td></tr>` : nothing}
+        <tr><td>${s.kind === 'log' ? 'Time' : 'Start'}</td><td>${goDuration(s.start - origin)}</td></tr>
+        ${s.kind === 'log' ? nothing : html`<tr><td>Duration</td><td>${goDuration(s.end - s.start)}</td></tr>`}
+        ${s.merged > 1 ? html`<tr><td>Merged</td><td>${s.merged} ${s.kind === 'region' ? 'regions' : s.kind === 'log' ? 'log messages' : 'spans'} below one pixel (zoom in for each)</td></tr>` : nothing}
       </table>
       ${s.goroutine >= 0
         ? html`<p><a href="/goroutines/${s.goroutine}">Goroutine G${s.goroutine} summary</a> ·

@@ -6,7 +6,7 @@
 import { LitElement, html, css } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import type { TimelineData, CachedTile } from '../controllers/timeline-data.ts';
-import type { Flow, SpanTile, CounterTile, InstantTile, TrackInfo, TimelineRange } from '../api/timeline-types.ts';
+import type { Annotations, Flow, SpanTile, CounterTile, InstantTile, TrackInfo, TimelineRange } from '../api/timeline-types.ts';
 import { colorForName, colorForState } from '../lib/colors.ts';
 import { shortDuration, bytes } from '../lib/duration.ts';
 import { percentile } from '../lib/stats.ts';
@@ -27,6 +27,10 @@ export interface SpanSelection {
   merged: number;
   startStack: number;
   endStack: number;
+  /** 'trace': the stacks are ids into the whole trace's tables (user regions and logs). */
+  stackScope?: 'trace';
+  /** User regions and logs: their task (0: none). */
+  task?: number;
 }
 
 interface LaneLayout {
@@ -59,7 +63,50 @@ const keyPanPerSecond = 0.9;
 function laneHeight(track: TrackInfo): number {
   if (track.shape === 'counter') return counterHeight;
   if (track.shape === 'instants') return instantsHeight;
-  return track.rows * rowHeight + 3;
+  return (track.rows + (track.regionRows ?? 0)) * rowHeight + 3;
+}
+
+/** Log markers: a small triangle hanging from the lane's top edge. */
+const logMarkHeight = 6;
+
+export function regionSelection(track: TrackInfo, a: Annotations, i: number): SpanSelection {
+  const r = a.regions;
+  return {
+    trackId: track.id,
+    laneName: track.name,
+    group: track.group,
+    start: r.start[i],
+    end: r.end[i],
+    label: a.strings[r.name[i]],
+    kind: 'region',
+    depth: track.rows + r.depth[i],
+    goroutine: r.goroutine[i],
+    merged: r.merged[i],
+    startStack: r.startStack[i],
+    endStack: r.endStack[i],
+    stackScope: 'trace',
+    task: r.task[i],
+  };
+}
+
+export function logSelection(track: TrackInfo, a: Annotations, i: number): SpanSelection {
+  const l = a.logs;
+  return {
+    trackId: track.id,
+    laneName: track.name,
+    group: track.group,
+    start: l.time[i],
+    end: l.time[i],
+    label: a.strings[l.text[i]],
+    kind: 'log',
+    depth: 0,
+    goroutine: l.goroutine[i],
+    merged: l.merged[i],
+    startStack: l.stack[i],
+    endStack: 0,
+    stackScope: 'trace',
+    task: l.task[i],
+  };
 }
 
 /** The text a span shows: goroutine slices carry their name, states their reason. */
@@ -414,6 +461,8 @@ export class TtTimelineCanvas extends LitElement {
     const tolerance = 2 * this.nsPerPx;
     const track = hit.lane.track;
     const depth = Math.max(0, Math.floor((y - hit.screenTop - 1) / rowHeight));
+    const annotation = this.annotationAt(track, t, tolerance, depth, y - hit.screenTop);
+    if (annotation !== undefined) return annotation;
     let best: SpanSelection | null = null;
     let bestDistance = Infinity;
     for (const tile of this.data.tilesFor(track.id, { start: t - tolerance, end: t + tolerance }, this.nsPerPx)) {
@@ -431,6 +480,42 @@ export class TtTimelineCanvas extends LitElement {
       }
     }
     return best;
+  }
+
+  /**
+   * The user region or log under the pointer on a goroutine lane: undefined when the pointer is
+   * not over the lane's region rows or log markers (the lane's own spans are hit-tested then).
+   */
+  private annotationAt(track: TrackInfo, t: number, tolerance: number, depth: number, yInLane: number): SpanSelection | null | undefined {
+    if (track.group !== 'goroutine' || track.goroutine === undefined) return undefined;
+    const annotations = this.data.annotationsIn(this.range, this.nsPerPx);
+    if (!annotations) return depth >= track.rows ? null : undefined;
+    if (yInLane < logMarkHeight + 1) {
+      let best = -1;
+      let bestDistance = Infinity;
+      for (const i of annotations.logsOf.get(track.goroutine) ?? []) {
+        const distance = Math.abs(annotations.logs.time[i] - t);
+        if (distance <= 2 * tolerance && distance < bestDistance) {
+          best = i;
+          bestDistance = distance;
+        }
+      }
+      if (best >= 0) return logSelection(track, annotations, best);
+    }
+    if (depth < track.rows) return undefined;
+    const row = depth - track.rows;
+    const r = annotations.regions;
+    let best = -1;
+    let bestDistance = Infinity;
+    for (const i of annotations.regionsOf.get(track.goroutine) ?? []) {
+      if (r.depth[i] !== row) continue;
+      const distance = t < r.start[i] ? r.start[i] - t : t > r.end[i] ? t - r.end[i] : 0;
+      if (distance <= tolerance && distance < bestDistance) {
+        best = i;
+        bestDistance = distance;
+      }
+    }
+    return best >= 0 ? regionSelection(track, annotations, best) : null;
   }
 
   // ---- drawing -------------------------------------------------------------------------
@@ -553,6 +638,7 @@ export class TtTimelineCanvas extends LitElement {
       else if (tile.data.shape === 'instants') this.drawInstants(ctx, tile.data, top, height);
     }
     if (track.shape === 'counter') this.drawCounter(ctx, track, tiles, top, height);
+    if (track.group === 'goroutine' && track.goroutine !== undefined) this.drawAnnotations(ctx, track, track.goroutine, top);
     if (tiles.length === 0 && this.data.busy) {
       ctx.fillStyle = '#eef1f5';
       ctx.fillRect(gutterWidth, top + 3, this.trackWidth, height - 6);
@@ -610,6 +696,52 @@ export class TtTimelineCanvas extends LitElement {
           lastColor = '';
         }
       }
+    }
+  }
+
+  /** A goroutine's user regions (in rows below its own) and log markers (at its top edge). */
+  private drawAnnotations(ctx: CanvasRenderingContext2D, track: TrackInfo, goroutine: number, top: number): void {
+    const annotations = this.data.annotationsIn(this.range, this.nsPerPx);
+    if (!annotations) return;
+    const { start: viewStart, end: viewEnd } = this.range;
+    const nsPerPx = this.nsPerPx;
+    const right = gutterWidth + this.trackWidth;
+    const r = annotations.regions;
+    const h = rowHeight - 3;
+    for (const i of annotations.regionsOf.get(goroutine) ?? []) {
+      const s = r.start[i];
+      const e = r.end[i];
+      if (e < viewStart || s > viewEnd) continue;
+      const name = annotations.strings[r.name[i]];
+      const y = top + 2 + (track.rows + r.depth[i]) * rowHeight;
+      const x0 = gutterWidth + (s - viewStart) / nsPerPx;
+      const x1 = gutterWidth + (e - viewStart) / nsPerPx;
+      const w = Math.max(1, x1 - x0);
+      ctx.fillStyle = this.color(`r:${name}`, () => colorForName(`region ${name}`));
+      ctx.fillRect(x0, y, w, h);
+      ctx.fillStyle = 'rgba(17, 24, 39, 0.35)';
+      ctx.fillRect(x0, y + h - 1, w, 1);
+      if (w > 40) {
+        const textX = Math.max(x0, gutterWidth) + 4;
+        const room = Math.min(x1, right) - textX - 3;
+        if (room > 20) {
+          ctx.fillStyle = '#111827';
+          ctx.fillText(this.fitText(ctx, r.merged[i] > 1 ? `${r.merged[i]} regions` : name, room), textX, y + h / 2 + 0.5);
+        }
+      }
+    }
+    const l = annotations.logs;
+    ctx.fillStyle = '#1d2330';
+    for (const i of annotations.logsOf.get(goroutine) ?? []) {
+      const t = l.time[i];
+      if (t < viewStart || t > viewEnd) continue;
+      const x = gutterWidth + (t - viewStart) / nsPerPx;
+      ctx.beginPath();
+      ctx.moveTo(x - 3.5, top + 1);
+      ctx.lineTo(x + 3.5, top + 1);
+      ctx.lineTo(x, top + 1 + logMarkHeight);
+      ctx.closePath();
+      ctx.fill();
     }
   }
 

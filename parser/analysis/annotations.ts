@@ -1,0 +1,237 @@
+// User annotations on the timeline: the regions and log messages go tool trace draws on a
+// goroutine's track in its goroutine-oriented views (emitRegion and logEventGenerator in
+// cmd/trace/gen.go). Built once from the summary, which keeps every region and log, and then
+// queried by time range; marks closer than the query's resolution are merged, as tiles are.
+
+import type { GoID, Nanoseconds, StackID, TaskID } from '../model/event.ts';
+import { NoGoroutine } from '../model/event.ts';
+import { regionInterval } from './regions.ts';
+import type { Summary } from './summary-types.ts';
+
+/** Regions and logs, sorted by start time, in columns (a service's trace may hold millions). */
+export interface AnnotationIndex {
+  /** Nested region rows per goroutine (depths 0 … rows − 1); goroutines with no named region are absent. */
+  regionRows: Map<GoID, number>;
+  regions: {
+    count: number;
+    start: Float64Array;
+    end: Float64Array;
+    goroutine: Float64Array;
+    depth: Uint16Array;
+    task: Float64Array;
+    startStack: Uint32Array;
+    endStack: Uint32Array;
+    name: string[];
+    /** The longest region: a range query looks back this far for regions begun before it. */
+    longest: Nanoseconds;
+  };
+  logs: {
+    count: number;
+    time: Float64Array;
+    goroutine: Float64Array;
+    task: Float64Array;
+    stack: Uint32Array;
+    /** go tool trace's instant name: "[category] message", or the message alone. */
+    text: string[];
+  };
+}
+
+/** One region, or several adjacent ones on the same goroutine and row merged below a pixel. */
+export interface RegionMark {
+  goroutine: GoID;
+  depth: number;
+  start: Nanoseconds;
+  end: Nanoseconds;
+  /** The first region's type, task and stacks (for merged marks: the first of them). */
+  name: string;
+  task: TaskID;
+  startStack: StackID;
+  endStack: StackID;
+  /** How many regions the mark stands for (1: exact). */
+  merged: number;
+}
+
+/** One log message, or several on the same goroutine within a pixel merged. */
+export interface LogMark {
+  goroutine: GoID;
+  time: Nanoseconds;
+  text: string;
+  task: TaskID;
+  stack: StackID;
+  merged: number;
+}
+
+export interface AnnotationQuery {
+  start: Nanoseconds;
+  end: Nanoseconds;
+  /** Nanoseconds per pixel: marks closer than this on one goroutine row are merged. */
+  resolution: Nanoseconds;
+  /** At most this many marks of each kind; `truncated` says when more matched. */
+  limit: number;
+}
+
+export interface AnnotationsInRange {
+  regions: RegionMark[];
+  logs: LogMark[];
+  truncated: boolean;
+}
+
+const indexes = new WeakMap<Summary, AnnotationIndex>();
+
+/** The index of `summary`'s annotations, built on first use. */
+export function annotationIndex(summary: Summary): AnnotationIndex {
+  let index = indexes.get(summary);
+  if (!index) indexes.set(summary, (index = buildAnnotationIndex(summary)));
+  return index;
+}
+
+/**
+ * Regions as go tool trace draws them: named ones only (a goroutine's inherited region has no
+ * name), on the goroutine that began or ended them, from the trace's start or to its end when
+ * the begin or end is missing. A goroutine's regions nest (they are begun and ended in stack
+ * order), so each one's row is the number of its regions still open when it begins.
+ */
+export function buildAnnotationIndex(summary: Summary): AnnotationIndex {
+  const found: { start: number; end: number; goroutine: GoID; depth: number; region: number }[] = [];
+  const regionRows = new Map<GoID, number>();
+  const table = summary.goroutines;
+  const openEnds: number[] = [];
+  const own: { start: number; end: number; region: number }[] = [];
+  for (let i = 0; i < table.length; i++) {
+    own.length = 0;
+    for (const r of table.regions(i)) {
+      const region = summary.regions[r];
+      if (region.name === '' || region.goroutine === NoGoroutine) continue;
+      const [start, end] = regionInterval(summary, region);
+      own.push({ start, end, region: r });
+    }
+    // Outer before inner where two begin together (regions begun before the trace all "begin" at its start).
+    own.sort((a, b) => a.start - b.start || b.end - a.end);
+    openEnds.length = 0;
+    for (const { start, end, region } of own) {
+      while (openEnds.length > 0 && openEnds[openEnds.length - 1] <= start) openEnds.pop();
+      const depth = openEnds.length;
+      openEnds.push(end);
+      const goroutine = summary.regions[region].goroutine;
+      found.push({ start, end, goroutine, depth, region });
+      regionRows.set(goroutine, Math.max(regionRows.get(goroutine) ?? 0, depth + 1));
+    }
+  }
+  found.sort((a, b) => a.start - b.start || a.goroutine - b.goroutine || a.depth - b.depth);
+  const n = found.length;
+  const regions: AnnotationIndex['regions'] = {
+    count: n,
+    start: new Float64Array(n),
+    end: new Float64Array(n),
+    goroutine: new Float64Array(n),
+    depth: new Uint16Array(n),
+    task: new Float64Array(n),
+    startStack: new Uint32Array(n),
+    endStack: new Uint32Array(n),
+    name: new Array<string>(n),
+    longest: 0,
+  };
+  found.forEach((f, k) => {
+    const region = summary.regions[f.region];
+    regions.start[k] = f.start;
+    regions.end[k] = f.end;
+    regions.goroutine[k] = f.goroutine;
+    regions.depth[k] = Math.min(f.depth, 0xffff);
+    regions.task[k] = region.taskId;
+    regions.startStack[k] = region.start?.stack ?? 0;
+    regions.endStack[k] = region.end?.stack ?? 0;
+    regions.name[k] = region.name;
+    regions.longest = Math.max(regions.longest, f.end - f.start);
+  });
+
+  // Every log is kept with its task (the background task for those outside any).
+  const records = summary.tasks.flatMap((task) => task.logs).filter((log) => log.goroutine !== NoGoroutine);
+  records.sort((a, b) => a.time - b.time || a.goroutine - b.goroutine);
+  const m = records.length;
+  const logs: AnnotationIndex['logs'] = {
+    count: m,
+    time: new Float64Array(m),
+    goroutine: new Float64Array(m),
+    task: new Float64Array(m),
+    stack: new Uint32Array(m),
+    text: new Array<string>(m),
+  };
+  records.forEach((log, k) => {
+    logs.time[k] = log.time;
+    logs.goroutine[k] = log.goroutine;
+    logs.task[k] = log.taskId ?? 0;
+    logs.stack[k] = log.stack;
+    logs.text[k] = log.category ? `[${log.category}] ${log.message ?? ''}` : (log.message ?? '');
+  });
+  return { regionRows, regions, logs };
+}
+
+/** First index whose value is ≥ `value` in an ascending column. */
+function lowerBound(column: Float64Array, count: number, value: number): number {
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (column[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The regions and logs overlapping [start, end], merged below `resolution` per goroutine row. */
+export function annotationsIn(index: AnnotationIndex, query: AnnotationQuery): AnnotationsInRange {
+  const regions = regionsIn(index.regions, query);
+  const logs = logsIn(index.logs, query);
+  const truncated = regions.length > query.limit || logs.length > query.limit;
+  return { regions: regions.slice(0, query.limit), logs: logs.slice(0, query.limit), truncated };
+}
+
+function regionsIn(columns: AnnotationIndex['regions'], { start, end, resolution }: AnnotationQuery): RegionMark[] {
+  const hits: number[] = [];
+  const first = lowerBound(columns.start, columns.count, start - columns.longest);
+  for (let k = first; k < columns.count && columns.start[k] <= end; k++) {
+    if (columns.end[k] >= start) hits.push(k);
+  }
+  // Per goroutine row, in time order: a region is merged into the mark before it when both are
+  // under a pixel and the gap between them is too.
+  hits.sort((a, b) => columns.goroutine[a] - columns.goroutine[b] || columns.depth[a] - columns.depth[b] || columns.start[a] - columns.start[b]);
+  const marks: RegionMark[] = [];
+  let last: RegionMark | null = null;
+  for (const k of hits) {
+    const goroutine = columns.goroutine[k];
+    const depth = columns.depth[k];
+    const s = columns.start[k];
+    const e = columns.end[k];
+    const small = e - s < resolution;
+    if (last && last.goroutine === goroutine && last.depth === depth && small && last.end - last.start < resolution && s - last.end < resolution) {
+      last.end = Math.max(last.end, e);
+      last.merged++;
+      continue;
+    }
+    last = { goroutine, depth, start: s, end: e, name: columns.name[k], task: columns.task[k], startStack: columns.startStack[k], endStack: columns.endStack[k], merged: 1 };
+    marks.push(last);
+  }
+  return marks.sort((a, b) => a.start - b.start || a.goroutine - b.goroutine || a.depth - b.depth);
+}
+
+function logsIn(columns: AnnotationIndex['logs'], { start, end, resolution }: AnnotationQuery): LogMark[] {
+  const hits: number[] = [];
+  for (let k = lowerBound(columns.time, columns.count, start); k < columns.count && columns.time[k] <= end; k++) hits.push(k);
+  hits.sort((a, b) => columns.goroutine[a] - columns.goroutine[b] || columns.time[a] - columns.time[b]);
+  const marks: LogMark[] = [];
+  let last: LogMark | null = null;
+  let lastTime = 0;
+  for (const k of hits) {
+    const goroutine = columns.goroutine[k];
+    const t = columns.time[k];
+    if (last && last.goroutine === goroutine && t - lastTime < resolution) {
+      last.merged++;
+      lastTime = t;
+      continue;
+    }
+    last = { goroutine, time: t, text: columns.text[k], task: columns.task[k], stack: columns.stack[k], merged: 1 };
+    lastTime = t;
+    marks.push(last);
+  }
+  return marks.sort((a, b) => a.time - b.time || a.goroutine - b.goroutine);
+}

@@ -136,6 +136,51 @@ describe.skipIf(skipReason !== null)('timeline in chromium', () => {
     await page.close();
   });
 
+  it('draws user regions in rows below their goroutine and shows one when clicked', async () => {
+    const rows = (await (await fetch(`${server.url}/api/annotations/rows`)).json()) as { goroutine: number[]; rows: number[] };
+    expect(rows.goroutine.length).toBeGreaterThan(0);
+    const g = rows.goroutine[rows.rows.indexOf(Math.max(...rows.rows))];
+    const { page, errors, canvas } = await open(`/timeline?view=goroutine&g=${g}`);
+    // Where the goroutine's widest visible region is drawn, once the annotations have arrived
+    // (read from the canvas element: the picture itself has no addressable parts).
+    const locate = () =>
+      canvas.evaluate((el, goroutine) => {
+        const host = (el.getRootNode() as ShadowRoot).host as any;
+        const lane = host.layout.find((l: any) => l.track.goroutine === goroutine);
+        const annotations = host.data.annotationsIn(host.range, host.nsPerPx);
+        if (!lane || !annotations) return null;
+        const r = annotations.regions;
+        let best = -1;
+        for (const i of annotations.regionsOf.get(goroutine) ?? []) if (best < 0 || r.end[i] - r.start[i] > r.end[best] - r.start[best]) best = i;
+        if (best < 0) return null;
+        const start = Math.max(r.start[best], host.range.start);
+        const end = Math.min(r.end[best], host.range.end);
+        return {
+          x: (host.timeToX(start) + host.timeToX(end)) / 2,
+          y: host.screenTop(lane) + 2 + (lane.track.rows + r.depth[best]) * 18 + 7,
+          name: annotations.strings[r.name[best]] as string,
+          laneHeight: lane.height as number,
+          ownRows: lane.track.rows as number,
+        };
+      }, g);
+    let spot = await locate();
+    for (let tries = 0; spot === null && tries < 50; tries++) {
+      await page.waitForTimeout(100);
+      spot = await locate();
+    }
+    expect(spot).not.toBeNull();
+    // The lane is taller than its own rows by the region rows.
+    expect(spot!.laneHeight).toBe((spot!.ownRows + Math.max(...rows.rows)) * 18 + 3);
+    await canvas.click({ position: { x: spot!.x, y: spot!.y } });
+    const details = page.locator('tt-span-details');
+    await details.getByTestId('details-title').waitFor();
+    await expect.poll(() => details.locator('table.facts').textContent()).toContain(`Region${spot!.name}`);
+    // Its stacks come from the whole trace's tables.
+    await expect.poll(() => details.locator('[data-testid=stack] li').count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('zooms with the wheel and W/S, pans with drag and A/D; reports the frame time', async () => {
     const { page, errors, canvas } = await open('/timeline?view=proc');
     const range = () => {

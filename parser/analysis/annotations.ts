@@ -94,17 +94,18 @@ export function annotationIndex(summary: Summary): AnnotationIndex {
 export function buildAnnotationIndex(summary: Summary): AnnotationIndex {
   const found: { start: number; end: number; goroutine: GoID; depth: number; region: number }[] = [];
   const regionRows = new Map<GoID, number>();
-  const table = summary.goroutines;
+  // Every region, as go tool trace's task views take them from the tasks (a trace may have
+  // millions of goroutines and no region: this is by region, not by goroutine).
+  const byGoroutine = new Map<GoID, { start: number; end: number; region: number }[]>();
+  summary.regions.forEach((region, r) => {
+    if (region.name === '' || region.goroutine === NoGoroutine) return;
+    const [start, end] = regionInterval(summary, region);
+    let own = byGoroutine.get(region.goroutine);
+    if (!own) byGoroutine.set(region.goroutine, (own = []));
+    own.push({ start, end, region: r });
+  });
   const openEnds: number[] = [];
-  const own: { start: number; end: number; region: number }[] = [];
-  for (let i = 0; i < table.length; i++) {
-    own.length = 0;
-    for (const r of table.regions(i)) {
-      const region = summary.regions[r];
-      if (region.name === '' || region.goroutine === NoGoroutine) continue;
-      const [start, end] = regionInterval(summary, region);
-      own.push({ start, end, region: r });
-    }
+  for (const [goroutine, own] of byGoroutine) {
     // Outer before inner where two begin together (regions begun before the trace all "begin" at its start).
     own.sort((a, b) => a.start - b.start || b.end - a.end);
     openEnds.length = 0;
@@ -112,7 +113,6 @@ export function buildAnnotationIndex(summary: Summary): AnnotationIndex {
       while (openEnds.length > 0 && openEnds[openEnds.length - 1] <= start) openEnds.pop();
       const depth = openEnds.length;
       openEnds.push(end);
-      const goroutine = summary.regions[region].goroutine;
       found.push({ start, end, goroutine, depth, region });
       regionRows.set(goroutine, Math.max(regionRows.get(goroutine) ?? 0, depth + 1));
     }

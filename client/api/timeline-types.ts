@@ -119,3 +119,29 @@ export interface Annotations {
   logsOf: Map<number, number[]>;
   truncated: boolean;
 }
+
+/** A user task on the Tasks lane of a task's view (GET /api/annotations/tasks/:id). */
+export interface TaskMark {
+  id: number;
+  name: string;
+  parent: number | null;
+  start: number;
+  end: number;
+  /** 0 for the task in focus, one more per generation of descendants. */
+  depth: number;
+  /** Its row on the Tasks lane (below its parent's; overlapping tasks never share one). */
+  row: number;
+  startStack: number;
+  endStack: number;
+  startGoroutine: number;
+  endGoroutine: number;
+}
+
+/** A task in focus: it and its descendants, and the goroutines involved in them. */
+export interface TaskFamily {
+  tasks: TaskMark[];
+  goroutines: number[];
+}
+
+/** The id of the Tasks lane: drawn from the task family, never fetched as tiles. */
+export const TASKS_TRACK_ID = 'tasks';

@@ -7,7 +7,7 @@
 // The wanted range is the visible one padded by a screen on either side.
 
 import type { ApiClient } from './api-client.ts';
-import type { Annotations, Flow, TrackInfo, TrackTile, TimelineRange } from '../api/timeline-types.ts';
+import { TASKS_TRACK_ID, type Annotations, type Flow, type TaskFamily, type TrackInfo, type TrackTile, type TimelineRange } from '../api/timeline-types.ts';
 import {
   normalizeAnnotations, normalizeTile, normalizeTracks, normalizeFlows,
   type AnnotationRowsResponse, type AnnotationsResponse, type TracksResponse, type TileResponse, type FlowsResponse,
@@ -87,9 +87,12 @@ export class TimelineData {
   /** Goroutine tracks the server has and did not list (it lists a page of them, plus `goroutine`). */
   unlistedGoroutines = 0;
 
-  /** Loads the track list; `goroutine` is listed even when it is not in the server's first page. */
-  async loadTracks(signal?: AbortSignal, goroutine?: number | null): Promise<void> {
-    const query = goroutine === null || goroutine === undefined ? '' : `?goroutine=${goroutine}`;
+  /**
+   * Loads the track list; `goroutines` (at most 100: the server's limit) are listed even when
+   * they are not in the server's first page.
+   */
+  async loadTracks(signal?: AbortSignal, goroutines: readonly number[] = []): Promise<void> {
+    const query = goroutines.length === 0 ? '' : `?goroutine=${goroutines.slice(0, 100).join(',')}`;
     // Region rows come from the whole trace's summary; a server without them just draws none.
     const [body, regionRows] = await Promise.all([
       this.api.getJson<TracksResponse>(`/api/timeline/tracks${query}`, signal),
@@ -116,7 +119,8 @@ export class TimelineData {
    * Declares what the viewport needs: every visible track over the visible range padded by a
    * screen either side. Missing tiles are queued (nearest first); stale queued ones are dropped.
    */
-  want(viewport: Viewport, trackIds: readonly string[]): void {
+  want(viewport: Viewport, wantedIds: readonly string[]): void {
+    const trackIds = wantedIds.filter((id) => id !== TASKS_TRACK_ID);
     if (trackIds.length === 0 || viewport.widthPx <= 0) return;
     const width = viewport.end - viewport.start;
     const level = levelFor(width / viewport.widthPx);
@@ -266,6 +270,11 @@ export class TimelineData {
     }
     // Until the new level arrives, the old one is drawn (slightly off in merging only).
     return cached?.annotations ?? null;
+  }
+
+  /** Task `id` with its descendants and their goroutines, for a task's view. */
+  taskFamily(id: number): Promise<TaskFamily> {
+    return this.api.getJson<TaskFamily>(`/api/annotations/tasks/${id}`);
   }
 
   /**

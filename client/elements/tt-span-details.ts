@@ -10,8 +10,11 @@ import type { Flow } from '../api/timeline-types.ts';
 import { goDuration } from '../lib/duration.ts';
 import { sharedStyles } from '../styles/shared.ts';
 
+/** A task's view: its lane on top, and only its goroutines. */
+const taskHref = (task: number) => `/timeline?view=goroutine&task=${task}`;
+
 /** The details row naming what was selected, by SpanSelection.kind (goroutine states: 'State'). */
-const kindTitles: Record<string, string> = { goroutine: 'Running', range: 'Range', region: 'Region', log: 'Log' };
+const kindTitles: Record<string, string> = { goroutine: 'Running', range: 'Range', region: 'Region', log: 'Log', task: 'Task' };
 
 type StackState = { kind: 'none' } | { kind: 'loading' } | { kind: 'ready'; frames: StackFrameLike[] } | { kind: 'error'; message: string };
 
@@ -79,7 +82,13 @@ export class TtSpanDetails extends LitElement {
     this.dispatchEvent(new CustomEvent('focus-goroutine', { detail: { goroutine: g, time }, bubbles: true, composed: true }));
   }
 
+  /** A flow's other end: a goroutine to jump to, or the runtime (timers, network poller) when none. */
+  private flowEnd(g: number, time: number) {
+    return g >= 0 ? html`<a @click=${() => this.focusGoroutine(g, time)}>G${g}</a>` : html`the runtime (no goroutine)`;
+  }
+
   private renderFlows(s: SpanSelection) {
+    if (s.goroutine < 0) return nothing;
     const slack = Math.max(1, (s.end - s.start) * 0.001);
     const incoming = this.flows.filter((f) => f.toG === s.goroutine && f.toTime >= s.start - slack && f.toTime <= s.end + slack);
     const outgoing = this.flows.filter((f) => f.fromG === s.goroutine && f.fromTime >= s.start - slack && f.fromTime <= s.end + slack);
@@ -88,8 +97,8 @@ export class TtSpanDetails extends LitElement {
     // go tool trace's arrow names: "go" (creation), "unblock (<reason>)", "exit blocked syscall".
     const what = (f: Flow) => (f.kind === 'go' ? 'created' : f.kind);
     return html`<h4>Flows</h4><ul class="flows">
-      ${incoming.map((f) => html`<li>${what(f)} by <a @click=${() => this.focusGoroutine(f.fromG, f.fromTime)}>G${f.fromG}</a> at ${goDuration(f.fromTime - origin)}</li>`)}
-      ${outgoing.map((f) => html`<li>${what(f)}: <a @click=${() => this.focusGoroutine(f.toG, f.toTime)}>G${f.toG}</a> at ${goDuration(f.fromTime - origin)}</li>`)}
+      ${incoming.map((f) => html`<li>${what(f)} by ${this.flowEnd(f.fromG, f.fromTime)} at ${goDuration(f.fromTime - origin)}</li>`)}
+      ${outgoing.map((f) => html`<li>${what(f)}: ${this.flowEnd(f.toG, f.toTime)} at ${goDuration(f.fromTime - origin)}</li>`)}
     </ul>`;
   }
 
@@ -101,7 +110,7 @@ export class TtSpanDetails extends LitElement {
       <table class="facts">
         <tr><td>Lane</td><td>${s.laneName}</td></tr>
         <tr><td>${kindTitles[s.kind] ?? 'State'}</td><td>${s.label}</td></tr>
-        ${s.task ? html`<tr><td>Task</td><td>${s.task}</td></tr>` : nothing}
+        ${s.task && s.kind !== 'task' ? html`<tr><td>Task</td><td><a href=${taskHref(s.task)} title="Show this task's view">${s.task}</a></td></tr>` : nothing}
         <tr><td>${s.kind === 'log' ? 'Time' : 'Start'}</td><td>${goDuration(s.start - origin)}</td></tr>
         ${s.kind === 'log' ? nothing : html`<tr><td>Duration</td><td>${goDuration(s.end - s.start)}</td></tr>`}
         ${s.merged > 1 ? html`<tr><td>Merged</td><td>${s.merged} ${s.kind === 'region' ? 'regions' : s.kind === 'log' ? 'log messages' : 'spans'} below one pixel (zoom in for each)</td></tr>` : nothing}

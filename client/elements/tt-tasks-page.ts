@@ -95,7 +95,7 @@ export class TtTasksPage extends LitElement {
         const end = start + t.durationNs;
         return html`<div class="task">
           <h4>Task ${t.id} · ${t.complete ? goDuration(t.durationNs) : html`<span class="muted">incomplete (${goDuration(t.durationNs)} seen)</span>`} ·
-            <a href=${timelineRangeHref(start, end, t.goroutines.length ? `&g=${t.goroutines[0]}` : '')}>timeline</a>
+            <a href=${timelineRangeHref(start, end, t.id === 0 ? '' : `&task=${t.id}`)} title="The task's view: its lane on top, only its goroutines, their regions and logs">timeline</a>
             ${t.goroutines.length ? html`<span class="muted"> · goroutines ${t.goroutines.map((g, i) => html`${i ? ', ' : ''}<a href="/goroutines/${g}">${g}</a>`)}</span>` : ''}</h4>
           <table class="events">${t.events.map(
             (e) => html`<tr><td class="when">${goDuration(e.whenNs)}</td><td class="when">${e.elapsedNs ? `+${goDuration(e.elapsedNs)}` : ''}</td><td>G${e.goroutine}</td><td>${e.what}</td></tr>`,

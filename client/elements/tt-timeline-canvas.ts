@@ -6,7 +6,7 @@
 import { LitElement, html, css } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import type { TimelineData, CachedTile } from '../controllers/timeline-data.ts';
-import type { Annotations, Flow, SpanTile, CounterTile, InstantTile, TrackInfo, TimelineRange } from '../api/timeline-types.ts';
+import { TASKS_TRACK_ID, type Annotations, type Flow, type SpanTile, type CounterTile, type InstantTile, type TaskMark, type TrackInfo, type TimelineRange } from '../api/timeline-types.ts';
 import { colorForName, colorForState } from '../lib/colors.ts';
 import { shortDuration, bytes } from '../lib/duration.ts';
 import { percentile } from '../lib/stats.ts';
@@ -89,6 +89,25 @@ export function regionSelection(track: TrackInfo, a: Annotations, i: number): Sp
   };
 }
 
+export function taskSelection(track: TrackInfo, task: TaskMark): SpanSelection {
+  return {
+    trackId: track.id,
+    laneName: track.name,
+    group: track.group,
+    start: task.start,
+    end: task.end,
+    label: `T${task.id} ${task.name}`,
+    kind: 'task',
+    depth: task.row,
+    goroutine: -1,
+    merged: 1,
+    startStack: task.startStack,
+    endStack: task.endStack,
+    stackScope: 'trace',
+    task: task.id,
+  };
+}
+
 export function logSelection(track: TrackInfo, a: Annotations, i: number): SpanSelection {
   const l = a.logs;
   return {
@@ -151,6 +170,8 @@ export class TtTimelineCanvas extends LitElement {
   @property({ attribute: false }) selection: SpanSelection | null = null;
   @property({ attribute: false }) highlightGoroutine: number | null = null;
   @property({ type: Boolean }) showAllFlows = false;
+  /** The Tasks lane's tasks (a task in focus and its descendants); drawn where that lane is. */
+  @property({ attribute: false }) tasks: readonly TaskMark[] = [];
 
   @query('canvas') private canvas!: HTMLCanvasElement;
   @query('.vscroll') private scroller!: HTMLDivElement;
@@ -461,6 +482,7 @@ export class TtTimelineCanvas extends LitElement {
     const tolerance = 2 * this.nsPerPx;
     const track = hit.lane.track;
     const depth = Math.max(0, Math.floor((y - hit.screenTop - 1) / rowHeight));
+    if (track.id === TASKS_TRACK_ID) return this.taskAt(track, t, tolerance, depth);
     const annotation = this.annotationAt(track, t, tolerance, depth, y - hit.screenTop);
     if (annotation !== undefined) return annotation;
     let best: SpanSelection | null = null;
@@ -480,6 +502,20 @@ export class TtTimelineCanvas extends LitElement {
       }
     }
     return best;
+  }
+
+  private taskAt(track: TrackInfo, t: number, tolerance: number, depth: number): SpanSelection | null {
+    let best: TaskMark | null = null;
+    let bestDistance = Infinity;
+    for (const task of this.tasks) {
+      if (task.row !== depth) continue;
+      const distance = t < task.start ? task.start - t : t > task.end ? t - task.end : 0;
+      if (distance <= tolerance && distance < bestDistance) {
+        best = task;
+        bestDistance = distance;
+      }
+    }
+    return best ? taskSelection(track, best) : null;
   }
 
   /**
@@ -639,6 +675,7 @@ export class TtTimelineCanvas extends LitElement {
     }
     if (track.shape === 'counter') this.drawCounter(ctx, track, tiles, top, height);
     if (track.group === 'goroutine' && track.goroutine !== undefined) this.drawAnnotations(ctx, track, track.goroutine, top);
+    if (track.id === TASKS_TRACK_ID) this.drawTasks(ctx, top);
     if (tiles.length === 0 && this.data.busy) {
       ctx.fillStyle = '#eef1f5';
       ctx.fillRect(gutterWidth, top + 3, this.trackWidth, height - 6);
@@ -694,6 +731,31 @@ export class TtTimelineCanvas extends LitElement {
           ctx.fillStyle = '#111827';
           ctx.fillText(this.fitText(ctx, spanText(tile, i), room), textX, y + h / 2 + 0.5);
           lastColor = '';
+        }
+      }
+    }
+  }
+
+  /** The Tasks lane: each task a bar in its generation's row, named when there is room. */
+  private drawTasks(ctx: CanvasRenderingContext2D, top: number): void {
+    const { start: viewStart, end: viewEnd } = this.range;
+    const nsPerPx = this.nsPerPx;
+    const right = gutterWidth + this.trackWidth;
+    const h = rowHeight - 3;
+    for (const task of this.tasks) {
+      if (task.end < viewStart || task.start > viewEnd) continue;
+      const y = top + 2 + task.row * rowHeight;
+      const x0 = gutterWidth + (task.start - viewStart) / nsPerPx;
+      const x1 = gutterWidth + (task.end - viewStart) / nsPerPx;
+      const w = Math.max(1, x1 - x0);
+      ctx.fillStyle = this.color(`t:${task.name}`, () => colorForName(`task ${task.name}`));
+      ctx.fillRect(x0, y, w, h);
+      if (w > 40) {
+        const textX = Math.max(x0, gutterWidth) + 4;
+        const room = Math.min(x1, right) - textX - 3;
+        if (room > 20) {
+          ctx.fillStyle = '#111827';
+          ctx.fillText(this.fitText(ctx, `T${task.id} ${task.name}`, room), textX, y + h / 2 + 0.5);
         }
       }
     }

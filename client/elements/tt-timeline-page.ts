@@ -8,7 +8,7 @@ import type { ApiClient } from '../controllers/api-client.ts';
 import type { Router } from '../controllers/router.ts';
 import { TimelineData } from '../controllers/timeline-data.ts';
 import type { PartsResponse } from '../controllers/timeline-adapter.ts';
-import type { TrackInfo, TimelineRange } from '../api/timeline-types.ts';
+import { TASKS_TRACK_ID, type TaskFamily, type TrackInfo, type TimelineRange } from '../api/timeline-types.ts';
 import { selectionOf, type SpanSelection, type TtTimelineCanvas } from './tt-timeline-canvas.ts';
 import { goDuration, bytes, shortDuration } from '../lib/duration.ts';
 import { colorForState } from '../lib/colors.ts';
@@ -24,11 +24,30 @@ export function partHolding(parts: PartsResponse['parts'], range: TimelineRange)
   return parts.findIndex((p, i) => middle >= p.startTime && (middle < p.endTime || (i === parts.length - 1 && middle <= p.endTime)));
 }
 
-/** The lanes of a view: the global lanes (counters, GC, STW, samples), then the view's own. */
-export function lanesForView(tracks: readonly TrackInfo[], view: TimelineView): TrackInfo[] {
+/**
+ * The lanes of a view: the global lanes (counters, GC, STW, samples), then the view's own. With
+ * a task in focus, as go tool trace's task view: a Tasks lane on top (the task and its
+ * descendants, a row per generation), and in the goroutine view only the goroutines involved.
+ */
+export function lanesForView(tracks: readonly TrackInfo[], view: TimelineView, task: { id: number; family: TaskFamily } | null = null): TrackInfo[] {
   const global = tracks.filter((t) => t.group === 'global');
-  const own = tracks.filter((t) => t.group === view).sort((a, b) => a.order - b.order);
-  return [...global, ...own];
+  let own = tracks.filter((t) => t.group === view).sort((a, b) => a.order - b.order);
+  if (!task) return [...global, ...own];
+  if (view === 'goroutine') {
+    const involved = new Set(task.family.goroutines);
+    own = own.filter((t) => t.goroutine !== undefined && involved.has(t.goroutine));
+  }
+  const root = task.family.tasks.find((t) => t.id === task.id);
+  const tasksLane: TrackInfo = {
+    id: TASKS_TRACK_ID,
+    kind: 'tasks',
+    group: 'global',
+    shape: 'spans',
+    name: root ? `T${root.id} ${root.name}` : `T${task.id}`,
+    order: -1,
+    rows: Math.max(1, ...task.family.tasks.map((t) => t.row + 1)),
+  };
+  return [tasksLane, ...global, ...own];
 }
 
 @customElement('tt-timeline-page')
@@ -70,6 +89,10 @@ export class TtTimelinePage extends LitElement {
   @state() private range: TimelineRange = { start: 0, end: 1 };
   @state() private selection: SpanSelection | null = null;
   @state() private highlight: number | null = null;
+  /** The task in focus (?task=N): its lane on top and, by goroutine, only its goroutines. */
+  @state() private task: { id: number; family: TaskFamily } | null = null;
+  @state() private taskError: string | null = null;
+  private taskId: number | null = null;
   @state() private showFlows = false;
   @state() private search = '';
   @state() private loadError: string | null = null;
@@ -94,7 +117,7 @@ export class TtTimelinePage extends LitElement {
   private pendingSelection: { trackId: string; time: number; depth: number } | null = null;
   private urlTimer = 0;
   private statusPending = false;
-  private laneCache: { view: TimelineView; tracks: TrackInfo[]; lanes: TrackInfo[] } | null = null;
+  private laneCache: { view: TimelineView; tracks: TrackInfo[]; task: TtTimelinePage['task']; lanes: TrackInfo[] } | null = null;
   private statusTimer = 0;
   private stopHearingStatus: (() => void) | null = null;
 
@@ -128,7 +151,36 @@ export class TtTimelinePage extends LitElement {
   /** Loads the track list (waiting while the timeline is built); `keepRange`: the URL's range stays. */
   private loadTracks(keepRange: boolean): void {
     const data = this.data!;
-    data.loadTracks(undefined, this.highlight).then(
+    this.loadTask(data).then((family) => {
+      if (data !== this.data) return;
+      const listed = [...(this.highlight === null ? [] : [this.highlight]), ...(family?.goroutines ?? [])];
+      this.loadTracksListing(data, keepRange, listed);
+    });
+  }
+
+  /** The task in focus and its family, or null (none asked for, or the server has no such task). */
+  private async loadTask(data: TimelineData): Promise<TaskFamily | null> {
+    const id = this.taskId;
+    if (id === null) {
+      this.task = null;
+      return null;
+    }
+    try {
+      const family = await data.taskFamily(id);
+      if (this.taskId === id) {
+        this.task = { id, family };
+        this.taskError = null;
+      }
+      return family;
+    } catch (err) {
+      this.taskError = `task ${id}: ${(err as Error).message}`;
+      this.task = null;
+      return null;
+    }
+  }
+
+  private loadTracksListing(data: TimelineData, keepRange: boolean, goroutines: number[]): void {
+    data.loadTracks(undefined, goroutines).then(
       () => {
         if (data !== this.data) return;
         if (!keepRange) this.range = { start: data.traceStart, end: data.traceEnd };
@@ -198,8 +250,8 @@ export class TtTimelinePage extends LitElement {
   /** The lanes of the current view, recomputed only when the view or the track list changes. */
   private lanes(): TrackInfo[] {
     const tracks = this.data!.tracks;
-    if (this.laneCache?.view !== this.view || this.laneCache.tracks !== tracks) {
-      this.laneCache = { view: this.view, tracks, lanes: lanesForView(tracks, this.view) };
+    if (this.laneCache?.view !== this.view || this.laneCache.tracks !== tracks || this.laneCache.task !== this.task) {
+      this.laneCache = { view: this.view, tracks, task: this.task, lanes: lanesForView(tracks, this.view, this.task) };
     }
     return this.laneCache.lanes;
   }
@@ -213,6 +265,8 @@ export class TtTimelinePage extends LitElement {
     if (q.has('start') && q.has('end') && Number.isFinite(start) && Number.isFinite(end) && end > start) this.range = this.linkedRange = { start, end };
     const g = Number(q.get('g'));
     this.highlight = q.has('g') && Number.isInteger(g) ? g : null;
+    const task = Number(q.get('task'));
+    this.taskId = q.has('task') && Number.isInteger(task) && task >= 0 ? task : null;
     // sel=<track>:<row>@<time>: the span of that lane row covering that time.
     const m = /^([^:@]+):(\d+)@(\d+(?:\.\d+)?)$/.exec(q.get('sel') ?? '');
     if (m) this.pendingSelection = { trackId: m[1], depth: Number(m[2]), time: Number(m[3]) };
@@ -248,9 +302,17 @@ export class TtTimelinePage extends LitElement {
         start: Math.round(this.range.start),
         end: Math.round(this.range.end),
         g: this.highlight,
+        task: this.task?.id ?? null,
         sel: s ? `${s.trackId}:${s.depth}@${Math.round((s.start + s.end) / 2)}` : null,
       });
     }, 150);
+  }
+
+  private clearTask(): void {
+    this.taskId = null;
+    this.task = null;
+    this.selection = null;
+    this.writeUrlSoon();
   }
 
   private setView(view: TimelineView): void {
@@ -321,6 +383,8 @@ export class TtTimelinePage extends LitElement {
           @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter' && results[0]) this.choose(results[0]); }} />
         ${results.length ? html`<div class="results">${results.map((t) => html`<button @click=${() => this.choose(t)}>${t.name}</button>`)}</div>` : nothing}
       </span>
+      ${this.task !== null ? html`<span class="pill" data-testid="task-pill">Task ${this.task.id} <a href="#" @click=${(e: Event) => { e.preventDefault(); this.clearTask(); }} title="Show every goroutine">✕</a></span>` : nothing}
+      ${this.taskError !== null ? html`<span class="error">${this.taskError}</span>` : nothing}
       ${this.highlight !== null ? html`<span class="pill">G${this.highlight} <a href="#" @click=${(e: Event) => { e.preventDefault(); this.highlight = null; this.writeUrlSoon(); }} title="Clear">✕</a></span>` : nothing}
       <label><input type="checkbox" .checked=${this.showFlows} @change=${(e: Event) => (this.showFlows = (e.target as HTMLInputElement).checked)} /> All flow events</label>
       <button @click=${() => this.canvas.fitAll()} title="Show the whole trace (0)">Fit trace</button>
@@ -376,6 +440,7 @@ export class TtTimelinePage extends LitElement {
           .range=${this.range}
           .selection=${this.selection}
           .highlightGoroutine=${this.highlight}
+          .tasks=${this.task?.family.tasks ?? []}
           .showAllFlows=${this.showFlows}
           @range-change=${this.onRange}
           @span-select=${this.onSelect}

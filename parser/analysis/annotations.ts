@@ -235,3 +235,77 @@ function logsIn(columns: AnnotationIndex['logs'], { start, end, resolution }: An
   }
   return marks.sort((a, b) => a.time - b.time || a.goroutine - b.goroutine);
 }
+
+/** Go's trace.BackgroundTask: logs and regions outside any task. */
+export const BACKGROUND_TASK: TaskID = 0;
+
+/** A user task as go tool trace's task view draws it: its slice on the TASKS lane. */
+export interface TaskMark {
+  id: TaskID;
+  name: string;
+  parent: TaskID | null;
+  /** Begin and end; the trace's start or end where the trace did not hold them. */
+  start: Nanoseconds;
+  end: Nanoseconds;
+  /** 0 for the task asked for, one more per generation of descendants. */
+  depth: number;
+  /**
+   * Its row on the Tasks lane: the first below its parent's that is free when it begins (tasks
+   * that overlap in time never share a row; a child is always drawn below its parent).
+   */
+  row: number;
+  startStack: StackID;
+  endStack: StackID;
+  /** Goroutines of the begin and end events (NoGoroutine if not in the trace). */
+  startGoroutine: GoID;
+  endGoroutine: GoID;
+}
+
+/**
+ * What go tool trace's task view (/trace?taskid=N, /trace?focustask=N) shows of task `id`: the task
+ * and its descendants (Descendents), ordered by start then end, and the goroutines directly
+ * involved in any of them, whose lanes it keeps. Null for a task the summary does not know.
+ */
+export function taskFamily(summary: Summary, id: TaskID): { tasks: TaskMark[]; goroutines: GoID[] } | null {
+  // The background task (0) holds what no task does; go tool trace has no view of it either.
+  if (id === BACKGROUND_TASK) return null;
+  const byId = new Map(summary.tasks.map((t) => [t.id, t]));
+  if (!byId.has(id)) return null;
+  const tasks: TaskMark[] = [];
+  const goroutines = new Set<GoID>();
+  const visit = (taskId: TaskID, depth: number) => {
+    const task = byId.get(taskId);
+    if (!task) return;
+    tasks.push({
+      id: task.id,
+      name: task.name,
+      parent: task.parent,
+      start: task.start?.time ?? summary.traceStart,
+      end: task.end?.time ?? summary.traceEnd,
+      depth,
+      row: 0,
+      startStack: task.start?.stack ?? 0,
+      endStack: task.end?.stack ?? 0,
+      startGoroutine: task.start?.goroutine ?? NoGoroutine,
+      endGoroutine: task.end?.goroutine ?? NoGoroutine,
+    });
+    for (const g of task.goroutines) if (g !== NoGoroutine) goroutines.add(g);
+    for (const child of task.children) visit(child, depth + 1);
+  };
+  visit(id, 0);
+  tasks.sort((a, b) => a.start - b.start || a.end - b.end);
+  // In that order a parent comes before its children unless they began together; place parents first.
+  const rowOf = new Map<TaskID, number>();
+  const rowEnds: number[] = [];
+  const place = (task: TaskMark) => {
+    if (rowOf.has(task.id)) return;
+    const parent = task.depth > 0 && task.parent !== null ? tasks.find((t) => t.id === task.parent) : undefined;
+    if (parent) place(parent);
+    let row = parent ? rowOf.get(parent.id)! + 1 : 0;
+    while (row < rowEnds.length && rowEnds[row] > task.start) row++;
+    rowEnds[row] = Math.max(rowEnds[row] ?? -Infinity, task.end);
+    rowOf.set(task.id, (task.row = row));
+  };
+  for (const task of tasks) place(task);
+  return { tasks, goroutines: [...goroutines].sort((a, b) => a - b) };
+}

@@ -4,7 +4,7 @@
 // as the pages are, whichever timeline part is shown (a part has stack tables of its own).
 
 import type { FastifyInstance } from 'fastify';
-import { annotationIndex, annotationsIn } from '../../parser/analysis/annotations.ts';
+import { annotationIndex, annotationsIn, taskFamily } from '../../parser/analysis/annotations.ts';
 import { stackFrames } from '../../parser/analysis/tiles.ts';
 import type { ServedSession } from '../session-types.ts';
 import { BadRequestError, NotFoundError } from '../http/errors.ts';
@@ -79,6 +79,16 @@ export function registerAnnotationRoutes(app: FastifyInstance, session: ServedSe
         },
         truncated: found.truncated,
       };
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/annotations/tasks/:id',
+    { schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 0, maximum: 9007199254740991 } } } } },
+    async (request) => {
+      const family = taskFamily(session.results().analyses.summary, request.params.id);
+      if (!family) throw new NotFoundError(`no task ${request.params.id}`);
+      return family;
     },
   );
 

@@ -181,6 +181,53 @@ describe.skipIf(skipReason !== null)('timeline in chromium', () => {
     await page.close();
   });
 
+  it("shows a task's view: its lane on top, only its goroutines, its details on a click", async () => {
+    // The first task (not the background one) of the first type, from the task pages' API.
+    const types = (await (await fetch(`${server.url}/api/tasks`)).json()) as { types: { type: string }[] };
+    let chosen: { id: number; goroutines: number[] } | null = null;
+    for (const { type } of types.types) {
+      const list = (await (await fetch(`${server.url}/api/tasks/type?type=${encodeURIComponent(type)}`)).json()) as { tasks: { id: number }[] };
+      for (const task of list.tasks) {
+        if (task.id === 0) continue;
+        const family = (await (await fetch(`${server.url}/api/annotations/tasks/${task.id}`)).json()) as { tasks: unknown[]; goroutines: number[] };
+        if (family.tasks.length > 0 && family.goroutines.length > 0) chosen = { id: task.id, goroutines: family.goroutines };
+        if (chosen) break;
+      }
+      if (chosen) break;
+    }
+    expect(chosen).not.toBeNull();
+    const { page, errors, canvas } = await open(`/timeline?view=goroutine&task=${chosen!.id}`);
+    await page.getByTestId('task-pill').waitFor();
+    const lanes = () =>
+      canvas.evaluate((el) => {
+        const host = (el.getRootNode() as ShadowRoot).host as any;
+        return host.layout.map((l: any) => ({ id: l.track.id, goroutine: l.track.goroutine ?? null, top: host.screenTop(l), rows: l.track.rows }));
+      });
+    await expect.poll(async () => (await lanes())[0]?.id).toBe('tasks');
+    const shown = await lanes();
+    const goroutineLanes = shown.filter((l: { goroutine: number | null }) => l.goroutine !== null).map((l: { goroutine: number }) => l.goroutine);
+    expect(goroutineLanes.length).toBeGreaterThan(0);
+    expect(goroutineLanes.every((g: number) => chosen!.goroutines.includes(g))).toBe(true);
+    // The task itself is the top row's bar, across the range the page opened on.
+    const spot = await canvas.evaluate((el, id) => {
+      const host = (el.getRootNode() as ShadowRoot).host as any;
+      const task = host.tasks.find((t: any) => t.id === id);
+      const start = Math.max(task.start, host.range.start);
+      const end = Math.min(task.end, host.range.end);
+      return { x: (host.timeToX(start) + host.timeToX(end)) / 2, y: host.screenTop(host.layout[0]) + 2 + task.row * 18 + 7 };
+    }, chosen!.id);
+    await canvas.click({ position: spot });
+    const details = page.locator('tt-span-details');
+    await expect.poll(() => details.getByTestId('details-title').textContent()).toMatch(new RegExp(`^T${chosen!.id} `));
+    await expect.poll(() => details.locator('[data-testid=stack] li').count()).toBeGreaterThan(0);
+    // Clearing the task shows every goroutine again.
+    await page.getByTestId('task-pill').locator('a').click();
+    await expect.poll(async () => (await lanes()).filter((l: { goroutine: number | null }) => l.goroutine !== null).length).toBeGreaterThan(goroutineLanes.length);
+    await expect.poll(() => new URL(page.url()).searchParams.has('task')).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('zooms with the wheel and W/S, pans with drag and A/D; reports the frame time', async () => {
     const { page, errors, canvas } = await open('/timeline?view=proc');
     const range = () => {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturesWithGolden, summarizeFile } from '../helpers/summary.ts';
-import { annotationsIn, buildAnnotationIndex } from '../../parser/analysis/annotations.ts';
+import { annotationsIn, buildAnnotationIndex, taskFamily } from '../../parser/analysis/annotations.ts';
 import type { Summary, TaskSummary } from '../../parser/analysis/summary-types.ts';
 
 interface GoldenView {
@@ -16,6 +16,7 @@ interface GoldenView {
   error?: string;
   regions?: Array<{ goroutine: number; name: string; startUs: number; endUs: number; taskId: number }>;
   logs?: Array<{ goroutine: number; name: string; us: number }>;
+  tasks?: Array<{ id: number; name: string; startUs: number; endUs: number }>;
 }
 
 /** The task and its descendants, as go tool trace's task view gathers them (Descendents). */
@@ -51,12 +52,21 @@ describe('timeline regions and logs equal go tool trace 1.27 task views', () => 
       const golden = JSON.parse(readFileSync(join(f.dir, 'timeline-annotations.json'), 'utf8')) as { views: GoldenView[] };
       let compared = 0;
       for (const view of golden.views) {
-        if (view.error !== undefined) continue;
+        if (view.error !== undefined) {
+          // go tool trace has no view of it (the background task): nor do we.
+          expect(taskFamily(summary, view.taskId), `task ${view.taskId}`).toBeNull();
+          continue;
+        }
+        // The task lanes: the task and its descendants, in go tool trace's order.
+        const family = taskFamily(summary, view.taskId)!;
+        expect(family.tasks.map((t) => ({ id: t.id, name: t.name, startUs: us(summary, t.start), endUs: us(summary, t.end) })), `task ${view.taskId} tasks`)
+          .toEqual((view.tasks ?? []).map((t) => ({ id: t.id, name: t.name, startUs: t.startUs, endUs: t.endUs })));
         const task = summary.tasks.find((t) => t.id === view.taskId);
         expect(task, `task ${view.taskId}`).toBeDefined();
-        const family = descendants(summary, task!);
-        const taskIds = new Set(family.map((t) => t.id));
-        const goroutines = new Set(family.flatMap((t) => t.goroutines));
+        const tasks = descendants(summary, task!);
+        const taskIds = new Set(tasks.map((t) => t.id));
+        const goroutines = new Set(tasks.flatMap((t) => t.goroutines));
+        expect(family.goroutines, `task ${view.taskId} goroutines`).toEqual([...goroutines].filter((g) => g >= 0).sort((a, b) => a - b));
         const from = us(summary, task!.start?.time ?? summary.traceStart);
         const to = us(summary, task!.end?.time ?? summary.traceEnd);
         const within = (t: number) => from <= t && t <= to;

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getFixture } from '../helpers/fixtures.ts';
 import { summarizeFile } from '../helpers/summary.ts';
-import { annotationIndex, annotationsIn, buildAnnotationIndex, type AnnotationIndex } from '../../parser/analysis/annotations.ts';
+import { annotationIndex, annotationsIn, buildAnnotationIndex, taskFamily, type AnnotationIndex } from '../../parser/analysis/annotations.ts';
 import type { Summary } from '../../parser/analysis/summary-types.ts';
 
 describe('timeline annotations index', () => {
@@ -72,5 +72,21 @@ describe('timeline annotations index', () => {
     const limited = annotationsIn(index, { ...all, resolution: 0, limit: 3 });
     expect(limited.regions.length).toBe(3);
     expect(limited.truncated).toBe(true);
+  });
+
+  it('lays a task family out in rows: children below their parent, overlapping tasks apart', () => {
+    const withChildren = summary.tasks.find((t) => t.children.length > 1)!;
+    expect(withChildren).toBeDefined();
+    const family = taskFamily(summary, withChildren.id)!;
+    expect(family.tasks.length).toBe(1 + withChildren.children.length);
+    const byId = new Map(family.tasks.map((t) => [t.id, t]));
+    for (const t of family.tasks) {
+      if (t.id !== withChildren.id) expect(t.row).toBeGreaterThan(byId.get(t.parent!)!.row);
+      for (const u of family.tasks) {
+        if (u !== t && u.row === t.row) expect(u.end <= t.start || t.end <= u.start, `T${t.id} and T${u.id} share row ${t.row}`).toBe(true);
+      }
+    }
+    expect(new Set(family.tasks.map((t) => t.row)).size).toBeGreaterThan(2);
+    expect(taskFamily(summary, 0)).toBeNull();
   });
 });

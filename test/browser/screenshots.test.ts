@@ -67,6 +67,11 @@ describe.skipIf(skipReason !== null)('screenshots', () => {
       await page.waitForTimeout(500);
     });
     await shoot('timeline-goroutines', '/timeline?view=goroutine');
+    // The first task's view, the task a third of the screen wide.
+    const family = (await (await fetch(`${server.url}/api/annotations/tasks/1`)).json()) as { tasks: { start: number; end: number }[] };
+    const task = family.tasks[0];
+    const pad = task.end - task.start;
+    await shoot('timeline-task', `/timeline?view=goroutine&task=1&start=${Math.round(task.start - pad)}&end=${Math.round(task.end + pad)}`);
     await shoot('goroutines', '/goroutines');
     await shoot('goroutine-group', `/goroutines/group?name=${encodeURIComponent(group)}`);
     await shoot('profile-sync', '/profiles/sync', async (page) => {

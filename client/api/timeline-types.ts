@@ -86,6 +86,9 @@ export interface TimelineRange {
   end: number;
 }
 
+/** The lanes log messages are drawn on: a goroutine view's, or the proc or thread they were written on. */
+export type AnnotationLanes = 'goroutine' | 'proc' | 'thread';
+
 /**
  * User annotations over a range (GET /api/annotations): regions and log messages by goroutine,
  * marks closer than a pixel merged. Indices into `strings` for names and texts; stacks are ids
@@ -108,15 +111,21 @@ export interface Annotations {
   logs: {
     count: number;
     goroutine: Float64Array;
+    proc: Float64Array;
+    thread: Float64Array;
     time: Float64Array;
     text: Int32Array;
     task: Float64Array;
     stack: Uint32Array;
     merged: Uint32Array;
   };
-  /** Goroutine → indices of its regions, and of its logs (lanes draw only their own). */
+  /**
+   * Goroutine → indices of its regions; lane resource (goroutine, proc or thread: `logsBy`) →
+   * indices of its logs. Lanes draw only their own.
+   */
   regionsOf: Map<number, number[]>;
   logsOf: Map<number, number[]>;
+  logsBy: AnnotationLanes;
   truncated: boolean;
 }
 

@@ -2,7 +2,7 @@
 // produced by parser/analysis/tiles.ts; /api/annotations, by server/routes/annotations.ts) into the client's in-memory form
 // (api/timeline-types.ts). The only client module that knows the wire form.
 
-import type { Annotations, Flow, SpanTile, CounterTile, TrackInfo, TrackTile, TrackGroup } from '../api/timeline-types.ts';
+import type { AnnotationLanes, Annotations, Flow, SpanTile, CounterTile, TrackInfo, TrackTile, TrackGroup } from '../api/timeline-types.ts';
 import type { CounterTrackWire, SpanTrackWire, TileWire } from '../../parser/analysis/tiles.ts';
 
 /** GET /api/timeline/tracks */
@@ -151,22 +151,22 @@ export interface AnnotationRowsResponse {
 export interface AnnotationsResponse {
   strings: string[];
   regions: { goroutine: number[]; depth: number[]; start: number[]; end: number[]; name: number[]; task: number[]; startStack: number[]; endStack: number[]; merged: number[] };
-  logs: { goroutine: number[]; time: number[]; text: number[]; task: number[]; stack: number[]; merged: number[] };
+  logs: { goroutine: number[]; proc: number[]; thread: number[]; time: number[]; text: number[]; task: number[]; stack: number[]; merged: number[] };
   truncated: boolean;
 }
 
-/** Indices of `goroutines` grouped by goroutine. */
-function byGoroutine(goroutines: ArrayLike<number>): Map<number, number[]> {
+/** Indices grouped by their value in `resources` (a goroutine, proc or thread id). */
+function byResource(resources: ArrayLike<number>): Map<number, number[]> {
   const out = new Map<number, number[]>();
-  for (let i = 0; i < goroutines.length; i++) {
-    const list = out.get(goroutines[i]);
+  for (let i = 0; i < resources.length; i++) {
+    const list = out.get(resources[i]);
     if (list) list.push(i);
-    else out.set(goroutines[i], [i]);
+    else out.set(resources[i], [i]);
   }
   return out;
 }
 
-export function normalizeAnnotations(body: AnnotationsResponse): Annotations {
+export function normalizeAnnotations(body: AnnotationsResponse, logsBy: AnnotationLanes): Annotations {
   const r = body.regions;
   const l = body.logs;
   const regions = {
@@ -184,11 +184,13 @@ export function normalizeAnnotations(body: AnnotationsResponse): Annotations {
   const logs = {
     count: l.time.length,
     goroutine: Float64Array.from(l.goroutine),
+    proc: Float64Array.from(l.proc),
+    thread: Float64Array.from(l.thread),
     time: Float64Array.from(l.time),
     text: Int32Array.from(l.text),
     task: Float64Array.from(l.task),
     stack: Uint32Array.from(l.stack),
     merged: Uint32Array.from(l.merged),
   };
-  return { strings: body.strings, regions, logs, regionsOf: byGoroutine(regions.goroutine), logsOf: byGoroutine(logs.goroutine), truncated: body.truncated };
+  return { strings: body.strings, regions, logs, regionsOf: byResource(regions.goroutine), logsOf: byResource(logs[logsBy]), logsBy, truncated: body.truncated };
 }

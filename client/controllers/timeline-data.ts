@@ -7,7 +7,7 @@
 // The wanted range is the visible one padded by a screen on either side.
 
 import type { ApiClient } from './api-client.ts';
-import { TASKS_TRACK_ID, type Annotations, type Flow, type TaskFamily, type TrackInfo, type TrackTile, type TimelineRange } from '../api/timeline-types.ts';
+import { TASKS_TRACK_ID, type AnnotationLanes, type Annotations, type Flow, type TaskFamily, type TrackInfo, type TrackTile, type TimelineRange } from '../api/timeline-types.ts';
 import {
   normalizeAnnotations, normalizeTile, normalizeTracks, normalizeFlows,
   type AnnotationRowsResponse, type AnnotationsResponse, type TracksResponse, type TileResponse, type FlowsResponse,
@@ -79,7 +79,7 @@ export class TimelineData {
   private flowCache: { range: TimelineRange; flows: Flow[] } | null = null;
   private flowRequest: string | null = null;
   private readonly stackCache = new Map<string, Promise<StackFrameLike[]>>();
-  private annotationCache: { range: TimelineRange; level: number; annotations: Annotations } | null = null;
+  private annotationCache: { range: TimelineRange; level: number; logsBy: AnnotationLanes; annotations: Annotations } | null = null;
   private annotationRequest: string | null = null;
 
   constructor(private readonly api: ApiClient, private readonly onChange: () => void) {}
@@ -249,27 +249,27 @@ export class TimelineData {
    * User regions and logs overlapping a range at the resolution drawn; fetched once per range
    * and resolution level (marks closer than a pixel come merged), like flows.
    */
-  annotationsIn(range: TimelineRange, nsPerPx: number): Annotations | null {
+  annotationsIn(range: TimelineRange, nsPerPx: number, logsBy: AnnotationLanes): Annotations | null {
     const level = levelFor(nsPerPx);
     const cached = this.annotationCache;
-    if (cached && cached.level === level && cached.range.start <= range.start && cached.range.end >= range.end) return cached.annotations;
+    if (cached && cached.level === level && cached.logsBy === logsBy && cached.range.start <= range.start && cached.range.end >= range.end) return cached.annotations;
     const width = range.end - range.start;
     const padded = { start: Math.max(this.traceStart, range.start - width), end: Math.min(this.traceEnd, range.end + width) };
-    const query = { start: Math.floor(padded.start), end: Math.ceil(padded.end), resolution: Math.pow(2, level) };
-    const key = `${query.start}:${query.end}:${level}`;
+    const query = { start: Math.floor(padded.start), end: Math.ceil(padded.end), resolution: Math.pow(2, level), logsBy };
+    const key = `${query.start}:${query.end}:${level}:${logsBy}`;
     if (this.annotationRequest !== key && query.end > query.start) {
       this.annotationRequest = key;
       this.api
         .getJson<AnnotationsResponse>(this.api.url('/api/annotations', query))
         .then((body) => {
           if (this.annotationRequest !== key) return;
-          this.annotationCache = { range: padded, level, annotations: normalizeAnnotations(body) };
+          this.annotationCache = { range: padded, level, logsBy, annotations: normalizeAnnotations(body, logsBy) };
           this.onChange();
         })
         .catch((err: Error) => console.warn(`timeline annotations failed: ${err.message}`));
     }
     // Until the new level arrives, the old one is drawn (slightly off in merging only).
-    return cached?.annotations ?? null;
+    return cached?.logsBy === logsBy ? cached.annotations : null;
   }
 
   /** Task `id` with its descendants and their goroutines, for a task's view. */

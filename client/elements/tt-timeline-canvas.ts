@@ -6,7 +6,7 @@
 import { LitElement, html, css } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import type { TimelineData, CachedTile } from '../controllers/timeline-data.ts';
-import { TASKS_TRACK_ID, type Annotations, type Flow, type SpanTile, type CounterTile, type InstantTile, type TaskMark, type TrackInfo, type TimelineRange } from '../api/timeline-types.ts';
+import { TASKS_TRACK_ID, type AnnotationLanes, type Annotations, type Flow, type SpanTile, type CounterTile, type InstantTile, type TaskMark, type TrackInfo, type TimelineRange } from '../api/timeline-types.ts';
 import { colorForName, colorForState } from '../lib/colors.ts';
 import { shortDuration, bytes } from '../lib/duration.ts';
 import { percentile } from '../lib/stats.ts';
@@ -519,17 +519,33 @@ export class TtTimelineCanvas extends LitElement {
   }
 
   /**
-   * The user region or log under the pointer on a goroutine lane: undefined when the pointer is
-   * not over the lane's region rows or log markers (the lane's own spans are hit-tested then).
+   * Which lanes log messages go on: the view's (the first lane that is not global says which);
+   * go tool trace's proc and thread views draw them on the proc or thread they were written on.
+   */
+  private get logLanes(): AnnotationLanes {
+    const group = this.layout.find((l) => l.track.group !== 'global')?.track.group;
+    return group === 'proc' || group === 'thread' ? group : 'goroutine';
+  }
+
+  /** The resource whose log messages a lane shows (goroutine, proc or thread id), or null. */
+  private logResource(track: TrackInfo): number | null {
+    if (track.group === 'goroutine') return track.goroutine ?? null;
+    return track.group === 'proc' || track.group === 'thread' ? track.order : null;
+  }
+
+  /**
+   * The user region or log under the pointer: undefined when the pointer is not over a lane's
+   * region rows or log markers (the lane's own spans are hit-tested then).
    */
   private annotationAt(track: TrackInfo, t: number, tolerance: number, depth: number, yInLane: number): SpanSelection | null | undefined {
-    if (track.group !== 'goroutine' || track.goroutine === undefined) return undefined;
-    const annotations = this.data.annotationsIn(this.range, this.nsPerPx);
+    const resource = this.logResource(track);
+    if (resource === null) return undefined;
+    const annotations = this.data.annotationsIn(this.range, this.nsPerPx, this.logLanes);
     if (!annotations) return depth >= track.rows ? null : undefined;
     if (yInLane < logMarkHeight + 1) {
       let best = -1;
       let bestDistance = Infinity;
-      for (const i of annotations.logsOf.get(track.goroutine) ?? []) {
+      for (const i of annotations.logsOf.get(resource) ?? []) {
         const distance = Math.abs(annotations.logs.time[i] - t);
         if (distance <= 2 * tolerance && distance < bestDistance) {
           best = i;
@@ -538,12 +554,12 @@ export class TtTimelineCanvas extends LitElement {
       }
       if (best >= 0) return logSelection(track, annotations, best);
     }
-    if (depth < track.rows) return undefined;
+    if (depth < track.rows || track.group !== 'goroutine') return undefined;
     const row = depth - track.rows;
     const r = annotations.regions;
     let best = -1;
     let bestDistance = Infinity;
-    for (const i of annotations.regionsOf.get(track.goroutine) ?? []) {
+    for (const i of annotations.regionsOf.get(resource) ?? []) {
       if (r.depth[i] !== row) continue;
       const distance = t < r.start[i] ? r.start[i] - t : t > r.end[i] ? t - r.end[i] : 0;
       if (distance <= tolerance && distance < bestDistance) {
@@ -674,7 +690,7 @@ export class TtTimelineCanvas extends LitElement {
       else if (tile.data.shape === 'instants') this.drawInstants(ctx, tile.data, top, height);
     }
     if (track.shape === 'counter') this.drawCounter(ctx, track, tiles, top, height);
-    if (track.group === 'goroutine' && track.goroutine !== undefined) this.drawAnnotations(ctx, track, track.goroutine, top);
+    this.drawAnnotations(ctx, track, top);
     if (track.id === TASKS_TRACK_ID) this.drawTasks(ctx, top);
     if (tiles.length === 0 && this.data.busy) {
       ctx.fillStyle = '#eef1f5';
@@ -761,10 +777,17 @@ export class TtTimelineCanvas extends LitElement {
     }
   }
 
-  /** A goroutine's user regions (in rows below its own) and log markers (at its top edge). */
-  private drawAnnotations(ctx: CanvasRenderingContext2D, track: TrackInfo, goroutine: number, top: number): void {
-    const annotations = this.data.annotationsIn(this.range, this.nsPerPx);
+  /** A goroutine's user regions (in rows below its own), and any lane's log markers (at its top edge). */
+  private drawAnnotations(ctx: CanvasRenderingContext2D, track: TrackInfo, top: number): void {
+    const resource = this.logResource(track);
+    if (resource === null) return;
+    const annotations = this.data.annotationsIn(this.range, this.nsPerPx, this.logLanes);
     if (!annotations) return;
+    if (track.group === 'goroutine') this.drawRegions(ctx, annotations, track, resource, top);
+    this.drawLogMarks(ctx, annotations, resource, top);
+  }
+
+  private drawRegions(ctx: CanvasRenderingContext2D, annotations: Annotations, track: TrackInfo, goroutine: number, top: number): void {
     const { start: viewStart, end: viewEnd } = this.range;
     const nsPerPx = this.nsPerPx;
     const right = gutterWidth + this.trackWidth;
@@ -792,9 +815,14 @@ export class TtTimelineCanvas extends LitElement {
         }
       }
     }
+  }
+
+  private drawLogMarks(ctx: CanvasRenderingContext2D, annotations: Annotations, resource: number, top: number): void {
+    const { start: viewStart, end: viewEnd } = this.range;
+    const nsPerPx = this.nsPerPx;
     const l = annotations.logs;
     ctx.fillStyle = '#1d2330';
-    for (const i of annotations.logsOf.get(goroutine) ?? []) {
+    for (const i of annotations.logsOf.get(resource) ?? []) {
       const t = l.time[i];
       if (t < viewStart || t > viewEnd) continue;
       const x = gutterWidth + (t - viewStart) / nsPerPx;

@@ -3,8 +3,8 @@
 // cmd/trace/gen.go). Built once from the summary, which keeps every region and log, and then
 // queried by time range; marks closer than the query's resolution are merged, as tiles are.
 
-import type { GoID, Nanoseconds, StackID, TaskID } from '../model/event.ts';
-import { NoGoroutine } from '../model/event.ts';
+import type { GoID, Nanoseconds, ProcID, StackID, TaskID, ThreadID } from '../model/event.ts';
+import { NoGoroutine, NoProc, NoThread } from '../model/event.ts';
 import { regionInterval } from './regions.ts';
 import type { Summary } from './summary-types.ts';
 
@@ -29,6 +29,8 @@ export interface AnnotationIndex {
     count: number;
     time: Float64Array;
     goroutine: Float64Array;
+    proc: Float64Array;
+    thread: Float64Array;
     task: Float64Array;
     stack: Uint32Array;
     /** go tool trace's instant name: "[category] message", or the message alone. */
@@ -51,9 +53,11 @@ export interface RegionMark {
   merged: number;
 }
 
-/** One log message, or several on the same goroutine within a pixel merged. */
+/** One log message, or several on the same lane (AnnotationQuery.logsBy) within a pixel merged. */
 export interface LogMark {
   goroutine: GoID;
+  proc: ProcID;
+  thread: ThreadID;
   time: Nanoseconds;
   text: string;
   task: TaskID;
@@ -68,6 +72,11 @@ export interface AnnotationQuery {
   resolution: Nanoseconds;
   /** At most this many marks of each kind; `truncated` says when more matched. */
   limit: number;
+  /**
+   * The lanes logs are drawn on, which merging follows: the goroutine's (the default), or the
+   * proc's or thread's it was written on (go tool trace's proc and thread views).
+   */
+  logsBy?: 'goroutine' | 'proc' | 'thread';
 }
 
 export interface AnnotationsInRange {
@@ -144,14 +153,17 @@ export function buildAnnotationIndex(summary: Summary): AnnotationIndex {
     regions.longest = Math.max(regions.longest, f.end - f.start);
   });
 
-  // Every log is kept with its task (the background task for those outside any).
-  const records = summary.tasks.flatMap((task) => task.logs).filter((log) => log.goroutine !== NoGoroutine);
+  // Every log is kept with its task (the background task for those outside any); a query
+  // leaves out those with no lane of the kind it draws on.
+  const records = summary.tasks.flatMap((task) => task.logs);
   records.sort((a, b) => a.time - b.time || a.goroutine - b.goroutine);
   const m = records.length;
   const logs: AnnotationIndex['logs'] = {
     count: m,
     time: new Float64Array(m),
     goroutine: new Float64Array(m),
+    proc: new Float64Array(m),
+    thread: new Float64Array(m),
     task: new Float64Array(m),
     stack: new Uint32Array(m),
     text: new Array<string>(m),
@@ -159,6 +171,8 @@ export function buildAnnotationIndex(summary: Summary): AnnotationIndex {
   records.forEach((log, k) => {
     logs.time[k] = log.time;
     logs.goroutine[k] = log.goroutine;
+    logs.proc[k] = log.proc ?? NoProc;
+    logs.thread[k] = log.thread ?? NoThread;
     logs.task[k] = log.taskId ?? 0;
     logs.stack[k] = log.stack;
     logs.text[k] = log.category ? `[${log.category}] ${log.message ?? ''}` : (log.message ?? '');
@@ -214,26 +228,36 @@ function regionsIn(columns: AnnotationIndex['regions'], { start, end, resolution
   return marks.sort((a, b) => a.start - b.start || a.goroutine - b.goroutine || a.depth - b.depth);
 }
 
-function logsIn(columns: AnnotationIndex['logs'], { start, end, resolution }: AnnotationQuery): LogMark[] {
+/** Logs on no lane of the kind asked for (written with no goroutine, proc or thread) are left out, as go tool trace does. */
+const noLane = { goroutine: NoGoroutine, proc: NoProc, thread: NoThread } as const;
+
+function logsIn(columns: AnnotationIndex['logs'], { start, end, resolution, logsBy = 'goroutine' }: AnnotationQuery): LogMark[] {
+  const lane = columns[logsBy];
   const hits: number[] = [];
-  for (let k = lowerBound(columns.time, columns.count, start); k < columns.count && columns.time[k] <= end; k++) hits.push(k);
-  hits.sort((a, b) => columns.goroutine[a] - columns.goroutine[b] || columns.time[a] - columns.time[b]);
+  for (let k = lowerBound(columns.time, columns.count, start); k < columns.count && columns.time[k] <= end; k++) {
+    if (lane[k] !== noLane[logsBy]) hits.push(k);
+  }
+  hits.sort((a, b) => lane[a] - lane[b] || columns.time[a] - columns.time[b]);
   const marks: LogMark[] = [];
   let last: LogMark | null = null;
+  let lastLane = 0;
   let lastTime = 0;
   for (const k of hits) {
-    const goroutine = columns.goroutine[k];
     const t = columns.time[k];
-    if (last && last.goroutine === goroutine && t - lastTime < resolution) {
+    if (last && lastLane === lane[k] && t - lastTime < resolution) {
       last.merged++;
       lastTime = t;
       continue;
     }
-    last = { goroutine, time: t, text: columns.text[k], task: columns.task[k], stack: columns.stack[k], merged: 1 };
+    last = {
+      goroutine: columns.goroutine[k], proc: columns.proc[k], thread: columns.thread[k],
+      time: t, text: columns.text[k], task: columns.task[k], stack: columns.stack[k], merged: 1,
+    };
+    lastLane = lane[k];
     lastTime = t;
     marks.push(last);
   }
-  return marks.sort((a, b) => a.time - b.time || a.goroutine - b.goroutine);
+  return marks.sort((a, b) => a.time - b.time || a[logsBy] - b[logsBy]);
 }
 
 /** Go's trace.BackgroundTask: logs and regions outside any task. */

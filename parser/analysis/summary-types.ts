@@ -2,7 +2,7 @@
 // mirroring Go's internal/trace Summary (summary.go). All times and durations are nanoseconds
 // in the parser's time base; ids are the event model's GoID/TaskID numbers.
 
-import type { EventKind, GoID, Nanoseconds, StackID, TaskID } from '../model/event.ts';
+import type { EventKind, GoID, Nanoseconds, ProcID, StackID, TaskID, ThreadID } from '../model/event.ts';
 import type { GoroutineTable } from './summary-table.ts';
 
 /**
@@ -43,6 +43,9 @@ export interface EventRecord {
   /** Log. */
   category?: string;
   message?: string;
+  /** Log: the proc and thread it was written on (go tool trace's proc and thread views draw it there). */
+  proc?: ProcID;
+  thread?: ThreadID;
 }
 
 /** Go's StackFrame; the zero frame (pc 0, empty strings) stands for "no stack". */

@@ -555,6 +555,8 @@ function recordEvent(ev: TraceEvent): EventRecord {
       rec.taskId = ev.taskId;
       rec.category = ev.category;
       rec.message = ev.message;
+      rec.proc = ev.p;
+      rec.thread = ev.m;
       break;
   }
   return rec;

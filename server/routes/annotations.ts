@@ -26,21 +26,26 @@ export function registerAnnotationRoutes(app: FastifyInstance, session: ServedSe
     return { goroutine, rows, regionCount: index.regions.count, logCount: index.logs.count };
   });
 
-  app.get<{ Querystring: { start: number; end: number; resolution: number } }>(
+  app.get<{ Querystring: { start: number; end: number; resolution: number; logsBy?: 'goroutine' | 'proc' | 'thread' } }>(
     '/api/annotations',
     {
       schema: {
         querystring: {
           type: 'object',
           required: ['start', 'end', 'resolution'],
-          properties: { start: timeQuery, end: timeQuery, resolution: { type: 'number', minimum: 0, maximum: 9007199254740991 } },
+          properties: {
+            start: timeQuery,
+            end: timeQuery,
+            resolution: { type: 'number', minimum: 0, maximum: 9007199254740991 },
+            logsBy: { type: 'string', enum: ['goroutine', 'proc', 'thread'] },
+          },
         },
       },
     },
     async (request) => {
-      const { start, end, resolution } = request.query;
+      const { start, end, resolution, logsBy } = request.query;
       if (!(end > start)) throw new BadRequestError(`end (${end}) must be greater than start (${start})`);
-      const found = annotationsIn(annotationIndex(session.results().analyses.summary), { start, end, resolution, limit: MAX_MARKS });
+      const found = annotationsIn(annotationIndex(session.results().analyses.summary), { start, end, resolution, limit: MAX_MARKS, logsBy });
       // Names and texts repeat (a few region types, a few log formats): sent once each.
       const strings: string[] = [];
       const ids = new Map<string, number>();
@@ -71,6 +76,8 @@ export function registerAnnotationRoutes(app: FastifyInstance, session: ServedSe
         },
         logs: {
           goroutine: l.map((m) => m.goroutine),
+          proc: l.map((m) => m.proc),
+          thread: l.map((m) => m.thread),
           time: l.map((m) => m.time),
           text: logTexts,
           task: l.map((m) => m.task),

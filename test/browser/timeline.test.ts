@@ -147,7 +147,7 @@ describe.skipIf(skipReason !== null)('timeline in chromium', () => {
       canvas.evaluate((el, goroutine) => {
         const host = (el.getRootNode() as ShadowRoot).host as any;
         const lane = host.layout.find((l: any) => l.track.goroutine === goroutine);
-        const annotations = host.data.annotationsIn(host.range, host.nsPerPx);
+        const annotations = host.data.annotationsIn(host.range, host.nsPerPx, 'goroutine');
         if (!lane || !annotations) return null;
         const r = annotations.regions;
         let best = -1;
@@ -176,6 +176,36 @@ describe.skipIf(skipReason !== null)('timeline in chromium', () => {
     await details.getByTestId('details-title').waitFor();
     await expect.poll(() => details.locator('table.facts').textContent()).toContain(`Region${spot!.name}`);
     // Its stacks come from the whole trace's tables.
+    await expect.poll(() => details.locator('[data-testid=stack] li').count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('marks log messages on the proc they were written on, and shows one when clicked', async () => {
+    const { page, errors, canvas } = await open('/timeline?view=proc');
+    const locate = () =>
+      canvas.evaluate((el) => {
+        const host = (el.getRootNode() as ShadowRoot).host as any;
+        const annotations = host.data.annotationsIn(host.range, host.nsPerPx, 'proc');
+        if (!annotations) return null;
+        for (const lane of host.layout) {
+          if (lane.track.group !== 'proc') continue;
+          const logs = annotations.logsOf.get(lane.track.order) ?? [];
+          if (logs.length === 0) continue;
+          const i = logs[0];
+          return { x: host.timeToX(annotations.logs.time[i]), y: host.screenTop(lane) + 3, text: annotations.strings[annotations.logs.text[i]] as string };
+        }
+        return null;
+      });
+    let spot = await locate();
+    for (let tries = 0; spot === null && tries < 50; tries++) {
+      await page.waitForTimeout(100);
+      spot = await locate();
+    }
+    expect(spot).not.toBeNull();
+    await canvas.click({ position: { x: spot!.x, y: spot!.y } });
+    const details = page.locator('tt-span-details');
+    await expect.poll(() => details.locator('table.facts').textContent()).toContain('Log');
     await expect.poll(() => details.locator('[data-testid=stack] li').count()).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     await page.close();

@@ -1,6 +1,7 @@
-// The user regions and logs the timeline draws on goroutine lanes (parser/analysis/annotations.ts)
-// against go tool trace 1.27's task-oriented goroutine view (/jsontrace?taskid=N, scraped into
-// timeline-annotations.json by fixtures/make-goldens.mjs). That view shows the regions of the
+// The user regions, logs and tasks the timeline draws (parser/analysis/annotations.ts) against
+// go tool trace 1.27's task-oriented goroutine view (/jsontrace?taskid=N) and the logs of its
+// proc and thread views (/jsontrace, /jsontrace?view=thread), scraped into
+// timeline-annotations.json by fixtures/make-goldens.mjs. That view shows the regions of the
 // task and its descendants and every log on their goroutines, within the task's time span; the
 // test selects the same from our index and compares goroutine, name and times exactly.
 
@@ -17,6 +18,12 @@ interface GoldenView {
   regions?: Array<{ goroutine: number; name: string; startUs: number; endUs: number; taskId: number }>;
   logs?: Array<{ goroutine: number; name: string; us: number }>;
   tasks?: Array<{ id: number; name: string; startUs: number; endUs: number }>;
+}
+
+interface GoldenResourceLog {
+  resource: number;
+  name: string;
+  us: number;
 }
 
 /** The task and its descendants, as go tool trace's task view gathers them (Descendents). */
@@ -49,7 +56,19 @@ describe('timeline regions and logs equal go tool trace 1.27 task views', () => 
       const summary = await load(f.trace);
       const index = buildAnnotationIndex(summary);
       const all = annotationsIn(index, { start: summary.traceStart - 1, end: summary.traceEnd + 1, resolution: 0, limit: Infinity });
-      const golden = JSON.parse(readFileSync(join(f.dir, 'timeline-annotations.json'), 'utf8')) as { views: GoldenView[] };
+      const golden = JSON.parse(readFileSync(join(f.dir, 'timeline-annotations.json'), 'utf8')) as {
+        views: GoldenView[];
+        procView: { logs: GoldenResourceLog[] };
+        threadView: { logs: GoldenResourceLog[] };
+      };
+      // The proc and thread views: every log on the proc or thread it was written on.
+      for (const [by, view] of [['proc', golden.procView], ['thread', golden.threadView]] as const) {
+        const found = annotationsIn(index, { start: summary.traceStart - 1, end: summary.traceEnd + 1, resolution: 0, limit: Infinity, logsBy: by });
+        const ours = found.logs.map((l) => ({ resource: l[by], name: l.text, us: us(summary, l.time) }));
+        const order = (a: GoldenResourceLog, b: GoldenResourceLog) => a.us - b.us || a.resource - b.resource || a.name.localeCompare(b.name);
+        expect(ours.sort(order), `${by} view logs`).toEqual([...view.logs].sort(order));
+        expect(view.logs.length, `${by} view logs`).toBeGreaterThan(0);
+      }
       let compared = 0;
       for (const view of golden.views) {
         if (view.error !== undefined) {

@@ -13,6 +13,7 @@ import { registerProfileRoutes } from './routes/profiles.ts';
 import { registerTaskRoutes } from './routes/tasks.ts';
 import { registerRegionRoutes } from './routes/regions.ts';
 import { registerAnnotationRoutes } from './routes/annotations.ts';
+import { annotationIndex } from '../parser/analysis/annotations.ts';
 import { registerMmuRoutes } from './routes/mmu.ts';
 import { registerTimelineRoutes } from './routes/timeline.ts';
 import { registerPageRoutes, defaultClientDir } from './routes/pages.ts';
@@ -70,10 +71,17 @@ export async function buildApp(session: ServedSession, options: AppOptions = {})
     app,
     () => {
       if (!session.ready) return null;
-      const { timeline, tables } = session.results().analyses;
+      const { timeline, tables, summary } = session.results().analyses;
       if (timeline.error !== null) return { failed: timeline.error };
       if (timeline.value === null) return null;
-      return { model: timeline.value, tables: partsOf()?.tables ?? tables };
+      const shownTables = partsOf()?.tables ?? tables;
+      return {
+        model: timeline.value,
+        tables: shownTables,
+        // The logs' stack ids are the whole trace's: a part with tables of its own writes them without stacks.
+        userLogs: () => ({ logs: annotationIndex(summary).logs, stacksInTables: shownTables === tables }),
+        annotations: () => annotationIndex(summary),
+      };
     },
     partsOf,
   );

@@ -3,9 +3,10 @@
 // proc view (or thread view), so the file opens in chrome://tracing, Perfetto or speedscope.
 // Streamed as text chunks: a large trace never becomes one string.
 //
-// Not written (yet): instant events (proc start/stop, user logs, network-unblock and
-// syscall-return instants); CPU samples are written.
+// Not written (yet): instant events (proc start/stop, network-unblock and syscall-return
+// instants); CPU samples and user log messages are written.
 
+import type { AnnotationIndex } from '../../parser/analysis/annotations.ts';
 import type { TraceTables } from '../../parser/model/tables.ts';
 import { SliceKind, type TimelineModel } from '../../parser/model/timeline.ts';
 
@@ -70,8 +71,24 @@ interface ViewerEvent {
   cat?: string;
 }
 
+/**
+ * The trace's user log messages (trace.Log), from the summary: written within the model's time
+ * range on the proc or thread that wrote them, as go tool trace's views do. `stacksInTables`:
+ * whether their stack ids are the model's `tables` (not for a timeline part with tables of its own).
+ */
+export interface ChromeUserLogs {
+  logs: AnnotationIndex['logs'];
+  stacksInTables: boolean;
+}
+
 /** Yields the JSON document in chunks of roughly `chunkEvents` events. */
-export function* chromeTraceJson(model: TimelineModel, tables: TraceTables, view: ChromeView = 'proc', chunkEvents = 4096): Generator<string> {
+export function* chromeTraceJson(
+  model: TimelineModel,
+  tables: TraceTables,
+  view: ChromeView = 'proc',
+  chunkEvents = 4096,
+  userLogs: ChromeUserLogs | null = null,
+): Generator<string> {
   const frames = new ViewerFrames(tables);
   const t0 = model.startTime;
   let buf: string[] = [];
@@ -133,6 +150,17 @@ export function* chromeTraceJson(model: TimelineModel, tables: TraceTables, view
     const sf = frames.id(smp.stack[i]);
     push({ name: 'CPU profile sample', ph: 'I', s: 't', ts: micros(smp.time[i] - t0), pid: PROCS_SECTION, tid: resource, ...(sf ? { sf } : {}) });
     if (buf.length >= chunkEvents) yield* flush();
+  }
+
+  if (userLogs) {
+    const { logs, stacksInTables } = userLogs;
+    const lane = view === 'proc' ? logs.proc : logs.thread;
+    for (let i = 0; i < logs.count; i++) {
+      if (lane[i] === -1 || logs.time[i] < model.startTime || logs.time[i] > model.endTime) continue;
+      const sf = stacksInTables ? frames.id(logs.stack[i]) : 0;
+      push({ name: logs.text[i], cat: 'user event', ph: 'I', s: 't', ts: micros(logs.time[i] - t0), pid: PROCS_SECTION, tid: lane[i], ...(sf ? { sf } : {}) });
+      if (buf.length >= chunkEvents) yield* flush();
+    }
   }
 
   for (const e of metadataEvents(model, view)) push(e);

@@ -1,6 +1,7 @@
 // Perfetto protobuf export of the timeline (opens in ui.perfetto.dev): procs, threads and
 // goroutines as tracks, one slice per goroutine execution span on its proc and thread, each
-// goroutine's states as slices on its own track, GC/STW ranges and the counters.
+// goroutine's states as slices on its own track, GC/STW ranges and the counters, and each
+// goroutine's user regions (a child track per nesting depth) and log messages (instants).
 //
 // The schema is the subset of perfetto's protos/perfetto/trace/{trace,trace_packet}.proto and
 // track_event/{track_event,track_descriptor,counter_descriptor}.proto that we write, with the
@@ -8,6 +9,7 @@
 // stream of length-delimited packets and never held whole.
 
 import protobuf from 'protobufjs';
+import type { AnnotationIndex } from '../../parser/analysis/annotations.ts';
 import type { TimelineModel, TrackDescriptor } from '../../parser/model/timeline.ts';
 import { goroutineSpanStateNames, stateSpanEnd } from '../../parser/model/timeline.ts';
 
@@ -60,6 +62,7 @@ const PacketMessage = root.lookupType('perfetto.protos.TracePacket');
 
 const SLICE_BEGIN = 1;
 const SLICE_END = 2;
+const INSTANT = 3;
 const COUNTER = 4;
 /** SEQ_INCREMENTAL_STATE_CLEARED: this sequence starts from a clean state. */
 const SEQ_CLEARED = 1;
@@ -100,8 +103,12 @@ const trackUuid = (track: number, lane: number) => 1000 + MAX_LANES * track + Ma
 /** Each lane track is its own sequence, so every sequence's timestamps are monotonic. */
 const sequenceOf = (uuid: number) => uuid;
 
-/** Yields the Perfetto trace as chunks of encoded packets (about `chunkBytes` each). */
-export function* perfettoTrace(model: TimelineModel, chunkBytes = 1 << 20): Generator<Uint8Array> {
+/**
+ * Yields the Perfetto trace as chunks of encoded packets (about `chunkBytes` each). `annotations`:
+ * the trace's user regions and logs (from the summary), written for the goroutines the model has
+ * a track for, within its time range.
+ */
+export function* perfettoTrace(model: TimelineModel, chunkBytes = 1 << 20, annotations: AnnotationIndex | null = null): Generator<Uint8Array> {
   let parts: Uint8Array[] = [];
   let size = 0;
   const push = (p: PacketFields) => {
@@ -150,6 +157,7 @@ export function* perfettoTrace(model: TimelineModel, chunkBytes = 1 << 20): Gene
     const extraLanes = t.lanes + (t.kind === 'goroutine' ? 1 : 0);
     for (let lane = 1; lane < Math.min(extraLanes, MAX_LANES); lane++) describe(trackUuid(t.id, lane), `${t.name} (${lane + 1})`, base);
   }
+  const annotationTracks = annotations ? describeAnnotationTracks(model, annotations, describe) : null;
   yield* flush();
 
   const slice = (uuid: number, start: number, end: number, name: string, category: string) => {
@@ -185,6 +193,26 @@ export function* perfettoTrace(model: TimelineModel, chunkBytes = 1 << 20): Gene
     }
   }
 
+  if (annotations && annotationTracks) {
+    const inRange = (t: number) => t >= model.startTime && t <= model.endTime;
+    // Regions: each (goroutine, depth) row is one sequence; its regions never overlap and are
+    // sorted by start, so its timestamps rise. Clipped to the model's range (a part's).
+    const r = annotations.regions;
+    for (let i = 0; i < r.count; i++) {
+      const uuid = annotationTracks.regions.get(`${r.goroutine[i]}/${r.depth[i]}`);
+      if (uuid === undefined || r.end[i] < model.startTime || r.start[i] > model.endTime) continue;
+      slice(uuid, Math.max(r.start[i], model.startTime), Math.min(r.end[i], model.endTime), r.name[i], 'region');
+      yield* flush();
+    }
+    const l = annotations.logs;
+    for (let i = 0; i < l.count; i++) {
+      const uuid = annotationTracks.logs.get(l.goroutine[i]);
+      if (uuid === undefined || !inRange(l.time[i])) continue;
+      push({ timestamp: l.time[i], trusted_packet_sequence_id: sequenceOf(uuid), track_event: { type: INSTANT, track_uuid: uuid, name: l.text[i], categories: ['log'] } });
+      yield* flush();
+    }
+  }
+
   for (const c of model.counters) {
     // Read each column once: a delta-coded counter decodes its columns on access.
     const time = c.time;
@@ -198,4 +226,37 @@ export function* perfettoTrace(model: TimelineModel, chunkBytes = 1 << 20): Gene
     yield* flush();
   }
   yield* flush(true);
+}
+
+/**
+ * Child tracks of the goroutine tracks for user annotations: one per region depth ("G7 main.f
+ * regions", "… regions (2)") and one for logs ("G7 main.f logs"), numbered after every lane
+ * track's uuid. Only goroutines the model has a track for.
+ */
+function describeAnnotationTracks(
+  model: TimelineModel,
+  annotations: AnnotationIndex,
+  describe: (uuid: number, name: string, parent?: number) => void,
+): { regions: Map<string, number>; logs: Map<number, number> } {
+  const goroutineTrack = new Map<number, TrackDescriptor>();
+  for (const t of model.tracks) if (t.kind === 'goroutine') goroutineTrack.set(t.resource, t);
+  let next = trackUuid(model.tracks.length, 0);
+  const regions = new Map<string, number>();
+  for (const [g, rows] of annotations.regionRows) {
+    const t = goroutineTrack.get(g);
+    if (!t) continue;
+    for (let depth = 0; depth < rows; depth++) {
+      regions.set(`${g}/${depth}`, next);
+      describe(next++, depth === 0 ? `${t.name} regions` : `${t.name} regions (${depth + 1})`, trackUuid(t.id, 0));
+    }
+  }
+  const logs = new Map<number, number>();
+  const l = annotations.logs;
+  for (let i = 0; i < l.count; i++) {
+    const t = goroutineTrack.get(l.goroutine[i]);
+    if (!t || logs.has(t.resource)) continue;
+    logs.set(t.resource, next);
+    describe(next++, `${t.name} logs`, trackUuid(t.id, 0));
+  }
+  return { regions, logs };
 }

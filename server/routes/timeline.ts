@@ -6,9 +6,10 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { TraceTables } from '../../parser/model/tables.ts';
 import type { TimelineModel } from '../../parser/model/timeline.ts';
+import type { AnnotationIndex } from '../../parser/analysis/annotations.ts';
 import { listTracks, queryFlows, queryTileWire, stackFrames } from '../../parser/analysis/tiles.ts';
 import { BadRequestError, errorBody, NotFoundError } from '../http/errors.ts';
-import { chromeTraceJson, type ChromeView } from '../encode/chrome.ts';
+import { chromeTraceJson, type ChromeUserLogs, type ChromeView } from '../encode/chrome.ts';
 import { perfettoTrace } from '../encode/perfetto.ts';
 import type { TimelinePartsState } from '../timeline-parts.ts';
 
@@ -16,6 +17,10 @@ import type { TimelinePartsState } from '../timeline-parts.ts';
 export interface TimelineSource {
   model: TimelineModel;
   tables: TraceTables;
+  /** The trace's user log messages, for the Chrome export (they come from the summary, not the model). */
+  userLogs?: () => ChromeUserLogs;
+  /** The trace's user regions and logs, for the Perfetto export. */
+  annotations?: () => AnnotationIndex;
 }
 
 /** The parts of a trace too big for one timeline, and which one the model is (null: it covers the whole trace). */
@@ -293,22 +298,22 @@ export function registerTimelineRoutes(app: FastifyInstance, getModel: () => Tim
   );
 
   app.get('/api/export/perfetto', async (_request, reply) => {
-    const { model } = source();
+    const { model, annotations } = source();
     return reply
       .type('application/octet-stream')
       .header('content-disposition', 'attachment; filename="trace.perfetto-trace"')
-      .send(Readable.from(perfettoTrace(model)));
+      .send(Readable.from(perfettoTrace(model, undefined, annotations?.() ?? null)));
   });
 
   app.get<{ Querystring: { view?: ChromeView } }>(
     '/api/export/chrome',
     { schema: { querystring: { type: 'object', properties: { view: { type: 'string', enum: ['proc', 'thread'] } } } } },
     async (request, reply) => {
-      const { model, tables } = source();
+      const { model, tables, userLogs } = source();
       return reply
         .type('application/json')
         .header('content-disposition', 'attachment; filename="trace.json"')
-        .send(Readable.from(chromeTraceJson(model, tables, request.query.view ?? 'proc')));
+        .send(Readable.from(chromeTraceJson(model, tables, request.query.view ?? 'proc', undefined, userLogs?.() ?? null)));
     },
   );
 }

@@ -1,6 +1,6 @@
 // Exports. Chrome JSON: compared with what go tool trace 1.27 itself serves at /jsontrace
 // (proc and thread views), run live on the same fixture — same slices (name, start, duration,
-// row, args), counters, arrows and CPU samples. Perfetto: decoded with the schema we write.
+// row, args), counters, arrows, CPU samples and user log messages. Perfetto: decoded with the schema we write.
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,6 +14,8 @@ import { registerErrorHandling } from '../../server/http/errors.ts';
 import { registerTimelineRoutes, type TimelineSource } from '../../server/routes/timeline.ts';
 import { TraceMessage } from '../../server/encode/perfetto.ts';
 import { getFixture } from '../helpers/fixtures.ts';
+import { createSummarizer } from '../../parser/analysis/summary.ts';
+import { annotationIndex } from '../../parser/analysis/annotations.ts';
 
 const GO = '/usr/lib/go-1.27/bin/go';
 const haveGo = existsSync(GO);
@@ -21,8 +23,22 @@ const haveGo = existsSync(GO);
 async function loadSource(id: string): Promise<TimelineSource> {
   const tables = new TraceTables();
   const analysis = createTimelineModel(tables);
-  await parseTraceFile(getFixture(id).tracePath, { tables, onEvent: (e) => analysis.handleEvent(e) });
-  return { model: analysis.finish(), tables };
+  // The user log messages come from the summary, as the served app takes them.
+  const summarizer = createSummarizer(tables);
+  await parseTraceFile(getFixture(id).tracePath, {
+    tables,
+    onEvent: (e) => {
+      analysis.handleEvent(e);
+      summarizer.handleEvent(e);
+    },
+  });
+  const summary = summarizer.finish();
+  return {
+    model: analysis.finish(),
+    tables,
+    userLogs: () => ({ logs: annotationIndex(summary).logs, stacksInTables: true }),
+    annotations: () => annotationIndex(summary),
+  };
 }
 
 async function exportOf(source: TimelineSource, url: string): Promise<Buffer> {
@@ -80,6 +96,7 @@ function eventKeys(doc: { traceEvents: any[] }): string[] {
     else if (e.ph === 'C') keys.push(`C|${e.name}|${e.ts}|${JSON.stringify(e.args)}`);
     else if (e.ph === 's' || e.ph === 't') keys.push(`${e.ph}|${e.name}|${e.ts}|${e.tid}`);
     else if (e.ph === 'I' && e.name === 'CPU profile sample') keys.push(`I|${e.ts}|${e.tid}`);
+    else if (e.ph === 'I' && e.cat === 'user event') keys.push(`L|${e.name}|${e.ts}|${e.tid}|${e.sf ? 'stack' : 'none'}`);
   }
   return keys.sort();
 }
@@ -161,5 +178,31 @@ describe('Perfetto export', () => {
     let stateSlices = 0;
     for (const [uuid, names] of sliceNamesByTrack) if (described.get(uuid)!.parent === goGroup) stateSlices += names.length - names.filter((n) => /^(GC|stop-the-world)/.test(n)).length;
     expect(stateSlices).toBe(model.states.spans);
+  });
+
+  it("writes each goroutine's regions (a track per depth) and log messages (instants)", async () => {
+    const source = await loadSource('go1.27/annotations');
+    const index = source.annotations!();
+    const bytes = await exportOf(source, '/api/export/perfetto');
+    const trace = TraceMessage.toObject(TraceMessage.decode(bytes), { longs: Number, enums: Number }) as { packet: any[] };
+    const names = new Map<number, string>();
+    for (const p of trace.packet) if (p.track_descriptor) names.set(p.track_descriptor.uuid, p.track_descriptor.name);
+    const regions: string[] = [];
+    const logs: string[] = [];
+    for (const p of trace.packet) {
+      const te = p.track_event;
+      if (te?.type === 1 && te.categories?.[0] === 'region') regions.push(`${names.get(te.track_uuid)}|${te.name}|${p.timestamp}`);
+      if (te?.type === 3) logs.push(`${names.get(te.track_uuid)}|${te.name}|${p.timestamp}`);
+    }
+    // Every region and log of the trace, on its goroutine's track for its depth.
+    const trackName = new Map(source.model.tracks.filter((t) => t.kind === 'goroutine').map((t) => [t.resource, t.name]));
+    const r = index.regions;
+    const wantRegions = Array.from({ length: r.count }, (_, i) => `${trackName.get(r.goroutine[i])} regions${r.depth[i] ? ` (${r.depth[i] + 1})` : ''}|${r.name[i]}|${Math.max(r.start[i], source.model.startTime)}`);
+    expect(regions.sort()).toEqual(wantRegions.sort());
+    expect(regions.length).toBeGreaterThan(10);
+    const l = index.logs;
+    const wantLogs = Array.from({ length: l.count }, (_, i) => i).filter((i) => trackName.has(l.goroutine[i])).map((i) => `${trackName.get(l.goroutine[i])} logs|${l.text[i]}|${l.time[i]}`);
+    expect(logs.sort()).toEqual(wantLogs.sort());
+    expect(logs.length).toBeGreaterThan(5);
   });
 });

@@ -101,33 +101,39 @@ export function annotationIndex(summary: Summary): AnnotationIndex {
  * order), so each one's row is the number of its regions still open when it begins.
  */
 export function buildAnnotationIndex(summary: Summary): AnnotationIndex {
-  const found: { start: number; end: number; goroutine: GoID; depth: number; region: number }[] = [];
-  const regionRows = new Map<GoID, number>();
-  // Every region, as go tool trace's task views take them from the tasks (a trace may have
-  // millions of goroutines and no region: this is by region, not by goroutine).
-  const byGoroutine = new Map<GoID, { start: number; end: number; region: number }[]>();
-  summary.regions.forEach((region, r) => {
+  // Columns and index arrays, not an object per region: a trace may hold millions of regions,
+  // and the summary's own objects already make every collection of the heap slow.
+  const all = summary.regions;
+  const start = new Float64Array(all.length);
+  const end = new Float64Array(all.length);
+  const kept: number[] = [];
+  all.forEach((region, r) => {
     if (region.name === '' || region.goroutine === NoGoroutine) return;
-    const [start, end] = regionInterval(summary, region);
-    let own = byGoroutine.get(region.goroutine);
-    if (!own) byGoroutine.set(region.goroutine, (own = []));
-    own.push({ start, end, region: r });
+    [start[r], end[r]] = regionInterval(summary, region);
+    kept.push(r);
   });
+  // Per goroutine, outer before inner where two begin together (regions begun before the trace
+  // all "begin" at its start); a region's row is the number of its goroutine's still open.
+  const goroutineOf = (r: number) => all[r].goroutine;
+  const byGoroutine = kept.slice().sort((a, b) => goroutineOf(a) - goroutineOf(b) || start[a] - start[b] || end[b] - end[a]);
+  const depthOf = new Uint16Array(all.length);
+  const regionRows = new Map<GoID, number>();
   const openEnds: number[] = [];
-  for (const [goroutine, own] of byGoroutine) {
-    // Outer before inner where two begin together (regions begun before the trace all "begin" at its start).
-    own.sort((a, b) => a.start - b.start || b.end - a.end);
-    openEnds.length = 0;
-    for (const { start, end, region } of own) {
-      while (openEnds.length > 0 && openEnds[openEnds.length - 1] <= start) openEnds.pop();
-      const depth = openEnds.length;
-      openEnds.push(end);
-      found.push({ start, end, goroutine, depth, region });
-      regionRows.set(goroutine, Math.max(regionRows.get(goroutine) ?? 0, depth + 1));
+  let current: GoID = NoGoroutine;
+  for (const r of byGoroutine) {
+    const goroutine = goroutineOf(r);
+    if (goroutine !== current) {
+      current = goroutine;
+      openEnds.length = 0;
     }
+    while (openEnds.length > 0 && openEnds[openEnds.length - 1] <= start[r]) openEnds.pop();
+    const depth = Math.min(openEnds.length, 0xffff);
+    openEnds.push(end[r]);
+    depthOf[r] = depth;
+    regionRows.set(goroutine, Math.max(regionRows.get(goroutine) ?? 0, depth + 1));
   }
-  found.sort((a, b) => a.start - b.start || a.goroutine - b.goroutine || a.depth - b.depth);
-  const n = found.length;
+  const byStart = kept.sort((a, b) => start[a] - start[b] || goroutineOf(a) - goroutineOf(b) || depthOf[a] - depthOf[b]);
+  const n = byStart.length;
   const regions: AnnotationIndex['regions'] = {
     count: n,
     start: new Float64Array(n),
@@ -140,18 +146,19 @@ export function buildAnnotationIndex(summary: Summary): AnnotationIndex {
     name: new Array<string>(n),
     longest: 0,
   };
-  found.forEach((f, k) => {
-    const region = summary.regions[f.region];
-    regions.start[k] = f.start;
-    regions.end[k] = f.end;
-    regions.goroutine[k] = f.goroutine;
-    regions.depth[k] = Math.min(f.depth, 0xffff);
+  for (let k = 0; k < n; k++) {
+    const r = byStart[k];
+    const region = all[r];
+    regions.start[k] = start[r];
+    regions.end[k] = end[r];
+    regions.goroutine[k] = region.goroutine;
+    regions.depth[k] = depthOf[r];
     regions.task[k] = region.taskId;
     regions.startStack[k] = region.start?.stack ?? 0;
     regions.endStack[k] = region.end?.stack ?? 0;
     regions.name[k] = region.name;
-    regions.longest = Math.max(regions.longest, f.end - f.start);
-  });
+    regions.longest = Math.max(regions.longest, end[r] - start[r]);
+  }
 
   // Every log is kept with its task (the background task for those outside any); a query
   // leaves out those with no lane of the kind it draws on.
@@ -200,64 +207,59 @@ export function annotationsIn(index: AnnotationIndex, query: AnnotationQuery): A
   return { regions: regions.slice(0, query.limit), logs: logs.slice(0, query.limit), truncated };
 }
 
+/**
+ * One pass in start order: each goroutine row's last mark absorbs the next region on that row
+ * when both are under a pixel and so is the gap between them. Marks come out in start order.
+ */
 function regionsIn(columns: AnnotationIndex['regions'], { start, end, resolution }: AnnotationQuery): RegionMark[] {
-  const hits: number[] = [];
+  const marks: RegionMark[] = [];
+  const lastOnRow = new Map<number, RegionMark>();
   const first = lowerBound(columns.start, columns.count, start - columns.longest);
   for (let k = first; k < columns.count && columns.start[k] <= end; k++) {
-    if (columns.end[k] >= start) hits.push(k);
-  }
-  // Per goroutine row, in time order: a region is merged into the mark before it when both are
-  // under a pixel and the gap between them is too.
-  hits.sort((a, b) => columns.goroutine[a] - columns.goroutine[b] || columns.depth[a] - columns.depth[b] || columns.start[a] - columns.start[b]);
-  const marks: RegionMark[] = [];
-  let last: RegionMark | null = null;
-  for (const k of hits) {
+    const e = columns.end[k];
+    if (e < start) continue;
     const goroutine = columns.goroutine[k];
     const depth = columns.depth[k];
     const s = columns.start[k];
-    const e = columns.end[k];
-    const small = e - s < resolution;
-    if (last && last.goroutine === goroutine && last.depth === depth && small && last.end - last.start < resolution && s - last.end < resolution) {
+    const row = goroutine * 0x10000 + depth;
+    const last = lastOnRow.get(row);
+    if (last && e - s < resolution && last.end - last.start < resolution && s - last.end < resolution) {
       last.end = Math.max(last.end, e);
       last.merged++;
       continue;
     }
-    last = { goroutine, depth, start: s, end: e, name: columns.name[k], task: columns.task[k], startStack: columns.startStack[k], endStack: columns.endStack[k], merged: 1 };
-    marks.push(last);
+    const mark = { goroutine, depth, start: s, end: e, name: columns.name[k], task: columns.task[k], startStack: columns.startStack[k], endStack: columns.endStack[k], merged: 1 };
+    lastOnRow.set(row, mark);
+    marks.push(mark);
   }
-  return marks.sort((a, b) => a.start - b.start || a.goroutine - b.goroutine || a.depth - b.depth);
+  return marks;
 }
 
 /** Logs on no lane of the kind asked for (written with no goroutine, proc or thread) are left out, as go tool trace does. */
 const noLane = { goroutine: NoGoroutine, proc: NoProc, thread: NoThread } as const;
 
+/** One pass in time order: each lane's last mark absorbs the next log on it within a pixel. */
 function logsIn(columns: AnnotationIndex['logs'], { start, end, resolution, logsBy = 'goroutine' }: AnnotationQuery): LogMark[] {
   const lane = columns[logsBy];
-  const hits: number[] = [];
-  for (let k = lowerBound(columns.time, columns.count, start); k < columns.count && columns.time[k] <= end; k++) {
-    if (lane[k] !== noLane[logsBy]) hits.push(k);
-  }
-  hits.sort((a, b) => lane[a] - lane[b] || columns.time[a] - columns.time[b]);
   const marks: LogMark[] = [];
-  let last: LogMark | null = null;
-  let lastLane = 0;
-  let lastTime = 0;
-  for (const k of hits) {
+  const lastOnLane = new Map<number, { mark: LogMark; time: number }>();
+  for (let k = lowerBound(columns.time, columns.count, start); k < columns.count && columns.time[k] <= end; k++) {
+    if (lane[k] === noLane[logsBy]) continue;
     const t = columns.time[k];
-    if (last && lastLane === lane[k] && t - lastTime < resolution) {
-      last.merged++;
-      lastTime = t;
+    const last = lastOnLane.get(lane[k]);
+    if (last && t - last.time < resolution) {
+      last.mark.merged++;
+      last.time = t;
       continue;
     }
-    last = {
+    const mark = {
       goroutine: columns.goroutine[k], proc: columns.proc[k], thread: columns.thread[k],
       time: t, text: columns.text[k], task: columns.task[k], stack: columns.stack[k], merged: 1,
     };
-    lastLane = lane[k];
-    lastTime = t;
-    marks.push(last);
+    lastOnLane.set(lane[k], { mark, time: t });
+    marks.push(mark);
   }
-  return marks.sort((a, b) => a.time - b.time || a[logsBy] - b[logsBy]);
+  return marks;
 }
 
 /** Go's trace.BackgroundTask: logs and regions outside any task. */

@@ -17,7 +17,7 @@ import { DurationRows, KeyNames, KeyedSums } from './summary-columns.ts';
 import { DURATION_COLUMNS, DurationColumnIndex as D, GoroutineTable } from './summary-table.ts';
 import { GoroutineIndex } from './goroutine-index.ts';
 import type {
-  EventRecord, FrameInfo, GoroutineSummary, RegionSummary, Summary, TaskSummary,
+  EventRecord, ExecStats, FrameInfo, GoroutineSummary, RegionSummary, Summary, TaskSummary,
 } from './summary-types.ts';
 
 export type * from './summary-types.ts';
@@ -38,7 +38,11 @@ interface RegionState {
   name: string;
   start: EventRecord | null;
   end: EventRecord | null;
-  stats: MutableStats;
+  /**
+   * While the region is open: the goroutine's stats when it began. Once ended: its own stats,
+   * kept plain (no Maps; empty records shared): a trace may end millions of regions.
+   */
+  stats: MutableStats | ExecStats;
 }
 
 /**
@@ -422,7 +426,7 @@ class GoroutineRows {
       if (!ended) this.regions.set(row, (ended = []));
       for (const region of active!) {
         region.end = end;
-        region.stats = finalStats.sub(region.stats);
+        region.stats = finalStats.sub(region.stats as MutableStats).toPlain();
         ended.push(region);
       }
     }
@@ -840,7 +844,7 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
           task.goroutines.add(ev.g);
           task.regions.push(region);
         }
-        region.stats = goroutines.snapshot(row, ev.time).sub(region.stats);
+        region.stats = goroutines.snapshot(row, ev.time).sub(region.stats as MutableStats).toPlain();
         region.end = recordEvent(ev);
         let ended = goroutines.regions.get(row);
         if (!ended) goroutines.regions.set(row, (ended = []));
@@ -900,7 +904,7 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
       start: r.start,
       end: r.end,
       frame: regionFrame(r.start),
-      ...r.stats.toPlain(),
+      ...(r.stats instanceof MutableStats ? r.stats.toPlain() : r.stats),
     }));
 
     const taskList: TaskSummary[] = [...tasks.values()].sort((a, b) => a.id - b.id).map((t) => ({

@@ -5,7 +5,6 @@
 
 import type { GoID, Nanoseconds, ProcID, StackID, TaskID, ThreadID } from '../model/event.ts';
 import { NoGoroutine, NoProc, NoThread } from '../model/event.ts';
-import { regionInterval } from './regions.ts';
 import type { Summary } from './summary-types.ts';
 
 /** Regions and logs, sorted by start time, in columns (a service's trace may hold millions). */
@@ -101,20 +100,21 @@ export function annotationIndex(summary: Summary): AnnotationIndex {
  * order), so each one's row is the number of its regions still open when it begins.
  */
 export function buildAnnotationIndex(summary: Summary): AnnotationIndex {
-  // Columns and index arrays, not an object per region: a trace may hold millions of regions,
-  // and the summary's own objects already make every collection of the heap slow.
+  // Columns and index arrays, not an object per region: a trace may hold millions of regions.
   const all = summary.regions;
   const start = new Float64Array(all.length);
   const end = new Float64Array(all.length);
   const kept: number[] = [];
-  all.forEach((region, r) => {
-    if (region.name === '' || region.goroutine === NoGoroutine) return;
-    [start[r], end[r]] = regionInterval(summary, region);
+  for (let r = 0; r < all.length; r++) {
+    if (all.name(r) === '' || all.goroutine(r) === NoGoroutine) continue;
+    // go tool trace's regionInterval: the trace's start or end stands in for what is missing.
+    start[r] = all.startTime(r) ?? summary.traceStart;
+    end[r] = all.endTime(r) ?? summary.traceEnd;
     kept.push(r);
-  });
+  }
   // Per goroutine, outer before inner where two begin together (regions begun before the trace
   // all "begin" at its start); a region's row is the number of its goroutine's still open.
-  const goroutineOf = (r: number) => all[r].goroutine;
+  const goroutineOf = (r: number) => all.goroutine(r);
   const byGoroutine = kept.slice().sort((a, b) => goroutineOf(a) - goroutineOf(b) || start[a] - start[b] || end[b] - end[a]);
   const depthOf = new Uint16Array(all.length);
   const regionRows = new Map<GoID, number>();
@@ -148,15 +148,14 @@ export function buildAnnotationIndex(summary: Summary): AnnotationIndex {
   };
   for (let k = 0; k < n; k++) {
     const r = byStart[k];
-    const region = all[r];
     regions.start[k] = start[r];
     regions.end[k] = end[r];
-    regions.goroutine[k] = region.goroutine;
+    regions.goroutine[k] = all.goroutine(r);
     regions.depth[k] = depthOf[r];
-    regions.task[k] = region.taskId;
-    regions.startStack[k] = region.start?.stack ?? 0;
-    regions.endStack[k] = region.end?.stack ?? 0;
-    regions.name[k] = region.name;
+    regions.task[k] = all.taskId(r);
+    regions.startStack[k] = all.startStack(r);
+    regions.endStack[k] = all.endStack(r);
+    regions.name[k] = all.name(r);
     regions.longest = Math.max(regions.longest, end[r] - start[r]);
   }
 

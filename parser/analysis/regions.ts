@@ -17,7 +17,7 @@ export function regionInterval(summary: Summary, region: RegionSummary): [Nanose
 /** Every region that go tool trace lists: those recorded on goroutines, with their goroutine. */
 function* listedRegions(summary: Summary): Generator<RegionSummary> {
   const table = summary.goroutines;
-  for (let i = 0; i < table.length; i++) for (const r of table.regions(i)) yield summary.regions[r];
+  for (let i = 0; i < table.length; i++) for (const r of table.regions(i)) yield summary.regions.get(r);
 }
 
 export interface RegionTypeRow {
@@ -157,7 +157,7 @@ export function matchingRegionIntervals(summary: Summary, filter: RegionFilter):
   const table = summary.goroutines;
   for (let i = 0; i < table.length; i++) {
     for (const r of table.regions(i)) {
-      const region = summary.regions[r];
+      const region = summary.regions.get(r);
       if (!regionMatches(summary, region, filter)) continue;
       const id = table.id(i);
       let list = byGoroutine.get(id);

@@ -4,6 +4,7 @@
 
 import type { EventKind, GoID, Nanoseconds, ProcID, StackID, TaskID, ThreadID } from '../model/event.ts';
 import type { GoroutineTable } from './summary-table.ts';
+import type { RegionTable } from './summary-regions.ts';
 
 /**
  * Go's GoroutineExecStats. The first five are non-overlapping; totalTime and rangeTime overlap
@@ -116,8 +117,8 @@ export interface Summary {
    * `goroutines.get(i)` materialises one as a GoroutineSummary.
    */
   goroutines: GoroutineTable;
-  /** Every region summary; goroutines and tasks refer to them by index. */
-  regions: RegionSummary[];
+  /** Every region summary, by column (regions.get(i) makes one); goroutines and tasks refer to them by index. */
+  regions: RegionTable;
   /** Sorted by id. */
   tasks: TaskSummary[];
 }

@@ -13,6 +13,7 @@ import {
 import type { TraceTables } from '../model/tables.ts';
 import type { Analysis } from './analysis.ts';
 import { MutableStats, addTo } from './summary-stats.ts';
+import { RegionStore } from './summary-regions.ts';
 import { DurationRows, KeyNames, KeyedSums } from './summary-columns.ts';
 import { DURATION_COLUMNS, DurationColumnIndex as D, GoroutineTable } from './summary-table.ts';
 import { GoroutineIndex } from './goroutine-index.ts';
@@ -32,17 +33,11 @@ export { timeHistogram, type TimeHistogram, type HistogramBucket } from './summa
 
 /** A region being built: its stats are a snapshot at begin until it ends. */
 interface RegionState {
+  /** Its index in the RegionStore, where everything else about it is. */
   index: number;
-  goroutine: GoID;
   taskId: TaskID;
-  name: string;
-  start: EventRecord | null;
-  end: EventRecord | null;
-  /**
-   * While the region is open: the goroutine's stats when it began. Once ended: its own stats,
-   * kept plain (no Maps; empty records shared): a trace may end millions of regions.
-   */
-  stats: MutableStats | ExecStats;
+  /** The goroutine's stats when it began. */
+  stats: MutableStats;
 }
 
 /**
@@ -92,8 +87,8 @@ class GoroutineRows {
   readonly lastRangeTime = new Map<number, Map<string, Nanoseconds>>();
   /** Rows inside regions: the stack of active regions, innermost last. */
   readonly activeRegions = new Map<number, RegionState[]>();
-  /** Regions that ended on the row (Go's Regions). */
-  readonly regions = new Map<number, RegionState[]>();
+  /** Regions that ended on the row (Go's Regions), as RegionStore indices. */
+  readonly regions = new Map<number, number[]>();
 
   // Live slots: LIVE_FIELDS float64s each (times NaN when unset), the pending block reason's
   // key, the naming frame (as in `frame`) and whether it names the goroutine (non-empty func),
@@ -103,7 +98,7 @@ class GoroutineRows {
   private slotCount = 0;
   private readonly freeSlots: number[] = [];
 
-  constructor(private readonly tables: TraceTables, private readonly index: GoroutineIndex) {}
+  constructor(private readonly tables: TraceTables, private readonly index: GoroutineIndex, private readonly regionStore: RegionStore) {}
 
   /** Rows to look at (some may not be created: see isCreated). */
   get count(): number {
@@ -425,9 +420,8 @@ class GoroutineRows {
       let ended = this.regions.get(row);
       if (!ended) this.regions.set(row, (ended = []));
       for (const region of active!) {
-        region.end = end;
-        region.stats = finalStats.sub(region.stats as MutableStats).toPlain();
-        ended.push(region);
+        this.regionStore.settle(region.index, end, finalStats.sub(region.stats).toPlain());
+        ended.push(region.index);
       }
     }
     if (active) this.activeRegions.delete(row);
@@ -446,14 +440,15 @@ class GoroutineRows {
       order = order.filter(keep);
     }
     const regions = new Map<number, number[]>();
+    const store = this.regionStore;
     for (const [row, list] of this.regions) {
       // By start time, regions begun before the trace first (Go sorts the same way).
       const ordered = list.slice().sort((a, b) => {
-        if (!a.start) return b.start ? -1 : 0;
-        if (!b.start) return 1;
-        return a.start.time - b.start.time;
+        if (!store.hasStart(a)) return store.hasStart(b) ? -1 : 0;
+        if (!store.hasStart(b)) return 1;
+        return store.startTime(a)! - store.startTime(b)!;
       });
-      regions.set(row, ordered.map((r) => r.index));
+      regions.set(row, ordered);
     }
     const frame = this.frame.slice(0, n);
     this.frame = new Uint32Array(0);
@@ -526,7 +521,8 @@ interface TaskState {
   start: EventRecord | null;
   end: EventRecord | null;
   logs: EventRecord[];
-  regions: RegionState[];
+  /** RegionStore indices. */
+  regions: number[];
   goroutines: Set<GoID>;
 }
 
@@ -571,14 +567,14 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
   // With a shared index, the caller steps it before this sees each event (GoroutineIndex.step).
   const index = sharedIndex ?? new GoroutineIndex();
   const ownsIndex = sharedIndex === undefined;
-  const goroutines = new GoroutineRows(tables, index);
+  const regions = new RegionStore();
+  const goroutines = new GoroutineRows(tables, index, regions);
   const tasks = new Map<TaskID, TaskState>();
   // A P and the goroutine in a syscall on it: a P going idle under it means the syscall blocked.
   const syscallingP = new Map<ProcID, GoID>();
   // (Go's syscallingG, the other way round, is in each goroutine's live slot: see SYSCALL_P.)
   // Best-effort owner of a P-scoped range (key: proc id + name): the goroutine it began on.
   const rangesP = new Map<string, GoID>();
-  const regions: RegionState[] = [];
 
   let seenEvent = false;
   // The trace clock, in a typed array: a closure variable holding a double would box a new
@@ -596,9 +592,7 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
   }
 
   function newRegion(goroutine: GoID, taskId: TaskID, name: string, start: EventRecord | null, stats: MutableStats): RegionState {
-    const region: RegionState = { index: regions.length, goroutine, taskId, name, start, end: null, stats };
-    regions.push(region);
-    return region;
+    return { index: regions.add(goroutine, taskId, name, start), taskId, stats };
   }
 
   /** The root (outermost) frame of a stack, as Go's loop over Frames() leaves it; null if empty. */
@@ -829,7 +823,7 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
         if (!active) goroutines.activeRegions.set(row, (active = []));
         active.push(region);
         const task = getOrAddTask(ev.taskId);
-        task.regions.push(region);
+        task.regions.push(region.index);
         task.goroutines.add(ev.g);
         break;
       }
@@ -842,13 +836,12 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
           region = newRegion(ev.g, ev.taskId, ev.name, null, new MutableStats());
           const task = getOrAddTask(ev.taskId);
           task.goroutines.add(ev.g);
-          task.regions.push(region);
+          task.regions.push(region.index);
         }
-        region.stats = goroutines.snapshot(row, ev.time).sub(region.stats as MutableStats).toPlain();
-        region.end = recordEvent(ev);
+        regions.settle(region.index, recordEvent(ev), goroutines.snapshot(row, ev.time).sub(region.stats).toPlain());
         let ended = goroutines.regions.get(row);
         if (!ended) goroutines.regions.set(row, (ended = []));
-        ended.push(region);
+        ended.push(region.index);
         break;
       }
 
@@ -879,14 +872,14 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
   function finish(): Summary {
     const frameCache = new Map<StackID, FrameInfo>();
     const zeroFrame: FrameInfo = { pc: 0, func: '', file: '', line: 0 };
-    function regionFrame(start: EventRecord | null): FrameInfo {
-      if (!start || start.stack === NoStack) return zeroFrame;
-      let frame = frameCache.get(start.stack);
+    function regionFrame(stack: StackID): FrameInfo {
+      if (stack === NoStack) return zeroFrame;
+      let frame = frameCache.get(stack);
       if (!frame) {
-        const f = rootFrame(start.stack);
+        const f = rootFrame(stack);
         frame = f === null ? zeroFrame
           : { pc: tables.framePC[f], func: tables.frameFunc[f], file: tables.frameFile[f], line: tables.frameLine[f] };
-        frameCache.set(start.stack, frame);
+        frameCache.set(stack, frame);
       }
       return frame;
     }
@@ -897,15 +890,10 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
       goroutines.finalize(row, null);
     }
 
-    const regionList: RegionSummary[] = regions.map((r) => ({
-      goroutine: r.goroutine,
-      taskId: r.taskId,
-      name: r.name,
-      start: r.start,
-      end: r.end,
-      frame: regionFrame(r.start),
-      ...(r.stats instanceof MutableStats ? r.stats.toPlain() : r.stats),
-    }));
+    // Regions still active here (on system goroutines, which finalize leaves be) keep the
+    // stats of their begin, as in Go.
+    for (const list of goroutines.activeRegions.values()) for (const r of list) regions.settle(r.index, null, r.stats.toPlain());
+    regions.locate(regionFrame);
 
     const taskList: TaskSummary[] = [...tasks.values()].sort((a, b) => a.id - b.id).map((t) => ({
       id: t.id,
@@ -915,7 +903,7 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
       start: t.start,
       end: t.end,
       logs: t.logs,
-      regions: t.regions.map((r) => r.index),
+      regions: t.regions,
       goroutines: [...t.goroutines],
     }));
 
@@ -924,7 +912,7 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
       traceEnd: Number.isNaN(clock[LAST_SYNC_TS]) ? clock[LAST_TS] : clock[LAST_SYNC_TS],
       lastEventTime: clock[LAST_TS],
       goroutines: goroutines.table(),
-      regions: regionList,
+      regions,
       tasks: taskList,
     };
   }

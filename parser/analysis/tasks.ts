@@ -93,7 +93,7 @@ export function taskMatches(summary: Summary, task: TaskSummary, filter: TaskFil
 
 function mentions(summary: Summary, task: TaskSummary, text: string): boolean {
   if (task.name.includes(text)) return true;
-  for (const r of task.regions) if (summary.regions[r].name.includes(text)) return true;
+  for (const r of task.regions) if (summary.regions.name(r).includes(text)) return true;
   for (const log of task.logs) {
     if ((log.category ?? '').includes(text) || (log.message ?? '').includes(text)) return true;
   }
@@ -141,7 +141,7 @@ export function userTasksOfType(summary: Summary, filterOrType: TaskFilter | str
     if (task.end) raw.push(task.end);
     raw.push(...task.logs);
     for (const r of task.regions) {
-      const region = summary.regions[r];
+      const region = summary.regions.get(r);
       if (region.start) raw.push(region.start);
       if (region.end) raw.push(region.end);
     }

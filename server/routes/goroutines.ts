@@ -130,7 +130,7 @@ export function registerGoroutineRoutes(app: FastifyInstance, session: ServedSes
         stats: nonOverlappingStats(g),
         rangeStats: g.rangeTime,
         regions: g.regions.map((index) => {
-          const r = summary.regions[index];
+          const r = summary.regions.get(index);
           const startTime = r.start ? r.start.time : null;
           const endTime = r.end ? r.end.time : null;
           return {

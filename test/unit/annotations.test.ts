@@ -19,7 +19,7 @@ describe('timeline annotations index', () => {
   });
 
   it('keeps every named region and every log', () => {
-    const named = summary.regions.filter((r) => r.name !== '' && r.goroutine >= 0);
+    const named = summary.regions.list().filter((r) => r.name !== '' && r.goroutine >= 0);
     expect(index.regions.count).toBe(named.length);
     expect(index.logs.count).toBe(summary.tasks.reduce((n, t) => n + t.logs.length, 0));
     expect(index.regions.count).toBeGreaterThan(10);

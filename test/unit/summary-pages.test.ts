@@ -97,7 +97,7 @@ describe('task and region pages', () => {
     expect(rows.reduce((n, r) => n + r.count, 0)).toBe(listed);
     const open = userRegionsOf(handwritten, 'open');
     expect(open.regions).toHaveLength(1);
-    expect(open.nonOverlappingStats).toEqual(Object.keys(nonOverlappingStats(handwritten.regions.find((r) => r.name === 'open')!)).sort((a, b) =>
+    expect(open.nonOverlappingStats).toEqual(Object.keys(nonOverlappingStats(handwritten.regions.list().find((r) => r.name === 'open')!)).sort((a, b) =>
       a === 'Execution time' ? -1 : b === 'Execution time' ? 1 : a < b ? -1 : 1));
   });
 
@@ -107,7 +107,7 @@ describe('task and region pages', () => {
       for (let i = 1; i < list.length; i++) expect(list[i][0]).toBeGreaterThanOrEqual(list[i - 1][1]);
     }
     const g1 = handwritten.goroutines.list().find((g) => g.id === 1)!;
-    const regions = g1.regions.map((r) => regionInterval(handwritten, handwritten.regions[r]));
+    const regions = g1.regions.map((r) => regionInterval(handwritten, handwritten.regions.get(r)));
     expect(matchingRegionIntervals(handwritten, {})[1].length).toBeLessThan(regions.length); // "inner" is nested in "outer"
   });
 });

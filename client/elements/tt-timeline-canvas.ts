@@ -69,6 +69,11 @@ function laneHeight(track: TrackInfo): number {
 /** Log markers: a small triangle hanging from the lane's top edge. */
 const logMarkHeight = 6;
 
+/** How far time `t` is from the interval [start, end] (0 inside it): what a click is nearest to. */
+function intervalDistance(t: number, start: number, end: number): number {
+  return t < start ? start - t : t > end ? t - end : 0;
+}
+
 export function regionSelection(track: TrackInfo, a: Annotations, i: number): SpanSelection {
   const r = a.regions;
   return {
@@ -492,9 +497,7 @@ export class TtTimelineCanvas extends LitElement {
       const spans = tile.data;
       for (let i = 0; i < spans.count; i++) {
         if (spans.depth[i] !== depth) continue;
-        const s = spans.start[i];
-        const e = spans.end[i];
-        const distance = t < s ? s - t : t > e ? t - e : 0;
+        const distance = intervalDistance(t, spans.start[i], spans.end[i]);
         if (distance <= tolerance && distance < bestDistance) {
           bestDistance = distance;
           best = selectionOf(track, spans, i);
@@ -509,7 +512,7 @@ export class TtTimelineCanvas extends LitElement {
     let bestDistance = Infinity;
     for (const task of this.tasks) {
       if (task.row !== depth) continue;
-      const distance = t < task.start ? task.start - t : t > task.end ? t - task.end : 0;
+      const distance = intervalDistance(t, task.start, task.end);
       if (distance <= tolerance && distance < bestDistance) {
         best = task;
         bestDistance = distance;
@@ -561,7 +564,7 @@ export class TtTimelineCanvas extends LitElement {
     let bestDistance = Infinity;
     for (const i of annotations.regionsOf.get(resource) ?? []) {
       if (r.depth[i] !== row) continue;
-      const distance = t < r.start[i] ? r.start[i] - t : t > r.end[i] ? t - r.end[i] : 0;
+      const distance = intervalDistance(t, r.start[i], r.end[i]);
       if (distance <= tolerance && distance < bestDistance) {
         best = i;
         bestDistance = distance;
@@ -723,7 +726,6 @@ export class TtTimelineCanvas extends LitElement {
     const nsPerPx = this.nsPerPx;
     const h = rowHeight - 3;
     const highlight = this.highlightGoroutine;
-    const right = gutterWidth + this.trackWidth;
     let lastColor = '';
     for (let i = 0; i < tile.count; i++) {
       const s = tile.start[i];
@@ -740,23 +742,24 @@ export class TtTimelineCanvas extends LitElement {
         lastColor = color;
       }
       ctx.fillRect(x0, y, w, h);
-      if (w > 40) {
-        const textX = Math.max(x0, gutterWidth) + 4;
-        const room = Math.min(x1, right) - textX - 3;
-        if (room > 20) {
-          ctx.fillStyle = '#111827';
-          ctx.fillText(this.fitText(ctx, spanText(tile, i), room), textX, y + h / 2 + 0.5);
-          lastColor = '';
-        }
-      }
+      if (w > 40 && this.labelBar(ctx, x0, x1, y, () => spanText(tile, i))) lastColor = '';
     }
+  }
+
+  /** Writes a bar's label inside it when there is room (the text made only then); says if it did. */
+  private labelBar(ctx: CanvasRenderingContext2D, x0: number, x1: number, y: number, text: () => string): boolean {
+    const textX = Math.max(x0, gutterWidth) + 4;
+    const room = Math.min(x1, gutterWidth + this.trackWidth) - textX - 3;
+    if (room <= 20) return false;
+    ctx.fillStyle = '#111827';
+    ctx.fillText(this.fitText(ctx, text(), room), textX, y + (rowHeight - 3) / 2 + 0.5);
+    return true;
   }
 
   /** The Tasks lane: each task a bar in its generation's row, named when there is room. */
   private drawTasks(ctx: CanvasRenderingContext2D, top: number): void {
     const { start: viewStart, end: viewEnd } = this.range;
     const nsPerPx = this.nsPerPx;
-    const right = gutterWidth + this.trackWidth;
     const h = rowHeight - 3;
     for (const task of this.tasks) {
       if (task.end < viewStart || task.start > viewEnd) continue;
@@ -766,14 +769,7 @@ export class TtTimelineCanvas extends LitElement {
       const w = Math.max(1, x1 - x0);
       ctx.fillStyle = this.color(`t:${task.name}`, () => colorForName(`task ${task.name}`));
       ctx.fillRect(x0, y, w, h);
-      if (w > 40) {
-        const textX = Math.max(x0, gutterWidth) + 4;
-        const room = Math.min(x1, right) - textX - 3;
-        if (room > 20) {
-          ctx.fillStyle = '#111827';
-          ctx.fillText(this.fitText(ctx, `T${task.id} ${task.name}`, room), textX, y + h / 2 + 0.5);
-        }
-      }
+      if (w > 40) this.labelBar(ctx, x0, x1, y, () => `T${task.id} ${task.name}`);
     }
   }
 
@@ -790,7 +786,6 @@ export class TtTimelineCanvas extends LitElement {
   private drawRegions(ctx: CanvasRenderingContext2D, annotations: Annotations, track: TrackInfo, goroutine: number, top: number): void {
     const { start: viewStart, end: viewEnd } = this.range;
     const nsPerPx = this.nsPerPx;
-    const right = gutterWidth + this.trackWidth;
     const r = annotations.regions;
     const h = rowHeight - 3;
     for (const i of annotations.regionsOf.get(goroutine) ?? []) {
@@ -806,14 +801,7 @@ export class TtTimelineCanvas extends LitElement {
       ctx.fillRect(x0, y, w, h);
       ctx.fillStyle = 'rgba(17, 24, 39, 0.35)';
       ctx.fillRect(x0, y + h - 1, w, 1);
-      if (w > 40) {
-        const textX = Math.max(x0, gutterWidth) + 4;
-        const room = Math.min(x1, right) - textX - 3;
-        if (room > 20) {
-          ctx.fillStyle = '#111827';
-          ctx.fillText(this.fitText(ctx, r.merged[i] > 1 ? `${r.merged[i]} regions` : name, room), textX, y + h / 2 + 0.5);
-        }
-      }
+      if (w > 40) this.labelBar(ctx, x0, x1, y, () => (r.merged[i] > 1 ? `${r.merged[i]} regions` : name));
     }
   }
 

@@ -159,10 +159,10 @@ export function buildAnnotationIndex(summary: Summary): AnnotationIndex {
     regions.longest = Math.max(regions.longest, end[r] - start[r]);
   }
 
-  // Every log is kept with its task (the background task for those outside any); a query
-  // leaves out those with no lane of the kind it draws on.
-  const records = summary.tasks.flatMap((task) => task.logs);
-  records.sort((a, b) => a.time - b.time || a.goroutine - b.goroutine);
+  // Every log (a query leaves out those with no lane of the kind it draws on), by time.
+  const allLogs = summary.logs;
+  const records = Array.from({ length: allLogs.length }, (_, i) => i);
+  records.sort((a, b) => allLogs.time(a) - allLogs.time(b) || allLogs.goroutine(a) - allLogs.goroutine(b));
   const m = records.length;
   const logs: AnnotationIndex['logs'] = {
     count: m,
@@ -174,14 +174,23 @@ export function buildAnnotationIndex(summary: Summary): AnnotationIndex {
     stack: new Uint32Array(m),
     text: new Array<string>(m),
   };
-  records.forEach((log, k) => {
-    logs.time[k] = log.time;
-    logs.goroutine[k] = log.goroutine;
-    logs.proc[k] = log.proc ?? NoProc;
-    logs.thread[k] = log.thread ?? NoThread;
-    logs.task[k] = log.taskId ?? 0;
-    logs.stack[k] = log.stack;
-    logs.text[k] = log.category ? `[${log.category}] ${log.message ?? ''}` : (log.message ?? '');
+  // go tool trace's instant names, one string per distinct category and message.
+  const names = new Map<string, Map<string, string>>();
+  const nameOf = (category: string, message: string) => {
+    let byMessage = names.get(category);
+    if (!byMessage) names.set(category, (byMessage = new Map()));
+    let name = byMessage.get(message);
+    if (name === undefined) byMessage.set(message, (name = category ? `[${category}] ${message}` : message));
+    return name;
+  };
+  records.forEach((i, k) => {
+    logs.time[k] = allLogs.time(i);
+    logs.goroutine[k] = allLogs.goroutine(i);
+    logs.proc[k] = allLogs.proc(i);
+    logs.thread[k] = allLogs.thread(i);
+    logs.task[k] = allLogs.taskId(i);
+    logs.stack[k] = allLogs.stack(i);
+    logs.text[k] = nameOf(allLogs.category(i), allLogs.message(i));
   });
   return { regionRows, regions, logs };
 }

@@ -5,6 +5,7 @@
 import type { EventKind, GoID, Nanoseconds, ProcID, StackID, TaskID, ThreadID } from '../model/event.ts';
 import type { GoroutineTable } from './summary-table.ts';
 import type { RegionTable } from './summary-regions.ts';
+import type { LogTable } from './summary-logs.ts';
 
 /**
  * Go's GoroutineExecStats. The first five are non-overlapping; totalTime and rangeTime overlap
@@ -95,7 +96,8 @@ export interface TaskSummary {
   children: TaskID[];
   start: EventRecord | null;
   end: EventRecord | null;
-  logs: EventRecord[];
+  /** Indices into Summary.logs, in the order the messages were written. */
+  logs: number[];
   /** Indices into Summary.regions, in the order the regions were seen. */
   regions: number[];
   /** Goroutines associated with the task (Go's map keys, in first-seen order; may hold -1). */
@@ -121,4 +123,6 @@ export interface Summary {
   regions: RegionTable;
   /** Sorted by id. */
   tasks: TaskSummary[];
+  /** Every user log message, by column, in the order written; tasks refer to them by index. */
+  logs: LogTable;
 }

@@ -14,6 +14,7 @@ import type { TraceTables } from '../model/tables.ts';
 import type { Analysis } from './analysis.ts';
 import { MutableStats, addTo } from './summary-stats.ts';
 import { RegionStore } from './summary-regions.ts';
+import { LogStore } from './summary-logs.ts';
 import { DurationRows, KeyNames, KeyedSums } from './summary-columns.ts';
 import { DURATION_COLUMNS, DurationColumnIndex as D, GoroutineTable } from './summary-table.ts';
 import { GoroutineIndex } from './goroutine-index.ts';
@@ -520,7 +521,8 @@ interface TaskState {
   children: TaskState[];
   start: EventRecord | null;
   end: EventRecord | null;
-  logs: EventRecord[];
+  /** LogStore indices. */
+  logs: number[];
   /** RegionStore indices. */
   regions: number[];
   goroutines: Set<GoID>;
@@ -551,13 +553,6 @@ function recordEvent(ev: TraceEvent): EventRecord {
       rec.taskId = ev.taskId;
       rec.parentTaskId = ev.parentTaskId;
       break;
-    case EventKind.Log:
-      rec.taskId = ev.taskId;
-      rec.category = ev.category;
-      rec.message = ev.message;
-      rec.proc = ev.p;
-      rec.thread = ev.m;
-      break;
   }
   return rec;
 }
@@ -568,6 +563,7 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
   const index = sharedIndex ?? new GoroutineIndex();
   const ownsIndex = sharedIndex === undefined;
   const regions = new RegionStore();
+  const logs = new LogStore();
   const goroutines = new GoroutineRows(tables, index, regions);
   const tasks = new Map<TaskID, TaskState>();
   // A P and the goroutine in a syscall on it: a P going idle under it means the syscall blocked.
@@ -863,7 +859,7 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
       case EventKind.Log: {
         const task = getOrAddTask(ev.taskId);
         task.goroutines.add(ev.g);
-        task.logs.push(recordEvent(ev));
+        task.logs.push(logs.add(ev));
         break;
       }
     }
@@ -914,6 +910,7 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
       goroutines: goroutines.table(),
       regions,
       tasks: taskList,
+      logs,
     };
   }
 

@@ -95,7 +95,7 @@ function mentions(summary: Summary, task: TaskSummary, text: string): boolean {
   if (task.name.includes(text)) return true;
   for (const r of task.regions) if (summary.regions.name(r).includes(text)) return true;
   for (const log of task.logs) {
-    if ((log.category ?? '').includes(text) || (log.message ?? '').includes(text)) return true;
+    if (summary.logs.category(log).includes(text) || summary.logs.message(log).includes(text)) return true;
   }
   return false;
 }
@@ -139,7 +139,7 @@ export function userTasksOfType(summary: Summary, filterOrType: TaskFilter | str
     const raw: EventRecord[] = [];
     if (task.start) raw.push(task.start);
     if (task.end) raw.push(task.end);
-    raw.push(...task.logs);
+    for (const log of task.logs) raw.push(summary.logs.get(log));
     for (const r of task.regions) {
       const region = summary.regions.get(r);
       if (region.start) raw.push(region.start);

@@ -123,7 +123,7 @@ describe('summarizer equals Go 1.27 internal/trace Summarizer', () => {
       }));
       const gotTasks = ours.tasks.map((t) => ({
         id: t.id, name: t.name, parent: t.parent, children: t.children, start: ourRef(t.start), end: ourRef(t.end),
-        logs: t.logs.map((l) => l.time), regions: t.regions.map((i) => ourRegion(ours.regions.get(i))),
+        logs: t.logs.map((l) => ours.logs.time(l)), regions: t.regions.map((i) => ourRegion(ours.regions.get(i))),
         goroutines: t.goroutines.slice().sort((a, b) => a - b),
       }));
       expect(gotTasks).toEqual(wantTasks);

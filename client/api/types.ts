@@ -144,6 +144,10 @@ export interface TaskEvent {
 /** GET /api/tasks/type?type=T (times since the start of the trace) */
 export interface TasksOfType {
   filter: string;
+  /** Tasks matching; `tasks` lists the shortest 1000 of them. */
+  total: number;
+  /** Durations of every complete matching task (not only those listed). */
+  histogram: Histogram;
   tasks: {
     id: number;
     startNs: number;

@@ -8,7 +8,6 @@ import type { ApiClient } from '../controllers/api-client.ts';
 import { ResourceController } from '../controllers/resource-controller.ts';
 import type { TaskTypes, TasksOfType, TraceInfo, HistogramBucket } from '../api/types.ts';
 import type { Column } from './tt-data-table.ts';
-import { bucketsOf } from './tt-histogram.ts';
 import { goDuration } from '../lib/duration.ts';
 import { sharedStyles } from '../styles/shared.ts';
 
@@ -84,12 +83,11 @@ export class TtTasksPage extends LitElement {
 
   private renderTasks(list: TasksOfType, trace: TraceInfo) {
     const origin = trace.startTime ?? 0;
-    const durations = list.tasks.filter((t) => t.complete).map((t) => t.durationNs);
     return html`<p class="muted">${list.filter}</p>
       <h3>Durations</h3>
-      <tt-histogram .buckets=${bucketsOf(durations)} label="tasks"
+      <tt-histogram .buckets=${list.histogram.buckets} label="tasks"
         @bucket-select=${(e: CustomEvent<HistogramBucket>) => this.dispatchEvent(new CustomEvent('navigate', { detail: this.bucketHref(this.query.get('type') ?? '', e.detail), bubbles: true, composed: true }))}></tt-histogram>
-      <h3>${list.tasks.length} task${list.tasks.length === 1 ? '' : 's'}</h3>
+      <h3>${list.total} task${list.total === 1 ? '' : 's'}</h3>
       ${list.tasks.slice(0, 300).map((t) => {
         const start = origin + t.startNs;
         const end = start + t.durationNs;
@@ -102,7 +100,7 @@ export class TtTasksPage extends LitElement {
           )}</table>
         </div>`;
       })}
-      ${list.tasks.length > 300 ? html`<p class="muted">Showing the first 300; narrow the list with a histogram bucket.</p>` : ''}`;
+      ${list.total > 300 ? html`<p class="muted">Showing the shortest 300 of ${list.total}; narrow the list with a histogram bucket.</p>` : ''}`;
   }
 
   override render() {

@@ -303,13 +303,13 @@ export interface TaskMark {
 export function taskFamily(summary: Summary, id: TaskID): { tasks: TaskMark[]; goroutines: GoID[] } | null {
   // The background task (0) holds what no task does; go tool trace has no view of it either.
   if (id === BACKGROUND_TASK) return null;
-  const byId = new Map(summary.tasks.map((t) => [t.id, t]));
-  if (!byId.has(id)) return null;
+  if (summary.tasks.indexOf(id) < 0) return null;
   const tasks: TaskMark[] = [];
   const goroutines = new Set<GoID>();
   const visit = (taskId: TaskID, depth: number) => {
-    const task = byId.get(taskId);
-    if (!task) return;
+    const row = summary.tasks.indexOf(taskId);
+    if (row < 0) return;
+    const task = summary.tasks.get(row);
     tasks.push({
       id: task.id,
       name: task.name,

@@ -6,6 +6,7 @@ import type { EventKind, GoID, Nanoseconds, ProcID, StackID, TaskID, ThreadID } 
 import type { GoroutineTable } from './summary-table.ts';
 import type { RegionTable } from './summary-regions.ts';
 import type { LogTable } from './summary-logs.ts';
+import type { TaskTable } from './summary-tasks.ts';
 
 /**
  * Go's GoroutineExecStats. The first five are non-overlapping; totalTime and rangeTime overlap
@@ -121,8 +122,8 @@ export interface Summary {
   goroutines: GoroutineTable;
   /** Every region summary, by column (regions.get(i) makes one); goroutines and tasks refer to them by index. */
   regions: RegionTable;
-  /** Sorted by id. */
-  tasks: TaskSummary[];
+  /** Every user task, by column, sorted by id (tasks.get(i) makes one). */
+  tasks: TaskTable;
   /** Every user log message, by column, in the order written; tasks refer to them by index. */
   logs: LogTable;
 }

@@ -15,6 +15,7 @@ import type { Analysis } from './analysis.ts';
 import { MutableStats, addTo } from './summary-stats.ts';
 import { RegionStore } from './summary-regions.ts';
 import { LogStore } from './summary-logs.ts';
+import { TaskStore } from './summary-tasks.ts';
 import { DurationRows, KeyNames, KeyedSums } from './summary-columns.ts';
 import { DURATION_COLUMNS, DurationColumnIndex as D, GoroutineTable } from './summary-table.ts';
 import { GoroutineIndex } from './goroutine-index.ts';
@@ -514,19 +515,6 @@ const LAST_TS = 1;
 const SYNC_TS = 2;
 const LAST_SYNC_TS = 3;
 
-interface TaskState {
-  id: TaskID;
-  name: string;
-  parent: TaskState | null;
-  children: TaskState[];
-  start: EventRecord | null;
-  end: EventRecord | null;
-  /** LogStore indices. */
-  logs: number[];
-  /** RegionStore indices. */
-  regions: number[];
-  goroutines: Set<GoID>;
-}
 
 /** Go's IsSystemGoroutine, by entry function name (runtime.isSystemGoroutine's approximation). */
 export function isSystemGoroutine(entryFn: string): boolean {
@@ -535,26 +523,24 @@ export function isSystemGoroutine(entryFn: string): boolean {
 
 /** Copies the fields of `ev` the pages need (the event instance is reused by the reader). */
 function recordEvent(ev: TraceEvent): EventRecord {
-  const rec: EventRecord = { kind: ev.kind, time: ev.time, goroutine: ev.g, stack: ev.stack };
-  switch (ev.kind) {
+  // One literal per kind, every field in it: records added to later keep their extra fields
+  // out of the object (a second allocation each), and tasks keep two records apiece.
+  const { kind, time, g: goroutine, stack } = ev;
+  switch (kind) {
     case EventKind.StateTransition:
       if (ev.resourceKind === ResourceKind.Goroutine) {
-        rec.transition = { goroutine: ev.resourceId, from: ev.oldState, to: ev.newState };
+        return { kind, time, goroutine, stack, transition: { goroutine: ev.resourceId, from: ev.oldState, to: ev.newState } };
       }
-      break;
+      return { kind, time, goroutine, stack };
     case EventKind.RegionBegin:
     case EventKind.RegionEnd:
-      rec.name = ev.name;
-      rec.taskId = ev.taskId;
-      break;
+      return { kind, time, goroutine, stack, name: ev.name, taskId: ev.taskId };
     case EventKind.TaskBegin:
     case EventKind.TaskEnd:
-      rec.name = ev.name;
-      rec.taskId = ev.taskId;
-      rec.parentTaskId = ev.parentTaskId;
-      break;
+      return { kind, time, goroutine, stack, name: ev.name, taskId: ev.taskId, parentTaskId: ev.parentTaskId };
+    default:
+      return { kind, time, goroutine, stack };
   }
-  return rec;
 }
 
 /** Go's NewSummarizer. `tables` resolves goroutine entry functions and region locations. */
@@ -565,7 +551,7 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
   const regions = new RegionStore();
   const logs = new LogStore();
   const goroutines = new GoroutineRows(tables, index, regions);
-  const tasks = new Map<TaskID, TaskState>();
+  const tasks = new TaskStore();
   // A P and the goroutine in a syscall on it: a P going idle under it means the syscall blocked.
   const syscallingP = new Map<ProcID, GoID>();
   // (Go's syscallingG, the other way round, is in each goroutine's live slot: see SYSCALL_P.)
@@ -577,15 +563,6 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
   // number on every event. Sync time: of the last Sync (or the first event); goroutines first
   // seen Undetermined existed since then.
   const clock = Float64Array.of(0, 0, 0, NO_TIME);
-
-  function getOrAddTask(id: TaskID): TaskState {
-    let task = tasks.get(id);
-    if (!task) {
-      task = { id, name: '', parent: null, children: [], start: null, end: null, logs: [], regions: [], goroutines: new Set() };
-      tasks.set(id, task);
-    }
-    return task;
-  }
 
   function newRegion(goroutine: GoID, taskId: TaskID, name: string, start: EventRecord | null, stats: MutableStats): RegionState {
     return { index: regions.add(goroutine, taskId, name, start), taskId, stats };
@@ -818,9 +795,9 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
         let active = goroutines.activeRegions.get(row);
         if (!active) goroutines.activeRegions.set(row, (active = []));
         active.push(region);
-        const task = getOrAddTask(ev.taskId);
-        task.regions.push(region.index);
-        task.goroutines.add(ev.g);
+        const task = tasks.row(ev.taskId);
+        tasks.addRegion(task, region.index);
+        tasks.addGoroutine(task, ev.g);
         break;
       }
       case EventKind.RegionEnd: {
@@ -830,9 +807,9 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
         if (!region) {
           // Ended without a begin in the trace: begun before it started.
           region = newRegion(ev.g, ev.taskId, ev.name, null, new MutableStats());
-          const task = getOrAddTask(ev.taskId);
-          task.goroutines.add(ev.g);
-          task.regions.push(region.index);
+          const task = tasks.row(ev.taskId);
+          tasks.addGoroutine(task, ev.g);
+          tasks.addRegion(task, region.index);
         }
         regions.settle(region.index, recordEvent(ev), goroutines.snapshot(row, ev.time).sub(region.stats).toPlain());
         let ended = goroutines.regions.get(row);
@@ -843,23 +820,17 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
 
       case EventKind.TaskBegin:
       case EventKind.TaskEnd: {
-        const task = getOrAddTask(ev.taskId);
-        task.name = ev.name;
-        task.goroutines.add(ev.g);
-        if (ev.kind === EventKind.TaskBegin) task.start = recordEvent(ev);
-        else task.end = recordEvent(ev);
+        const task = tasks.row(ev.taskId);
+        tasks.addGoroutine(task, ev.g);
+        tasks.bound(task, ev);
         // Link to the parent once, or the task would appear twice among its children.
-        if (ev.parentTaskId !== NoTask && task.parent === null) {
-          const parent = getOrAddTask(ev.parentTaskId);
-          task.parent = parent;
-          parent.children.push(task);
-        }
+        if (ev.parentTaskId !== NoTask && !tasks.hasParent(task)) tasks.link(task, tasks.row(ev.parentTaskId));
         break;
       }
       case EventKind.Log: {
-        const task = getOrAddTask(ev.taskId);
-        task.goroutines.add(ev.g);
-        task.logs.push(logs.add(ev));
+        const task = tasks.row(ev.taskId);
+        tasks.addGoroutine(task, ev.g);
+        tasks.addLog(task, logs.add(ev));
         break;
       }
     }
@@ -891,17 +862,7 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
     for (const list of goroutines.activeRegions.values()) for (const r of list) regions.settle(r.index, null, r.stats.toPlain());
     regions.locate(regionFrame);
 
-    const taskList: TaskSummary[] = [...tasks.values()].sort((a, b) => a.id - b.id).map((t) => ({
-      id: t.id,
-      name: t.name,
-      parent: t.parent ? t.parent.id : null,
-      children: t.children.map((c) => c.id),
-      start: t.start,
-      end: t.end,
-      logs: t.logs,
-      regions: t.regions,
-      goroutines: [...t.goroutines],
-    }));
+    tasks.seal();
 
     return {
       traceStart: clock[FIRST_TS],
@@ -909,7 +870,7 @@ export function createSummarizer(tables: TraceTables, sharedIndex?: GoroutineInd
       lastEventTime: clock[LAST_TS],
       goroutines: goroutines.table(),
       regions,
-      tasks: taskList,
+      tasks,
       logs,
     };
   }

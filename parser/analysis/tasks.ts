@@ -7,6 +7,7 @@ import { formatGoDuration, formatSeconds, goQuote, parseGoDuration } from './sum
 import { timeHistogram, type TimeHistogram } from './summary-histogram.ts';
 import { compareStrings } from './summary-stats.ts';
 import type { EventRecord, Summary, TaskSummary } from './summary-types.ts';
+import type { TaskTable } from './summary-tasks.ts';
 
 export interface TaskTypeRow {
   type: string;
@@ -21,14 +22,24 @@ export function taskComplete(task: TaskSummary): boolean {
   return task.start !== null && task.end !== null;
 }
 
+/** Whether any task is of type `type`. */
+export function hasTaskOfType(tasks: TaskTable, type: string): boolean {
+  for (let i = 0; i < tasks.length; i++) if (tasks.name(i) === type) return true;
+  return false;
+}
+
 /** The /usertasks table, by task type. */
 export function userTasks(summary: Summary): TaskTypeRow[] {
   const byType = new Map<string, { count: number; durations: number[] }>();
-  for (const task of summary.tasks) {
-    let group = byType.get(task.name);
-    if (!group) byType.set(task.name, (group = { count: 0, durations: [] }));
+  const tasks = summary.tasks;
+  for (let i = 0; i < tasks.length; i++) {
+    const name = tasks.name(i);
+    let group = byType.get(name);
+    if (!group) byType.set(name, (group = { count: 0, durations: [] }));
     group.count++;
-    if (task.start && task.end) group.durations.push(task.end.time - task.start.time);
+    const start = tasks.startTime(i);
+    const end = tasks.endTime(i);
+    if (start !== null && end !== null) group.durations.push(end - start);
   }
   return [...byType.entries()]
     .sort(([a], [b]) => compareStrings(a, b))
@@ -126,45 +137,64 @@ export interface TaskRow {
 export interface TaskTypePage {
   /** The filter's title (Go's filter.name). */
   name: string;
-  /** Shortest first. */
+  /** Shortest first; the first `limit` when more match (see total). */
   tasks: TaskRow[];
+  /** How many tasks match. */
+  total: number;
+  /** Durations of the complete ones among them (all of them, not only those listed). */
+  histogram: TimeHistogram;
 }
 
-/** The /usertask page: matching tasks, each with its begin, end, logs and regions in time order. */
-export function userTasksOfType(summary: Summary, filterOrType: TaskFilter | string): TaskTypePage {
+/**
+ * The /usertask page: matching tasks, each with its begin, end, logs and regions in time order.
+ * Only the first `limit` (shortest first) get their rows made: a type may have millions of tasks.
+ */
+export function userTasksOfType(summary: Summary, filterOrType: TaskFilter | string, limit = Infinity): TaskTypePage {
   const filter = typeof filterOrType === 'string' ? { type: filterOrType } : filterOrType;
-  const rows: TaskRow[] = [];
-  for (const task of summary.tasks) {
+  const matching: { task: number; id: TaskID; duration: Nanoseconds }[] = [];
+  const completeDurations: Nanoseconds[] = [];
+  for (let i = 0; i < summary.tasks.length; i++) {
+    // Tasks of another type are passed over without making an object of each.
+    if (filter.type !== undefined && summary.tasks.name(i) !== filter.type) continue;
+    const task = summary.tasks.get(i);
     if (!taskMatches(summary, task, filter)) continue;
-    const raw: EventRecord[] = [];
-    if (task.start) raw.push(task.start);
-    if (task.end) raw.push(task.end);
-    for (const log of task.logs) raw.push(summary.logs.get(log));
-    for (const r of task.regions) {
-      const region = summary.regions.get(r);
-      if (region.start) raw.push(region.start);
-      if (region.end) raw.push(region.end);
-    }
-    raw.sort((a, b) => a.time - b.time); // Stable, as Go's SortStableFunc.
-
-    const events: TaskEventRow[] = [];
-    let last = summary.traceStart;
-    for (const ev of raw) {
-      const what = describeEvent(ev);
-      if (what === '') continue;
-      const when = ev.time - summary.traceStart;
-      events.push({ when, whenString: formatSeconds(when), elapsed: ev.time - last, goroutine: primaryGoroutine(ev), what });
-      last = ev.time;
-    }
     const [start, end] = taskInterval(summary, task);
-    const relStart = start - summary.traceStart;
-    rows.push({
-      id: task.id, start: relStart, end: relStart + (end - start), whenString: `${formatSeconds(relStart)}s`,
-      duration: end - start, complete: taskComplete(task), events,
-    });
+    matching.push({ task: i, id: task.id, duration: end - start });
+    if (taskComplete(task)) completeDurations.push(end - start);
   }
-  rows.sort((a, b) => a.duration - b.duration || a.id - b.id);
-  return { name: taskFilterName(filter), tasks: rows };
+  matching.sort((a, b) => a.duration - b.duration || a.id - b.id);
+  const rows = matching.slice(0, limit).map(({ task }) => taskRow(summary, summary.tasks.get(task)));
+  return { name: taskFilterName(filter), tasks: rows, total: matching.length, histogram: timeHistogram(completeDurations) };
+}
+
+/** One task's row: its interval and its events in time order. */
+function taskRow(summary: Summary, task: TaskSummary): TaskRow {
+  const raw: EventRecord[] = [];
+  if (task.start) raw.push(task.start);
+  if (task.end) raw.push(task.end);
+  for (const log of task.logs) raw.push(summary.logs.get(log));
+  for (const r of task.regions) {
+    const region = summary.regions.get(r);
+    if (region.start) raw.push(region.start);
+    if (region.end) raw.push(region.end);
+  }
+  raw.sort((a, b) => a.time - b.time); // Stable, as Go's SortStableFunc.
+
+  const events: TaskEventRow[] = [];
+  let last = summary.traceStart;
+  for (const ev of raw) {
+    const what = describeEvent(ev);
+    if (what === '') continue;
+    const when = ev.time - summary.traceStart;
+    events.push({ when, whenString: formatSeconds(when), elapsed: ev.time - last, goroutine: primaryGoroutine(ev), what });
+    last = ev.time;
+  }
+  const [start, end] = taskInterval(summary, task);
+  const relStart = start - summary.traceStart;
+  return {
+    id: task.id, start: relStart, end: relStart + (end - start), whenString: `${formatSeconds(relStart)}s`,
+    duration: end - start, complete: taskComplete(task), events,
+  };
 }
 
 /** Go's TaskID printed with %d: NoTask is ^uint64(0). */

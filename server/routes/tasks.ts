@@ -1,7 +1,7 @@
 // User tasks: go tool trace's /usertasks (by type) and /usertask?type= (the tasks of a type).
 
 import type { FastifyInstance } from 'fastify';
-import { userTasks, userTasksOfType, type TaskFilter } from '../../parser/analysis/tasks.ts';
+import { hasTaskOfType, userTasks, userTasksOfType, type TaskFilter } from '../../parser/analysis/tasks.ts';
 import type { TimeHistogram } from '../../parser/analysis/summary-histogram.ts';
 import type { ServedSession } from '../session-types.ts';
 import { NotFoundError } from '../http/errors.ts';
@@ -19,6 +19,9 @@ interface TaskQuery {
   latmax?: string;
   logtext?: string;
 }
+
+/** Tasks listed by /api/tasks/type (the shortest first); `total` says how many matched. */
+const MAX_TASKS_LISTED = 1000;
 
 export function registerTaskRoutes(app: FastifyInstance, session: ServedSession): void {
   app.get('/api/tasks', async () => {
@@ -53,7 +56,7 @@ export function registerTaskRoutes(app: FastifyInstance, session: ServedSession)
     async (request) => {
       const { summary } = session.results().analyses;
       const q = request.query;
-      if (!summary.tasks.some((t) => t.name === q.type)) throw new NotFoundError(`no tasks of type ${JSON.stringify(q.type)}`);
+      if (!hasTaskOfType(summary.tasks, q.type)) throw new NotFoundError(`no tasks of type ${JSON.stringify(q.type)}`);
       const filter: TaskFilter = { type: q.type };
       if (q.complete !== undefined) filter.complete = q.complete === '1';
       const latencyMin = durationParam('latmin', q.latmin);
@@ -61,16 +64,17 @@ export function registerTaskRoutes(app: FastifyInstance, session: ServedSession)
       const latencyMax = durationParam('latmax', q.latmax);
       if (latencyMax !== undefined) filter.latencyMax = latencyMax;
       if (q.logtext) filter.logText = q.logtext;
-      const page = userTasksOfType(summary, filter);
-      const goroutinesOf = new Map(summary.tasks.map((t) => [t.id, t.goroutines]));
+      const page = userTasksOfType(summary, filter, MAX_TASKS_LISTED);
       return {
         filter: page.name,
+        total: page.total,
+        histogram: histogramJson(page.histogram),
         tasks: page.tasks.map((t) => ({
           id: t.id,
           startNs: t.start,
           durationNs: t.duration,
           complete: t.complete,
-          goroutines: goroutinesOf.get(t.id) ?? [],
+          goroutines: summary.tasks.get(summary.tasks.indexOf(t.id)).goroutines,
           events: t.events.map((e) => ({ whenNs: e.when, elapsedNs: e.elapsed, goroutine: e.goroutine, what: e.what })),
         })),
       };

@@ -28,7 +28,7 @@ interface GoldenResourceLog {
 
 /** The task and its descendants, as go tool trace's task view gathers them (Descendents). */
 function descendants(summary: Summary, root: TaskSummary): TaskSummary[] {
-  const byId = new Map(summary.tasks.map((t) => [t.id, t]));
+  const byId = new Map(summary.tasks.list().map((t) => [t.id, t]));
   const out: TaskSummary[] = [];
   const visit = (t: TaskSummary) => {
     out.push(t);
@@ -80,7 +80,7 @@ describe('timeline regions and logs equal go tool trace 1.27 task views', () => 
         const family = taskFamily(summary, view.taskId)!;
         expect(family.tasks.map((t) => ({ id: t.id, name: t.name, startUs: us(summary, t.start), endUs: us(summary, t.end) })), `task ${view.taskId} tasks`)
           .toEqual((view.tasks ?? []).map((t) => ({ id: t.id, name: t.name, startUs: t.startUs, endUs: t.endUs })));
-        const task = summary.tasks.find((t) => t.id === view.taskId);
+        const task = summary.tasks.list().find((t) => t.id === view.taskId);
         expect(task, `task ${view.taskId}`).toBeDefined();
         const tasks = descendants(summary, task!);
         const taskIds = new Set(tasks.map((t) => t.id));

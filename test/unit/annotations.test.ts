@@ -21,7 +21,7 @@ describe('timeline annotations index', () => {
   it('keeps every named region and every log', () => {
     const named = summary.regions.list().filter((r) => r.name !== '' && r.goroutine >= 0);
     expect(index.regions.count).toBe(named.length);
-    expect(index.logs.count).toBe(summary.tasks.reduce((n, t) => n + t.logs.length, 0));
+    expect(index.logs.count).toBe(summary.tasks.list().reduce((n, t) => n + t.logs.length, 0));
     expect(index.regions.count).toBeGreaterThan(10);
     expect(index.logs.count).toBeGreaterThan(5);
     expect(annotationIndex(summary)).toBe(annotationIndex(summary));
@@ -75,7 +75,7 @@ describe('timeline annotations index', () => {
   });
 
   it('lays a task family out in rows: children below their parent, overlapping tasks apart', () => {
-    const withChildren = summary.tasks.find((t) => t.children.length > 1)!;
+    const withChildren = summary.tasks.list().find((t) => t.children.length > 1)!;
     expect(withChildren).toBeDefined();
     const family = taskFamily(summary, withChildren.id)!;
     expect(family.tasks.length).toBe(1 + withChildren.children.length);

@@ -121,7 +121,7 @@ describe('summarizer equals Go 1.27 internal/trace Summarizer', () => {
         id: t.id, name: t.name, parent: t.parent, children: t.children, start: shift(t.start, base), end: shift(t.end, base),
         logs: t.logs.map((l) => l - base), regions: t.regions.map((r) => goRegion(r, base)), goroutines: t.goroutines,
       }));
-      const gotTasks = ours.tasks.map((t) => ({
+      const gotTasks = ours.tasks.list().map((t) => ({
         id: t.id, name: t.name, parent: t.parent, children: t.children, start: ourRef(t.start), end: ourRef(t.end),
         logs: t.logs.map((l) => ours.logs.time(l)), regions: t.regions.map((i) => ourRegion(ours.regions.get(i))),
         goroutines: t.goroutines.slice().sort((a, b) => a - b),

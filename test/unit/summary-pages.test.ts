@@ -10,6 +10,8 @@ import { createSummarizer, nonOverlappingStats, type Summary } from '../../parse
 import { goroutineGroup, goroutineGroups, matchingGoroutineIntervals } from '../../parser/analysis/goroutines.ts';
 import { matchingRegionIntervals, regionInterval, userRegions, userRegionsOf } from '../../parser/analysis/regions.ts';
 import { userTasks, userTasksOfType } from '../../parser/analysis/tasks.ts';
+import { summarizeFile } from '../helpers/summary.ts';
+import { getFixture } from '../helpers/fixtures.ts';
 
 interface Case { name: string; stacks: Array<Array<[number, string, string, number]>>; events: Array<Record<string, number | string>> }
 const cases: Case[] = JSON.parse(readFileSync(new URL('./summary-oracle/cases.json', import.meta.url), 'utf8'));
@@ -75,7 +77,7 @@ describe('task and region pages', () => {
   it('task types count every task; the histogram only complete ones', () => {
     const rows = userTasks(handwritten);
     expect(rows.reduce((n, r) => n + r.count, 0)).toBe(handwritten.tasks.length);
-    const complete = handwritten.tasks.filter((t) => t.start && t.end).length;
+    const complete = handwritten.tasks.list().filter((t) => t.start && t.end).length;
     expect(rows.reduce((n, r) => n + r.histogram.count, 0)).toBe(complete);
   });
 
@@ -89,6 +91,19 @@ describe('task and region pages', () => {
     expect(whats).toContain('log "plain \\"quoted\\""');
     const times = page.tasks[0].events.map((e) => e.when);
     expect(times).toEqual(times.slice().sort((a, b) => a - b));
+  });
+
+  it('a task page lists only the shortest `limit` tasks, counting and histogramming them all', async () => {
+    const summary = await summarizeFile(getFixture('go1.27/demo').tracePath);
+    if (typeof summary === 'string') throw new Error(summary);
+    const type = userTasks(summary).sort((a, b) => b.count - a.count)[0];
+    expect(type.count).toBeGreaterThan(5);
+    const all = userTasksOfType(summary, type.type);
+    const limited = userTasksOfType(summary, type.type, 3);
+    expect(all.total).toBe(type.count);
+    expect(limited.total).toBe(type.count);
+    expect(limited.tasks).toEqual(all.tasks.slice(0, 3));
+    expect(limited.histogram).toEqual(type.histogram);
   });
 
   it('region rows count every listed region; a region page keeps zero-valued reason columns', () => {

@@ -95,7 +95,9 @@ export interface GoroutineDetail {
   totalNs: number;
   stats: Record<string, number>;
   rangeStats: Record<string, number>;
+  /** Its first 1000 regions by start; `regionCount` counts them all. */
   regions: GoroutineRegion[];
+  regionCount: number;
   startFrame: StackFrame | null;
 }
 
@@ -166,6 +168,10 @@ export interface RegionTypes {
 /** GET /api/regions/type?type=T&pc=PC (absolute times) */
 export interface RegionsOfType {
   filter: string;
+  /** Regions matching; `regions` lists the first 1000 in the page's order. */
+  total: number;
+  /** Total times of every matching region (not only those listed). */
+  histogram: Histogram;
   statLabels: string[];
   rangeLabels: string[];
   maxTotalNs: number;

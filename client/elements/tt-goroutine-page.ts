@@ -60,7 +60,9 @@ export class TtGoroutinePage extends LitElement {
       },
       ...statColumns<GoroutineRegion>(labels),
     ];
-    return html`<tt-data-table .columns=${columns} .rows=${g.regions} sortKey="start" .descending=${false} showPercentiles csvName="goroutine-${g.id}-regions.csv"></tt-data-table>`;
+    const all = g.regionCount <= g.regions.length;
+    return html`${all ? nothing : html`<p class="muted" data-testid="regions-listed">Its first ${g.regions.length} of ${g.regionCount} regions, by start.</p>`}
+      <tt-data-table .columns=${columns} .rows=${g.regions} sortKey="start" .descending=${false} ?showPercentiles=${all} csvName="goroutine-${g.id}-regions.csv"></tt-data-table>`;
   }
 
   override render() {

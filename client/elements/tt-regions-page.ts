@@ -2,13 +2,12 @@
 // trace /userregions); with ?type=T&pc=PC the regions of that row with go tool trace's
 // breakdown (/userregion), their blocking profiles, and a jump to each region's time range.
 
-import { LitElement, html } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ApiClient } from '../controllers/api-client.ts';
 import { ResourceController } from '../controllers/resource-controller.ts';
 import type { RegionTypes, RegionsOfType, HistogramBucket } from '../api/types.ts';
 import type { Column } from './tt-data-table.ts';
-import { bucketsOf } from './tt-histogram.ts';
 import { statColumns, rangeColumns } from './tt-goroutine-group-page.ts';
 import { timelineRangeHref } from './tt-tasks-page.ts';
 import { profileKinds } from './tt-index-page.ts';
@@ -111,9 +110,12 @@ export class TtRegionsPage extends LitElement {
           <a href="/api/pprof/${p.kind}?${profileQuery}" download="${p.kind}.pb.gz">(download)</a></td></tr>`,
       )}</table>
       <h3>Durations</h3>
-      <tt-histogram .buckets=${bucketsOf(data.regions.map((r) => r.totalNs))} label="regions"></tt-histogram>
+      <tt-histogram .buckets=${data.histogram.buckets} label="regions"></tt-histogram>
       <h3>Breakdown</h3>
-      <tt-data-table .columns=${columns} .rows=${data.regions} sortKey="total" showPercentiles csvName="regions.csv"></tt-data-table>`;
+      ${data.total > data.regions.length
+        ? html`<p class="muted" data-testid="regions-listed">The ${data.regions.length} longest of ${data.total} regions (the histogram counts them all).</p>`
+        : nothing}
+      <tt-data-table .columns=${columns} .rows=${data.regions} sortKey="total" ?showPercentiles=${data.total === data.regions.length} csvName="regions.csv"></tt-data-table>`;
   }
 
   override render() {

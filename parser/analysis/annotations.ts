@@ -5,6 +5,7 @@
 
 import type { GoID, Nanoseconds, ProcID, StackID, TaskID, ThreadID } from '../model/event.ts';
 import { NoGoroutine, NoProc, NoThread } from '../model/event.ts';
+import { regionInterval } from './regions.ts';
 import type { Summary } from './summary-types.ts';
 
 /** Regions and logs, sorted by start time, in columns (a service's trace may hold millions). */
@@ -107,9 +108,7 @@ export function buildAnnotationIndex(summary: Summary): AnnotationIndex {
   const kept: number[] = [];
   for (let r = 0; r < all.length; r++) {
     if (all.name(r) === '' || all.goroutine(r) === NoGoroutine) continue;
-    // go tool trace's regionInterval: the trace's start or end stands in for what is missing.
-    start[r] = all.startTime(r) ?? summary.traceStart;
-    end[r] = all.endTime(r) ?? summary.traceEnd;
+    [start[r], end[r]] = regionInterval(summary, r);
     kept.push(r);
   }
   // Per goroutine, outer before inner where two begin together (regions begun before the trace

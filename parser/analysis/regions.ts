@@ -6,19 +6,20 @@ import type { GoID, Nanoseconds, TaskID } from '../model/event.ts';
 import { sortRows, type GoroutineIntervals } from './goroutines.ts';
 import { formatGoDuration, goQuote, parseGoDuration } from './summary-format.ts';
 import { timeHistogram, type TimeHistogram } from './summary-histogram.ts';
-import { compareStrings, nonOverlappingStats, sortStatLabels } from './summary-stats.ts';
+import { compareStrings, nonOverlappingLabels, nonOverlappingStat, nonOverlappingStats, sortStatLabels } from './summary-stats.ts';
 import type { FrameInfo, RegionSummary, Summary } from './summary-types.ts';
 
-/** Go's regionInterval: start to end, the trace's start or end standing in for what is missing. */
-export function regionInterval(summary: Summary, region: RegionSummary): [Nanoseconds, Nanoseconds] {
-  return [region.start ? region.start.time : summary.traceStart, region.end ? region.end.time : summary.traceEnd];
+/** Go's regionInterval of region `r`: start to end, the trace's start or end standing in for what is missing. */
+export function regionInterval(summary: Summary, r: number): [Nanoseconds, Nanoseconds] {
+  return [summary.regions.startTime(r) ?? summary.traceStart, summary.regions.endTime(r) ?? summary.traceEnd];
 }
 
-/** Every region that go tool trace lists: those recorded on goroutines, with their goroutine. */
-function* listedRegions(summary: Summary): Generator<RegionSummary> {
+/** The index of every region that go tool trace lists: those recorded on goroutines. */
+function* listedRegionIndices(summary: Summary): Generator<number> {
   const table = summary.goroutines;
-  for (let i = 0; i < table.length; i++) for (const r of table.regions(i)) yield summary.regions.get(r);
+  for (let i = 0; i < table.length; i++) yield* table.regions(i);
 }
+
 
 export interface RegionTypeRow {
   /** Region type. */
@@ -33,12 +34,24 @@ export interface RegionTypeRow {
 /** The /userregions table: regions grouped by type and start location, sorted by type then PC. */
 export function userRegions(summary: Summary): RegionTypeRow[] {
   const rows = new Map<string, { type: string; frame: FrameInfo; durations: number[] }>();
-  for (const region of listedRegions(summary)) {
-    const f = region.frame;
-    const key = JSON.stringify([region.name, f.pc, f.func, f.file, f.line]);
-    let row = rows.get(key);
-    if (!row) rows.set(key, (row = { type: region.name, frame: f, durations: [] }));
-    const [start, end] = regionInterval(summary, region);
+  // By column: millions of regions need no object each. Frames are shared objects, so rows are
+  // found by name and frame without building a key per region.
+  const byFrame = new Map<FrameInfo, Map<string, { type: string; frame: FrameInfo; durations: number[] }>>();
+  const regions = summary.regions;
+  for (const r of listedRegionIndices(summary)) {
+    const f = regions.frame(r);
+    const name = regions.name(r);
+    let byName = byFrame.get(f);
+    if (!byName) byFrame.set(f, (byName = new Map()));
+    let row = byName.get(name);
+    if (!row) {
+      // Distinct frame objects may still be equal frames: rows are keyed by value.
+      const key = JSON.stringify([name, f.pc, f.func, f.file, f.line]);
+      row = rows.get(key);
+      if (!row) rows.set(key, (row = { type: name, frame: f, durations: [] }));
+      byName.set(name, row);
+    }
+    const [start, end] = regionInterval(summary, r);
     row.durations.push(end - start);
   }
   return [...rows.values()]
@@ -83,13 +96,16 @@ export function regionFilterName(filter: RegionFilter): string {
   return parts.join(' ');
 }
 
-export function regionMatches(summary: Summary, region: RegionSummary, filter: RegionFilter): boolean {
-  if (filter.type !== undefined && region.name !== filter.type) return false;
-  if (filter.pc !== undefined && region.frame.pc !== filter.pc) return false;
+/** Whether region `r` of summary.regions passes the filter (read by column: no object per region). */
+export function regionMatches(summary: Summary, r: number, filter: RegionFilter): boolean {
+  const regions = summary.regions;
+  if (filter.type !== undefined && regions.name(r) !== filter.type) return false;
+  if (filter.pc !== undefined && regions.frame(r).pc !== filter.pc) return false;
   if (filter.latencyMin !== undefined || filter.latencyMax !== undefined) {
-    const [start, end] = regionInterval(summary, region);
-    if (filter.latencyMin !== undefined && end - start < filter.latencyMin) return false;
-    if (filter.latencyMax !== undefined && end - start > filter.latencyMax) return false;
+    const [start, end] = regionInterval(summary, r);
+    const duration = end - start;
+    if (filter.latencyMin !== undefined && duration < filter.latencyMin) return false;
+    if (filter.latencyMax !== undefined && duration > filter.latencyMax) return false;
   }
   return true;
 }
@@ -112,39 +128,57 @@ export interface RegionTypePage {
   /** Breakdown columns in go tool trace's order: "Execution time" first, then by label. */
   nonOverlappingStats: string[];
   rangeStats: string[];
-  /** Longest total time first, or by `sortBy` when it is one of the columns. */
+  /** Longest total time first, or by `sortBy` when it is one of the columns; the first `limit` (see total). */
   regions: RegionRow[];
+  /** How many regions match. */
+  total: number;
+  /** Total times of all of them. */
+  histogram: TimeHistogram;
 }
 
-/** The /userregion page: every matching region with its execution breakdown. */
-export function userRegionsOf(summary: Summary, filterOrType: RegionFilter | string, pc?: number, sortBy?: string): RegionTypePage {
+/**
+ * The /userregion page: the matching regions with their execution breakdown. Columns, the longest
+ * total and the histogram cover every match; rows are made for the first `limit` in the page's
+ * order only (a type may have millions of regions).
+ */
+export function userRegionsOf(summary: Summary, filterOrType: RegionFilter | string, pc?: number, sortBy?: string, limit = Infinity): RegionTypePage {
   const filter: RegionFilter = typeof filterOrType === 'string' ? { type: filterOrType, ...(pc === undefined ? {} : { pc }) } : filterOrType;
-  const rows: RegionRow[] = [];
+  // What sorting needs of each match (its sort column alone), not its whole row.
+  const matching: { region: number; goroutine: GoID; start: Nanoseconds | null; totalTime: Nanoseconds; nonOverlappingStats: Record<string, Nanoseconds> }[] = [];
+  const noColumns: Record<string, Nanoseconds> = {};
   const statLabels = new Set<string>();
   const rangeLabels = new Set<string>();
   let maxTotalTime = 0;
-  for (const region of listedRegions(summary)) {
-    if (!regionMatches(summary, region, filter)) continue;
-    const stats = nonOverlappingStats(region);
-    for (const label in stats) statLabels.add(label);
-    let totalRangeTime = 0;
-    for (const range in region.rangeTime) {
-      rangeLabels.add(range);
-      totalRangeTime += region.rangeTime[range];
-    }
-    rows.push({
-      goroutine: region.goroutine, taskId: region.taskId, start: region.start ? region.start.time : null,
-      totalTime: region.totalTime, nonOverlappingStats: stats, rangeTime: region.rangeTime, hasRangeTime: totalRangeTime !== 0,
-    });
-    if (maxTotalTime < region.totalTime) maxTotalTime = region.totalTime;
+  const regions = summary.regions;
+  for (const r of listedRegionIndices(summary)) {
+    // By column: a type may have millions of regions, and only the listed ones need their row.
+    if (!regionMatches(summary, r, filter)) continue;
+    const stats = regions.stats(r);
+    nonOverlappingLabels(stats, statLabels);
+    for (const range in stats.rangeTime) rangeLabels.add(range);
+    const sortValue = sortBy === undefined ? undefined : nonOverlappingStat(stats, sortBy);
+    const sortColumn = sortValue === undefined ? noColumns : { [sortBy!]: sortValue };
+    matching.push({ region: r, goroutine: regions.goroutine(r), start: regions.startTime(r), totalTime: stats.totalTime, nonOverlappingStats: sortColumn });
+    if (maxTotalTime < stats.totalTime) maxTotalTime = stats.totalTime;
   }
-  sortRows(rows, statLabels, sortBy, (a, b) => a.goroutine - b.goroutine || (a.start ?? -Infinity) - (b.start ?? -Infinity));
+  sortRows(matching, statLabels, sortBy, (a, b) => a.goroutine - b.goroutine || (a.start ?? -Infinity) - (b.start ?? -Infinity));
+  const rows = matching.slice(0, limit).map(({ region: r }): RegionRow => {
+    const region = summary.regions.get(r);
+    let totalRangeTime = 0;
+    for (const range in region.rangeTime) totalRangeTime += region.rangeTime[range];
+    return {
+      goroutine: region.goroutine, taskId: region.taskId, start: region.start ? region.start.time : null,
+      totalTime: region.totalTime, nonOverlappingStats: nonOverlappingStats(region), rangeTime: region.rangeTime, hasRangeTime: totalRangeTime !== 0,
+    };
+  });
   return {
     name: regionFilterName(filter),
     maxTotalTime,
     nonOverlappingStats: sortStatLabels(statLabels),
     rangeStats: [...rangeLabels].sort(compareStrings),
     regions: rows,
+    total: matching.length,
+    histogram: timeHistogram(matching.map((m) => m.totalTime)),
   };
 }
 
@@ -157,12 +191,11 @@ export function matchingRegionIntervals(summary: Summary, filter: RegionFilter):
   const table = summary.goroutines;
   for (let i = 0; i < table.length; i++) {
     for (const r of table.regions(i)) {
-      const region = summary.regions.get(r);
-      if (!regionMatches(summary, region, filter)) continue;
+      if (!regionMatches(summary, r, filter)) continue;
       const id = table.id(i);
       let list = byGoroutine.get(id);
       if (!list) byGoroutine.set(id, (list = []));
-      list.push(regionInterval(summary, region));
+      list.push(regionInterval(summary, r));
     }
   }
   const result: GoroutineIntervals = {};

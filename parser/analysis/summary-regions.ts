@@ -38,6 +38,8 @@ export interface RegionTable {
   startStack(i: number): StackID;
   endStack(i: number): StackID;
   frame(i: number): FrameInfo;
+  /** Its stats alone (no begin and end records made). */
+  stats(i: number): ExecStats;
 }
 
 export class RegionStore implements RegionTable {
@@ -57,7 +59,7 @@ export class RegionStore implements RegionTable {
   /** Bound.Other events, by region. */
   private readonly otherStarts = new Map<number, EventRecord>();
   private readonly otherEnds = new Map<number, EventRecord>();
-  private stats = new Float64Array(0);
+  private statColumns = new Float64Array(0);
   private readonly blockTimeByReason: Record<string, number>[] = [];
   private readonly rangeTime: Record<string, number>[] = [];
   private readonly frames: FrameInfo[] = [];
@@ -83,7 +85,7 @@ export class RegionStore implements RegionTable {
   settle(i: number, end: EventRecord | null, stats: ExecStats): void {
     this.endKind[i] = this.store(i, end, EventKind.RegionEnd, this.endTimes, this.endGoroutines, this.endStacks, this.otherEnds);
     const base = i * STAT_COLUMNS.length;
-    STAT_COLUMNS.forEach((column, k) => (this.stats[base + k] = stats[column]));
+    STAT_COLUMNS.forEach((column, k) => (this.statColumns[base + k] = stats[column]));
     this.blockTimeByReason[i] = isEmpty(stats.blockTimeByReason) ? EMPTY : stats.blockTimeByReason;
     this.rangeTime[i] = isEmpty(stats.rangeTime) ? EMPTY : stats.rangeTime;
   }
@@ -99,7 +101,6 @@ export class RegionStore implements RegionTable {
   }
 
   get(i: number): RegionSummary {
-    const base = i * STAT_COLUMNS.length;
     return {
       goroutine: this.goroutines[i],
       taskId: this.tasks[i],
@@ -107,13 +108,7 @@ export class RegionStore implements RegionTable {
       start: this.event(i, this.startKind, EventKind.RegionBegin, this.startTimes, this.startGoroutines, this.startStacks, this.otherStarts),
       end: this.event(i, this.endKind, EventKind.RegionEnd, this.endTimes, this.endGoroutines, this.endStacks, this.otherEnds),
       frame: this.frames[i],
-      execTime: this.stats[base],
-      schedWaitTime: this.stats[base + 1],
-      blockTimeByReason: this.blockTimeByReason[i],
-      syscallTime: this.stats[base + 2],
-      syscallBlockTime: this.stats[base + 3],
-      totalTime: this.stats[base + 4],
-      rangeTime: this.rangeTime[i],
+      ...this.stats(i),
     };
   }
 
@@ -157,6 +152,19 @@ export class RegionStore implements RegionTable {
     return this.frames[i];
   }
 
+  stats(i: number): ExecStats {
+    const base = i * STAT_COLUMNS.length;
+    return {
+      execTime: this.statColumns[base],
+      schedWaitTime: this.statColumns[base + 1],
+      blockTimeByReason: this.blockTimeByReason[i],
+      syscallTime: this.statColumns[base + 2],
+      syscallBlockTime: this.statColumns[base + 3],
+      totalTime: this.statColumns[base + 4],
+      rangeTime: this.rangeTime[i],
+    };
+  }
+
   /** Stores a begin or end event in its columns when it is the region's own, else whole. */
   private store(
     i: number, record: EventRecord | null, ownKind: EventKind,
@@ -197,7 +205,7 @@ export class RegionStore implements RegionTable {
     this.endTimes = resized(this.endTimes, n);
     this.endGoroutines = resized(this.endGoroutines, n);
     this.endStacks = resized(this.endStacks, n);
-    this.stats = resized(this.stats, n * STAT_COLUMNS.length);
+    this.statColumns = resized(this.statColumns, n * STAT_COLUMNS.length);
     this.capacity = n;
   }
 }

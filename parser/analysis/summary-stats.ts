@@ -89,6 +89,27 @@ export function nonOverlappingStats(s: ExecStats): Record<string, number> {
   return stats;
 }
 
+/** The labels nonOverlappingStats gives `s`, without making its object (for loops over millions). */
+export function nonOverlappingLabels(s: ExecStats, into: Set<string>): void {
+  for (const label of FIXED_LABELS) into.add(label);
+  for (const reason in s.blockTimeByReason) into.add(`Block time (${reason})`);
+}
+
+/** nonOverlappingStats(s)[label] (undefined when it has no such label), without making its object. */
+export function nonOverlappingStat(s: ExecStats, label: string): number | undefined {
+  switch (label) {
+    case 'Execution time': return s.execTime;
+    case 'Sched wait time': return s.schedWaitTime;
+    case 'Syscall execution time': return s.syscallTime;
+    case 'Unknown time': return unknownTime(s);
+  }
+  let sum: number | undefined = label === 'Block time (syscall)' ? s.syscallBlockTime : undefined;
+  for (const reason in s.blockTimeByReason) if (`Block time (${reason})` === label) sum = (sum ?? 0) + s.blockTimeByReason[reason];
+  return sum;
+}
+
+const FIXED_LABELS = ['Execution time', 'Sched wait time', 'Syscall execution time', 'Block time (syscall)', 'Unknown time'];
+
 /** The column order of go tool trace's breakdown tables: "Execution time" first, then by name. */
 export function sortStatLabels(labels: Iterable<string>): string[] {
   return [...labels].sort((a, b) => {

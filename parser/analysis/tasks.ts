@@ -89,23 +89,27 @@ export function taskInterval(summary: Summary, task: TaskSummary): [Nanoseconds,
   return [task.start ? task.start.time : summary.traceStart, task.end ? task.end.time : summary.traceEnd];
 }
 
-export function taskMatches(summary: Summary, task: TaskSummary, filter: TaskFilter): boolean {
-  if (filter.type !== undefined && task.name !== filter.type) return false;
-  if (filter.complete !== undefined && taskComplete(task) !== filter.complete) return false;
+/** Whether task row `i` of summary.tasks passes the filter (read by column: no object per task). */
+export function taskMatches(summary: Summary, i: number, filter: TaskFilter): boolean {
+  const tasks = summary.tasks;
+  if (filter.type !== undefined && tasks.name(i) !== filter.type) return false;
+  const start = tasks.startTime(i);
+  const end = tasks.endTime(i);
+  const complete = start !== null && end !== null;
+  if (filter.complete !== undefined && complete !== filter.complete) return false;
   if (filter.latencyMin !== undefined || filter.latencyMax !== undefined) {
-    if (!taskComplete(task)) return false;
-    const [start, end] = taskInterval(summary, task);
+    if (!complete) return false;
     if (filter.latencyMin !== undefined && end - start < filter.latencyMin) return false;
     if (filter.latencyMax !== undefined && end - start > filter.latencyMax) return false;
   }
-  if (filter.logText !== undefined && !mentions(summary, task, filter.logText)) return false;
+  if (filter.logText !== undefined && !mentions(summary, i, filter.logText)) return false;
   return true;
 }
 
-function mentions(summary: Summary, task: TaskSummary, text: string): boolean {
-  if (task.name.includes(text)) return true;
-  for (const r of task.regions) if (summary.regions.name(r).includes(text)) return true;
-  for (const log of task.logs) {
+function mentions(summary: Summary, i: number, text: string): boolean {
+  if (summary.tasks.name(i).includes(text)) return true;
+  for (const r of summary.tasks.regions(i)) if (summary.regions.name(r).includes(text)) return true;
+  for (const log of summary.tasks.logs(i)) {
     if (summary.logs.category(log).includes(text) || summary.logs.message(log).includes(text)) return true;
   }
   return false;
@@ -153,14 +157,14 @@ export function userTasksOfType(summary: Summary, filterOrType: TaskFilter | str
   const filter = typeof filterOrType === 'string' ? { type: filterOrType } : filterOrType;
   const matching: { task: number; id: TaskID; duration: Nanoseconds }[] = [];
   const completeDurations: Nanoseconds[] = [];
-  for (let i = 0; i < summary.tasks.length; i++) {
-    // Tasks of another type are passed over without making an object of each.
-    if (filter.type !== undefined && summary.tasks.name(i) !== filter.type) continue;
-    const task = summary.tasks.get(i);
-    if (!taskMatches(summary, task, filter)) continue;
-    const [start, end] = taskInterval(summary, task);
-    matching.push({ task: i, id: task.id, duration: end - start });
-    if (taskComplete(task)) completeDurations.push(end - start);
+  const tasks = summary.tasks;
+  for (let i = 0; i < tasks.length; i++) {
+    if (!taskMatches(summary, i, filter)) continue;
+    const start = tasks.startTime(i);
+    const end = tasks.endTime(i);
+    const duration = (end ?? summary.traceEnd) - (start ?? summary.traceStart);
+    matching.push({ task: i, id: tasks.id(i), duration });
+    if (start !== null && end !== null) completeDurations.push(duration);
   }
   matching.sort((a, b) => a.duration - b.duration || a.id - b.id);
   const rows = matching.slice(0, limit).map(({ task }) => taskRow(summary, summary.tasks.get(task)));

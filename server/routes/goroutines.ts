@@ -63,6 +63,9 @@ function frameAt(tables: TraceTables, pc: number, func: string) {
   return null;
 }
 
+/** A goroutine's regions listed (its first, by start); `regionCount` says how many it has. */
+const MAX_REGIONS_LISTED = 1000;
+
 export function registerGoroutineRoutes(app: FastifyInstance, session: ServedSession): void {
   app.get('/api/goroutines', { schema: { response: { 200: groupsResponse } } }, async () => {
     const { summary } = session.results().analyses;
@@ -129,7 +132,8 @@ export function registerGoroutineRoutes(app: FastifyInstance, session: ServedSes
         totalNs: g.totalTime,
         stats: nonOverlappingStats(g),
         rangeStats: g.rangeTime,
-        regions: g.regions.map((index) => {
+        regionCount: g.regions.length,
+        regions: g.regions.slice(0, MAX_REGIONS_LISTED).map((index) => {
           const r = summary.regions.get(index);
           const startTime = r.start ? r.start.time : null;
           const endTime = r.end ? r.end.time : null;

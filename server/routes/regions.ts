@@ -15,6 +15,9 @@ interface RegionQuery {
   sortby?: string;
 }
 
+/** Regions listed by /api/regions/type (in the page's order); `total` says how many matched. */
+const MAX_REGIONS_LISTED = 1000;
+
 export function registerRegionRoutes(app: FastifyInstance, session: ServedSession): void {
   app.get('/api/regions', async () => {
     const { summary } = session.results().analyses;
@@ -56,9 +59,11 @@ export function registerRegionRoutes(app: FastifyInstance, session: ServedSessio
       if (latencyMin !== undefined) filter.latencyMin = latencyMin;
       const latencyMax = durationParam('latmax', q.latmax);
       if (latencyMax !== undefined) filter.latencyMax = latencyMax;
-      const page = userRegionsOf(summary, filter, undefined, q.sortby);
+      const page = userRegionsOf(summary, filter, undefined, q.sortby, MAX_REGIONS_LISTED);
       return {
         filter: page.name,
+        total: page.total,
+        histogram: histogramJson(page.histogram),
         statLabels: page.nonOverlappingStats,
         rangeLabels: page.rangeStats,
         maxTotalNs: page.maxTotalTime,

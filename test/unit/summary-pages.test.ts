@@ -106,6 +106,21 @@ describe('task and region pages', () => {
     expect(limited.histogram).toEqual(type.histogram);
   });
 
+  it('a region page lists only the first `limit` rows, with columns and histogram over all', async () => {
+    const summary = await summarizeFile(getFixture('go1.27/annotations').tracePath);
+    if (typeof summary === 'string') throw new Error(summary);
+    for (const sortBy of [undefined, 'Execution time', 'Sched wait time']) {
+      const all = userRegionsOf(summary, {}, undefined, sortBy);
+      const limited = userRegionsOf(summary, {}, undefined, sortBy, 4);
+      expect(all.total).toBeGreaterThan(10);
+      expect(limited.total).toBe(all.total);
+      expect(limited.regions).toEqual(all.regions.slice(0, 4));
+      expect(limited.nonOverlappingStats).toEqual(all.nonOverlappingStats);
+      expect(limited.maxTotalTime).toBe(all.maxTotalTime);
+      expect(limited.histogram.count).toBe(all.total);
+    }
+  });
+
   it('region rows count every listed region; a region page keeps zero-valued reason columns', () => {
     const rows = userRegions(handwritten);
     const listed = handwritten.goroutines.list().reduce((n, g) => n + g.regions.length, 0);
@@ -122,7 +137,7 @@ describe('task and region pages', () => {
       for (let i = 1; i < list.length; i++) expect(list[i][0]).toBeGreaterThanOrEqual(list[i - 1][1]);
     }
     const g1 = handwritten.goroutines.list().find((g) => g.id === 1)!;
-    const regions = g1.regions.map((r) => regionInterval(handwritten, handwritten.regions.get(r)));
+    const regions = g1.regions.map((r) => regionInterval(handwritten, r));
     expect(matchingRegionIntervals(handwritten, {})[1].length).toBeLessThan(regions.length); // "inner" is nested in "outer"
   });
 });

@@ -13,7 +13,6 @@ import { sharedStyles } from '../styles/shared.ts';
 
 const taskFilterKeys = ['type', 'complete', 'latmin', 'latmax', 'logtext'] as const;
 
-type TaskRow = TasksOfType['tasks'][number];
 type TypeRow = TaskTypes['types'][number];
 
 /** A timeline link for an absolute [start, end] with a tenth of padding either side. */

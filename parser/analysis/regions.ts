@@ -7,7 +7,7 @@ import { sortRows, type GoroutineIntervals } from './goroutines.ts';
 import { formatGoDuration, goQuote, parseGoDuration } from './summary-format.ts';
 import { timeHistogram, type TimeHistogram } from './summary-histogram.ts';
 import { compareStrings, nonOverlappingLabels, nonOverlappingStat, nonOverlappingStats, sortStatLabels } from './summary-stats.ts';
-import type { FrameInfo, RegionSummary, Summary } from './summary-types.ts';
+import type { FrameInfo, Summary } from './summary-types.ts';
 
 /** Go's regionInterval of region `r`: start to end, the trace's start or end standing in for what is missing. */
 export function regionInterval(summary: Summary, r: number): [Nanoseconds, Nanoseconds] {

@@ -3,7 +3,7 @@
 // goroutines) cost ~1 KB, which put a 146 MB trace of 4.8 M tasks past V8's 4 GB heap. As columns
 // a task is ~120 bytes. The summarizer adds to it as events come; pages read it through TaskTable.
 
-import { EventKind, type GoID, type Nanoseconds, type StackID, type TaskID, type TraceEvent } from '../model/event.ts';
+import { EventKind, type GoID, type Nanoseconds, type TaskID, type TraceEvent } from '../model/event.ts';
 import { grownCapacity, resized } from '../model/typed-arrays.ts';
 import type { EventRecord, TaskSummary } from './summary-types.ts';
 

@@ -26,8 +26,9 @@ export interface ExecStats {
 }
 
 /**
- * The parts of a Go trace.Event that the pages need, kept for task and region begin/end
- * events and logs (the event model reuses one instance, so these are copies).
+ * The parts of a Go trace.Event that the pages need, for task and region begin/end events and
+ * logs: copies (the event model reuses one instance), mostly made from the task, region and log
+ * tables' columns when a page reads them.
  */
 export interface EventRecord {
   kind: EventKind;

@@ -19,9 +19,7 @@ import { TaskStore } from './summary-tasks.ts';
 import { DurationRows, KeyNames, KeyedSums } from './summary-columns.ts';
 import { DURATION_COLUMNS, DurationColumnIndex as D, GoroutineTable } from './summary-table.ts';
 import { GoroutineIndex } from './goroutine-index.ts';
-import type {
-  EventRecord, ExecStats, FrameInfo, GoroutineSummary, RegionSummary, Summary, TaskSummary,
-} from './summary-types.ts';
+import type { EventRecord, FrameInfo, Summary } from './summary-types.ts';
 
 export type * from './summary-types.ts';
 export { GoroutineTable } from './summary-table.ts';

@@ -7,6 +7,7 @@
 import { EventKind, NoStack, type GoID, type Nanoseconds, type StackID, type TaskID } from '../model/event.ts';
 import { grownCapacity, resized } from '../model/typed-arrays.ts';
 import type { EventRecord, ExecStats, FrameInfo, RegionSummary } from './summary-types.ts';
+import { EMPTY_RECORD as EMPTY } from './summary-stats.ts';
 
 /** How a region's begin or end event is stored. */
 const enum Bound {
@@ -19,7 +20,6 @@ const enum Bound {
 }
 
 const STAT_COLUMNS = ['execTime', 'schedWaitTime', 'syscallTime', 'syscallBlockTime', 'totalTime'] as const;
-const EMPTY: Record<string, number> = Object.freeze(Object.create(null));
 
 /** The read side: what Summary.regions offers the pages. */
 export interface RegionTable {
@@ -210,7 +210,9 @@ export class RegionStore implements RegionTable {
   }
 }
 
+/** Stats come with the shared empty record when empty (mapToRecord); others are checked. */
 function isEmpty(record: Record<string, number>): boolean {
+  if (record === EMPTY) return true;
   for (const _ in record) return false;
   return true;
 }

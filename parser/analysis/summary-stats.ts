@@ -58,7 +58,7 @@ export function addTo(map: Map<string, number>, key: string, dt: number): void {
 
 /** A null-prototype record, so a key like "__proto__" is an ordinary key. */
 /** One frozen empty record for every empty map: most regions never block or enter a range. */
-const EMPTY_RECORD: Record<string, number> = Object.freeze(Object.create(null));
+export const EMPTY_RECORD: Record<string, number> = Object.freeze(Object.create(null));
 
 function mapToRecord(map: Map<string, number>): Record<string, number> {
   if (map.size === 0) return EMPTY_RECORD;

@@ -5,6 +5,7 @@
 
 import type { GoID, Nanoseconds, ProcID, StackID, TaskID, ThreadID } from '../model/event.ts';
 import { NoGoroutine, NoProc, NoThread } from '../model/event.ts';
+import { lowerBound } from '../model/timeline-columns.ts';
 import { regionInterval } from './regions.ts';
 import type { Summary } from './summary-types.ts';
 
@@ -194,18 +195,6 @@ export function buildAnnotationIndex(summary: Summary): AnnotationIndex {
   return { regionRows, regions, logs };
 }
 
-/** First index whose value is ≥ `value` in an ascending column. */
-function lowerBound(column: Float64Array, count: number, value: number): number {
-  let lo = 0;
-  let hi = count;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (column[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** The regions and logs overlapping [start, end], merged below `resolution` per goroutine row. */
 export function annotationsIn(index: AnnotationIndex, query: AnnotationQuery): AnnotationsInRange {
   const regions = regionsIn(index.regions, query);
@@ -221,7 +210,7 @@ export function annotationsIn(index: AnnotationIndex, query: AnnotationQuery): A
 function regionsIn(columns: AnnotationIndex['regions'], { start, end, resolution }: AnnotationQuery): RegionMark[] {
   const marks: RegionMark[] = [];
   const lastOnRow = new Map<number, RegionMark>();
-  const first = lowerBound(columns.start, columns.count, start - columns.longest);
+  const first = lowerBound(columns.start, 0, columns.count, start - columns.longest);
   for (let k = first; k < columns.count && columns.start[k] <= end; k++) {
     const e = columns.end[k];
     if (e < start) continue;
@@ -250,7 +239,7 @@ function logsIn(columns: AnnotationIndex['logs'], { start, end, resolution, logs
   const lane = columns[logsBy];
   const marks: LogMark[] = [];
   const lastOnLane = new Map<number, { mark: LogMark; time: number }>();
-  for (let k = lowerBound(columns.time, columns.count, start); k < columns.count && columns.time[k] <= end; k++) {
+  for (let k = lowerBound(columns.time, 0, columns.count, start); k < columns.count && columns.time[k] <= end; k++) {
     if (lane[k] === noLane[logsBy]) continue;
     const t = columns.time[k];
     const last = lastOnLane.get(lane[k]);

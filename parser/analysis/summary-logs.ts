@@ -5,6 +5,7 @@
 
 import { EventKind, type GoID, type Nanoseconds, type ProcID, type StackID, type TaskID, type ThreadID, type TraceEvent } from '../model/event.ts';
 import { grownCapacity, resized } from '../model/typed-arrays.ts';
+import { StringTable } from '../model/timeline-columns.ts';
 import type { EventRecord } from './summary-types.ts';
 
 /** The read side: what Summary.logs offers the pages. */
@@ -34,8 +35,7 @@ export class LogStore implements LogTable {
   private categories = new Uint32Array(0);
   private messages = new Uint32Array(0);
   /** Categories and messages, each text once (most repeat: a few formats, many messages). */
-  private readonly texts: string[] = [];
-  private readonly textIds = new Map<string, number>();
+  private readonly texts = new StringTable();
 
   get length(): number {
     return this.count;
@@ -51,8 +51,8 @@ export class LogStore implements LogTable {
     this.threads[i] = ev.m;
     this.tasks[i] = ev.taskId;
     this.stacks[i] = ev.stack;
-    this.categories[i] = this.textId(ev.category);
-    this.messages[i] = this.textId(ev.message);
+    this.categories[i] = this.texts.intern(ev.category);
+    this.messages[i] = this.texts.intern(ev.message);
     return i;
   }
 
@@ -95,21 +95,11 @@ export class LogStore implements LogTable {
   }
 
   category(i: number): string {
-    return this.texts[this.categories[i]];
+    return this.texts.get(this.categories[i]);
   }
 
   message(i: number): string {
-    return this.texts[this.messages[i]];
-  }
-
-  private textId(text: string): number {
-    let id = this.textIds.get(text);
-    if (id === undefined) {
-      id = this.texts.length;
-      this.texts.push(text);
-      this.textIds.set(text, id);
-    }
-    return id;
+    return this.texts.get(this.messages[i]);
   }
 
   private grow(): void {

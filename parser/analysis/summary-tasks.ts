@@ -5,6 +5,7 @@
 
 import { EventKind, type GoID, type Nanoseconds, type TaskID, type TraceEvent } from '../model/event.ts';
 import { grownCapacity, resized } from '../model/typed-arrays.ts';
+import { StringTable } from '../model/timeline-columns.ts';
 import type { EventRecord, TaskSummary } from './summary-types.ts';
 
 /** The read side: what Summary.tasks offers the pages. Rows are sorted by task id. */
@@ -88,7 +89,7 @@ class BoundEvents {
   private names = new Uint32Array(0);
   private parents = new Float64Array(0);
 
-  constructor(private readonly kind: EventKind, private readonly texts: string[]) {}
+  constructor(private readonly kind: EventKind, private readonly texts: StringTable) {}
 
   grow(capacity: number): void {
     this.present = resized(this.present, capacity);
@@ -116,7 +117,7 @@ class BoundEvents {
     if (!this.present[row]) return null;
     return {
       kind: this.kind, time: this.times[row], goroutine: this.goroutines[row], stack: this.stacks[row],
-      name: this.texts[this.names[row]], taskId, parentTaskId: this.parents[row],
+      name: this.texts.get(this.names[row]), taskId, parentTaskId: this.parents[row],
     };
   }
 }
@@ -128,8 +129,8 @@ export class TaskStore implements TaskTable {
   private nameIds = new Uint32Array(0);
   /** Parent task id; NaN: not known (Go: nil). */
   private parents = new Float64Array(0);
-  private readonly texts: string[] = [''];
-  private readonly textIds = new Map<string, number>([['', 0]]);
+  /** Task names, each once. */
+  private readonly texts = new StringTable();
   private readonly starts = new BoundEvents(EventKind.TaskBegin, this.texts);
   private readonly ends = new BoundEvents(EventKind.TaskEnd, this.texts);
   private readonly childLists = new SmallLists();
@@ -159,7 +160,7 @@ export class TaskStore implements TaskTable {
 
   /** TaskBegin or TaskEnd: the task's name is the latest such event's, as in Go. */
   bound(row: number, ev: TraceEvent): void {
-    const nameId = this.textId(ev.name);
+    const nameId = this.texts.intern(ev.name);
     this.nameIds[row] = nameId;
     (ev.kind === EventKind.TaskBegin ? this.starts : this.ends).set(row, ev, nameId);
   }
@@ -198,7 +199,7 @@ export class TaskStore implements TaskTable {
     const id = this.ids[row];
     return {
       id,
-      name: this.texts[this.nameIds[row]],
+      name: this.texts.get(this.nameIds[row]),
       parent: Number.isNaN(this.parents[row]) ? null : this.parents[row],
       children: this.childLists.get(row),
       start: this.starts.record(row, id),
@@ -222,7 +223,7 @@ export class TaskStore implements TaskTable {
   }
 
   name(i: number): string {
-    return this.texts[this.nameIds[this.stored(i)]];
+    return this.texts.get(this.nameIds[this.stored(i)]);
   }
 
   startTime(i: number): Nanoseconds | null {
@@ -245,16 +246,6 @@ export class TaskStore implements TaskTable {
   private stored(i: number): number {
     if (this.byId === null) throw new Error('TaskStore: read before seal()');
     return this.byId[i];
-  }
-
-  private textId(text: string): number {
-    let id = this.textIds.get(text);
-    if (id === undefined) {
-      id = this.texts.length;
-      this.texts.push(text);
-      this.textIds.set(text, id);
-    }
-    return id;
   }
 
   private grow(): void {

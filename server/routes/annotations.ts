@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { annotationIndex, annotationsIn, taskFamily } from '../../parser/analysis/annotations.ts';
 import { stackFrames } from '../../parser/analysis/tiles.ts';
+import { StringTable } from '../../parser/model/timeline-columns.ts';
 import type { ServedSession } from '../session-types.ts';
 import { BadRequestError, NotFoundError } from '../http/errors.ts';
 
@@ -47,22 +48,13 @@ export function registerAnnotationRoutes(app: FastifyInstance, session: ServedSe
       if (!(end > start)) throw new BadRequestError(`end (${end}) must be greater than start (${start})`);
       const found = annotationsIn(annotationIndex(session.results().analyses.summary), { start, end, resolution, limit: MAX_MARKS, logsBy });
       // Names and texts repeat (a few region types, a few log formats): sent once each.
-      const strings: string[] = [];
-      const ids = new Map<string, number>();
-      const intern = (s: string) => {
-        let id = ids.get(s);
-        if (id === undefined) {
-          ids.set(s, (id = strings.length));
-          strings.push(s);
-        }
-        return id;
-      };
+      const strings = new StringTable();
       const r = found.regions;
       const l = found.logs;
-      const regionNames = r.map((m) => intern(m.name));
-      const logTexts = l.map((m) => intern(m.text));
+      const regionNames = r.map((m) => strings.intern(m.name));
+      const logTexts = l.map((m) => strings.intern(m.text));
       return {
-        strings,
+        strings: strings.strings,
         regions: {
           goroutine: r.map((m) => m.goroutine),
           depth: r.map((m) => m.depth),

@@ -76,11 +76,9 @@ export class TimelineData {
   private readonly cache = new Map<string, CachedTile>();
   private readonly inFlight = new Map<string, AbortController>();
   private queue: TileRequest[] = [];
-  private flowCache: { range: TimelineRange; flows: Flow[] } | null = null;
-  private flowRequest: string | null = null;
+  private readonly flows = new CoveringFetch<Flow[]>('flows', () => this.onChange());
   private readonly stackCache = new Map<string, Promise<StackFrameLike[]>>();
-  private annotationCache: { range: TimelineRange; level: number; logsBy: AnnotationLanes; annotations: Annotations } | null = null;
-  private annotationRequest: string | null = null;
+  private readonly annotations = new CoveringFetch<Annotations>('annotations', () => this.onChange());
 
   constructor(private readonly api: ApiClient, private readonly onChange: () => void) {}
 
@@ -226,50 +224,25 @@ export class TimelineData {
 
   /** Flows (creations and unblockings) overlapping a range; fetched once per range. */
   flowsIn(range: TimelineRange): Flow[] {
-    const cached = this.flowCache;
-    if (cached && cached.range.start <= range.start && cached.range.end >= range.end) return cached.flows;
-    const width = range.end - range.start;
-    const padded = { start: Math.max(this.traceStart, range.start - width), end: Math.min(this.traceEnd, range.end + width) };
-    const key = `${Math.floor(padded.start)}:${Math.ceil(padded.end)}`;
-    if (this.flowRequest !== key) {
-      this.flowRequest = key;
-      this.api
-        .getJson<FlowsResponse>(this.api.url('/api/timeline/flows', { start: Math.floor(padded.start), end: Math.ceil(padded.end) }))
-        .then((body) => {
-          if (this.flowRequest !== key) return;
-          this.flowCache = { range: padded, flows: normalizeFlows(body) };
-          this.onChange();
-        })
-        .catch((err: Error) => console.warn(`timeline flows failed: ${err.message}`));
-    }
-    return cached?.flows ?? [];
+    const load = (span: TimelineRange) => this.api.getJson<FlowsResponse>(this.api.url('/api/timeline/flows', { start: span.start, end: span.end })).then(normalizeFlows);
+    return this.flows.get(range, this.bounds, '', '', load) ?? [];
   }
 
   /**
    * User regions and logs overlapping a range at the resolution drawn; fetched once per range
-   * and resolution level (marks closer than a pixel come merged), like flows.
+   * and resolution level (marks closer than a pixel come merged), like flows. Until a new level
+   * arrives the old one is drawn (slightly off in merging only), not another view's lanes.
    */
   annotationsIn(range: TimelineRange, nsPerPx: number, logsBy: AnnotationLanes): Annotations | null {
     const level = levelFor(nsPerPx);
-    const cached = this.annotationCache;
-    if (cached && cached.level === level && cached.logsBy === logsBy && cached.range.start <= range.start && cached.range.end >= range.end) return cached.annotations;
-    const width = range.end - range.start;
-    const padded = { start: Math.max(this.traceStart, range.start - width), end: Math.min(this.traceEnd, range.end + width) };
-    const query = { start: Math.floor(padded.start), end: Math.ceil(padded.end), resolution: Math.pow(2, level), logsBy };
-    const key = `${query.start}:${query.end}:${level}:${logsBy}`;
-    if (this.annotationRequest !== key && query.end > query.start) {
-      this.annotationRequest = key;
-      this.api
-        .getJson<AnnotationsResponse>(this.api.url('/api/annotations', query))
-        .then((body) => {
-          if (this.annotationRequest !== key) return;
-          this.annotationCache = { range: padded, level, logsBy, annotations: normalizeAnnotations(body, logsBy) };
-          this.onChange();
-        })
-        .catch((err: Error) => console.warn(`timeline annotations failed: ${err.message}`));
-    }
-    // Until the new level arrives, the old one is drawn (slightly off in merging only).
-    return cached?.logsBy === logsBy ? cached.annotations : null;
+    const load = (span: TimelineRange) =>
+      this.api.getJson<AnnotationsResponse>(this.api.url('/api/annotations', { ...span, resolution: Math.pow(2, level), logsBy })).then((body) => normalizeAnnotations(body, logsBy));
+    return this.annotations.get(range, this.bounds, `${level}:${logsBy}`, logsBy, load);
+  }
+
+  /** The trace's time span: what a range fetched around the view is clipped to. */
+  private get bounds(): TimelineRange {
+    return { start: this.traceStart, end: this.traceEnd };
   }
 
   /** Task `id` with its descendants and their goroutines, for a task's view. */
@@ -316,4 +289,37 @@ function normalizeStack(body: unknown): StackFrameLike[] {
       line: Number(frame.line ?? 0),
     };
   });
+}
+
+/**
+ * One answer for a time range at a time (flows, annotations): fetched for the range asked for
+ * padded by its width either side (clipped to the trace), then reused while it covers the range
+ * drawn and was fetched for the same `exact` variant. While a new one loads, the old one is
+ * returned if its `compatible` key matches, else null.
+ */
+class CoveringFetch<T> {
+  private cached: { range: TimelineRange; exact: string; compatible: string; value: T } | null = null;
+  private pending: string | null = null;
+
+  constructor(private readonly what: string, private readonly onChange: () => void) {}
+
+  get(range: TimelineRange, bounds: TimelineRange, exact: string, compatible: string, load: (span: TimelineRange) => Promise<T>): T | null {
+    const cached = this.cached;
+    if (cached && cached.exact === exact && cached.range.start <= range.start && cached.range.end >= range.end) return cached.value;
+    const width = range.end - range.start;
+    const padded = { start: Math.max(bounds.start, range.start - width), end: Math.min(bounds.end, range.end + width) };
+    const span = { start: Math.floor(padded.start), end: Math.ceil(padded.end) };
+    const key = `${span.start}:${span.end}:${exact}`;
+    if (this.pending !== key && span.end > span.start) {
+      this.pending = key;
+      load(span)
+        .then((value) => {
+          if (this.pending !== key) return;
+          this.cached = { range: padded, exact, compatible, value };
+          this.onChange();
+        })
+        .catch((err: Error) => console.warn(`timeline ${this.what} failed: ${err.message}`));
+    }
+    return cached && cached.compatible === compatible ? cached.value : null;
+  }
 }
